@@ -1,0 +1,78 @@
+"""The one data-source interface: a Google Sheet and the local store both speak it.
+
+A source returns every tab as rows of strings, exactly as the Sheets API would
+(header first, ragged rows allowed); `rally.dataset.build_dataset` turns that
+into typed frames, so both sources give the same columns and dtypes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+Tabs = dict[str, list[list[str]]]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every tab at one moment, with where it came from."""
+
+    tabs: Tabs
+    fetched_at: datetime
+    source: str  # "google-sheet" | "demo"
+    locale: str | None = None
+    version: str = field(default="")
+
+    @classmethod
+    def of(cls, tabs: Tabs, source: str, locale: str | None = None, fetched_at: datetime | None = None) -> Snapshot:
+        digest = hashlib.blake2b(json.dumps(tabs, separators=(",", ":"), ensure_ascii=False).encode(), digest_size=12).hexdigest()
+        return cls(tabs, fetched_at or datetime.now(UTC), source, locale, f"{source}:{digest}")
+
+
+class SourceError(Exception):
+    """A failure a person can act on; `str()` is safe to show (it never holds a secret).
+
+    `transient` says whether trying again later may help (429, 5xx, a timeout).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    kind: str  # "google-sheet" | "demo"
+    label: str  # what the page says about where the data lives
+    sheet_url: str | None = None
+    share_with: str | None = None  # the service account's e-mail
+
+
+class DataSource(ABC):
+    """Reads all tabs in one go and appends rows as raw values."""
+
+    kind: str
+
+    @abstractmethod
+    def fetch(self) -> Snapshot:
+        """Every tab, in one upstream read."""
+
+    @abstractmethod
+    def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
+        """Append rows to `tab` as RAW values, creating the tab with `header` if it is missing.
+
+        Raises SourceError; `transient` errors may have been applied anyway, so callers
+        that retry must carry an ID in each row and de-duplicate on read.
+        """
+
+    @abstractmethod
+    def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:
+        """Add any missing tab with its header row; returns the tabs it added. Never touches data."""
+
+    @abstractmethod
+    def info(self) -> SourceInfo:
+        """Where the data lives, for the Connect page and the CLI."""

@@ -1,0 +1,117 @@
+"""Configuration, read once from `.streamlit/secrets.toml` (or Streamlit's st.secrets) and the environment.
+
+The `[connections.gsheets]` table uses the same keys as Streamlit's own Google
+Sheets connection, so a secrets file written for it works unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SECRETS_PATH = Path(".streamlit/secrets.toml")
+DEFAULT_DATA_DIR = Path(".rally")
+EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
+# Values in secrets.toml.example that mean "not filled in yet".
+PLACEHOLDER = re.compile(r"(your[-_ ]|xxxx|<.*>|\.\.\.|example\.iam|REPLACE)", re.IGNORECASE)
+SECRET_FIELDS = ("private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode")
+
+
+class ConfigError(Exception):
+    """Configuration a person has to fix; the message says how and holds no secret."""
+
+
+@dataclass(frozen=True)
+class RallyConfig:
+    gsheets: Mapping[str, object] | None  # the [connections.gsheets] table, None for the demo
+    data_dir: Path = DEFAULT_DATA_DIR
+    emulator_host: str | None = None
+    rally: Mapping[str, object] = field(default_factory=dict)  # the [rally] table
+    auth: Mapping[str, object] = field(default_factory=dict)  # the [auth] table (OIDC)
+
+    @property
+    def uses_google_sheet(self) -> bool:
+        return bool(self.gsheets)
+
+    def cache_key(self) -> str:
+        """Identifies the source without holding a secret (for keying shared caches)."""
+        sheet = str(self.gsheets.get("spreadsheet", "")) if self.gsheets else ""
+        return f"{sheet}|{self.emulator_host or ''}|{self.data_dir}"
+
+    def secret_values(self) -> list[str]:
+        """Every secret in the configuration, so error messages and logs can be scrubbed of them."""
+        values: list[str] = []
+        for table in (self.gsheets or {}, self.rally, self.auth):
+            for key, value in table.items():
+                if key in SECRET_FIELDS and isinstance(value, str) and len(value) >= 6:
+                    values.append(value)
+        for value in list(values):
+            if "PRIVATE KEY" in value:
+                # A key's base64 lines are secret on their own too (they show up split in tracebacks).
+                values += [line for line in value.splitlines() if len(line) >= 16 and "PRIVATE KEY" not in line]
+        return values
+
+
+def read_secrets_file(path: Path = DEFAULT_SECRETS_PATH) -> dict:
+    """The secrets file as a dict; {} when there is none."""
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML ({error.args[0].split('(')[0].strip()}). Compare it with .streamlit/secrets.toml.example.") from None
+
+
+def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = None) -> RallyConfig:
+    """Build the configuration from secrets (st.secrets in the app, the file in the CLI) and the environment."""
+    env = os.environ if env is None else env
+    secrets = read_secrets_file() if secrets is None else secrets
+    gsheets = dict(secrets.get("connections", {}).get("gsheets", {}) or {})
+    rally = dict(secrets.get("rally", {}) or {})
+    data_dir = Path(env.get("RALLY_DATA_DIR") or rally.get("data_dir") or DEFAULT_DATA_DIR)
+    if gsheets:
+        check_gsheets(gsheets, emulator=bool(env.get(EMULATOR_ENV)))
+    return RallyConfig(
+        gsheets=gsheets or None,
+        data_dir=data_dir,
+        emulator_host=env.get(EMULATOR_ENV) or None,
+        rally=rally,
+        auth=dict(secrets.get("auth", {}) or {}),
+    )
+
+
+def check_gsheets(table: Mapping, emulator: bool = False) -> None:
+    """Refuse a half-filled [connections.gsheets] with a message that says what to fill in."""
+    if not str(table.get("spreadsheet", "")).strip() or PLACEHOLDER.search(str(table.get("spreadsheet", ""))):
+        raise ConfigError("Fill in your secrets: set `spreadsheet` under [connections.gsheets] in .streamlit/secrets.toml to the Sheet's URL or key.")
+    if emulator:
+        return
+    missing = [k for k in ("type", "project_id", "private_key_id", "private_key", "client_email") if not str(table.get(k, "")).strip()]
+    if missing:
+        raise ConfigError(f"Fill in your secrets: [connections.gsheets] lacks {', '.join(missing)}. Copy them from the service account's JSON key.")
+    placeholders = [k for k in ("private_key", "client_email", "project_id") if PLACEHOLDER.search(str(table.get(k, "")))]
+    if placeholders:
+        raise ConfigError(
+            "Fill in your secrets: .streamlit/secrets.toml still holds the example's placeholder values "
+            f"for {', '.join(placeholders)}. Paste the fields of your service account's JSON key."
+        )
+
+
+def spreadsheet_key(value: str) -> str:
+    """A Sheet's key from its URL or the key itself."""
+    match = re.search(r"/spreadsheets/d/([a-zA-Z0-9-_]+)", value)
+    return match[1] if match else value.strip()
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """`text` with every secret value cut out: for errors and logs."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    # Belt and braces: a PEM block that was not in the configuration is still never shown.
+    return re.sub(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", "[redacted key]", text, flags=re.DOTALL)

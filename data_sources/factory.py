@@ -1,0 +1,19 @@
+"""The one place that decides which data source Rally reads."""
+
+from __future__ import annotations
+
+from data_sources.base import DataSource
+from data_sources.config import RallyConfig
+from data_sources.google_sheet import GoogleSheetSource
+from data_sources.local_store import LocalStore
+
+DEMO_STORE_FILE = "demo.sqlite"
+
+
+def open_source(config: RallyConfig) -> DataSource:
+    """The Google Sheet when [connections.gsheets] is configured, otherwise the embedded demo."""
+    if config.uses_google_sheet:
+        return GoogleSheetSource(config)
+    from rally.demo import demo_tabs
+
+    return LocalStore(config.data_dir / DEMO_STORE_FILE, seed=demo_tabs)

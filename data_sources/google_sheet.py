@@ -1,0 +1,177 @@
+"""The Google Sheet source: one metadata read when it starts, then one values:batchGet per refresh.
+
+Cells are read unformatted (dates as serial numbers, numbers as numbers) so the
+Sheet's display format can't change what Rally reads; they are handed on as strings.
+Every value written goes RAW, so text such as "=1+1" stays text.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+import gspread
+import requests
+
+from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs
+from data_sources.config import RallyConfig, redact, spreadsheet_key
+from data_sources.retry import RetryPolicy, with_retry
+
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+TIMEOUT_SECONDS = 20
+
+
+def a1_tab(title: str) -> str:
+    """A whole tab as an A1 range: quoted, with quotes doubled ('Survey Questions' -> "'Survey Questions'")."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class GoogleSheetSource(DataSource):
+    kind = "google-sheet"
+
+    def __init__(
+        self,
+        config: RallyConfig,
+        client_factory: Callable[[], gspread.Client] | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        assert config.gsheets is not None
+        self._config = config
+        self._key = spreadsheet_key(str(config.gsheets["spreadsheet"]))
+        self._client_factory = client_factory or (lambda: _default_client(config))
+        self._client: gspread.Client | None = None
+        self._retry = retry
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._titles: list[str] | None = None
+        self._locale: str | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _http(self) -> gspread.HTTPClient:
+        if self._client is None:
+            try:
+                self._client = self._client_factory()
+            except (ValueError, KeyError) as error:
+                raise SourceError(f"The service-account fields in [connections.gsheets] can't be used: {self._safe(error)}") from None
+        return self._client.http_client
+
+    def _call(self, what: str, call: Callable[[], object]) -> object:
+        """One API call with bounded retries, failures turned into messages a person can act on."""
+
+        def attempt() -> object:
+            try:
+                return call()
+            except gspread.exceptions.APIError as error:
+                raise self._explain(error, what) from None
+            except requests.RequestException as error:
+                raise SourceError(f"Google Sheets unreachable: {self._safe(type(error).__name__)} while {what}", transient=True) from None
+
+        return with_retry(attempt, self._retry, self._sleep)
+
+    def _explain(self, error: gspread.exceptions.APIError, what: str) -> SourceError:
+        code = error.code
+        message = self._safe(str(error.error.get("message", "")))
+        if code == 403:
+            return SourceError(f"Rally may not open this Sheet. Share it with {self.share_with() or 'the service account'} (Editor, so forms can write).", status=403)
+        if code == 404:
+            return SourceError(f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets.", status=404)
+        if code == 400 and "parse range" in message.lower():
+            return SourceError(f"A tab was renamed or removed while {what} ({message}).", status=400)
+        transient = code == 429 or code >= 500 or code == 408
+        reason = "rate limit reached (429)" if code == 429 else f"error {code}: {message}"
+        return SourceError(f"Google Sheets unreachable: {reason}", transient=transient, status=code)
+
+    def _safe(self, text: object) -> str:
+        return redact(str(text), self._config.secret_values())
+
+    def _load_metadata(self) -> None:
+        http = self._http()
+        metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
+        self._titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
+        self._locale = metadata.get("properties", {}).get("locale")
+
+    # -- the interface ----------------------------------------------------------------------
+    def fetch(self) -> Snapshot:
+        with self._lock:
+            if self._titles is None:
+                self._load_metadata()
+            try:
+                tabs = self._batch_get()
+            except SourceError as error:
+                if error.status != 400:
+                    raise
+                self._load_metadata()  # tabs changed since we last looked: look once more
+                tabs = self._batch_get()
+            return Snapshot.of(tabs, self.kind, self._locale, datetime.now(UTC))
+
+    def _batch_get(self) -> Tabs:
+        titles = list(self._titles or [])
+        if not titles:
+            return {}
+        http = self._http()
+        reply = self._call("reading the Sheet", lambda: http.values_batch_get(self._key, [a1_tab(t) for t in titles], params=READ_PARAMS))
+        ranges = reply.get("valueRanges", [])
+        return {title: [[as_text(v) for v in row] for row in value_range.get("values", [])] for title, value_range in zip(titles, ranges)}
+
+    def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
+        with self._lock:
+            if self._titles is None:
+                self._load_metadata()
+            if tab not in (self._titles or []):
+                self._add_tabs({tab: header})
+        http = self._http()
+        params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
+        body = {"values": [[as_text(c) for c in r] for r in rows], "majorDimension": "ROWS"}
+        # No retry here: the caller (the outbox) retries, because a failed append may have landed.
+        try:
+            http.values_append(self._key, f"{a1_tab(tab)}!A1", params, body)
+        except gspread.exceptions.APIError as error:
+            raise self._explain(error, f"adding rows to {tab}") from None
+        except requests.RequestException as error:
+            raise SourceError(f"Google Sheets unreachable: {type(error).__name__} while adding rows to {tab}", transient=True) from None
+
+    def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:
+        with self._lock:
+            self._load_metadata()
+            existing = {t.casefold().strip() for t in self._titles or []}
+            missing = {tab: header for tab, header in headers.items() if tab.casefold() not in existing}
+            if missing:
+                self._add_tabs(missing)
+            return list(missing)
+
+    def _add_tabs(self, headers: Mapping[str, list[str]]) -> None:
+        http = self._http()
+        requests_ = [{"addSheet": {"properties": {"title": tab}}} for tab in headers]
+        self._call("adding tabs", lambda: http.batch_update(self._key, {"requests": requests_}))
+        data = [{"range": f"{a1_tab(tab)}!A1", "values": [header]} for tab, header in headers.items()]
+        self._call("writing header rows", lambda: http.values_batch_update(self._key, {"valueInputOption": "RAW", "data": data}))
+        self._titles = [*(self._titles or []), *headers]
+
+    def share_with(self) -> str | None:
+        email = (self._config.gsheets or {}).get("client_email")
+        return str(email) if email else None
+
+    def info(self) -> SourceInfo:
+        return SourceInfo(self.kind, "Google Sheet", f"https://docs.google.com/spreadsheets/d/{self._key}/edit", self.share_with())
+
+
+def _default_client(config: RallyConfig) -> gspread.Client:
+    from data_sources.gspread_clients import client_for_emulator, client_for_service_account
+
+    if config.emulator_host:
+        return client_for_emulator(config.emulator_host, TIMEOUT_SECONDS)
+    info = {k: v for k, v in (config.gsheets or {}).items() if k not in ("spreadsheet", "worksheet")}
+    return client_for_service_account(info, TIMEOUT_SECONDS)

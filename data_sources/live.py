@@ -1,0 +1,77 @@
+"""The app's door to the data: configuration, the shared cache and the parsed dataset, per server.
+
+This is the only module of data_sources/ that imports streamlit: it holds the
+process-wide singletons (`st.cache_resource`) that every session shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data_sources.base import DataSource, SourceInfo
+from data_sources.config import ConfigError, RallyConfig, load_config
+from data_sources.factory import open_source
+from data_sources.snapshot_cache import CacheState, SnapshotCache
+from rally.dataset import Dataset, build_dataset
+from rally.settings import Settings
+
+# Until the Settings tab has been read, the default refresh interval applies.
+DEFAULT_MAX_AGE = Settings().refresh_seconds
+
+
+@dataclass(frozen=True)
+class LiveData:
+    dataset: Dataset | None  # None only when nothing has ever been read
+    state: CacheState
+    info: SourceInfo
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def app_config() -> RallyConfig:
+    """The configuration from st.secrets and the environment; raises ConfigError with what to fix."""
+    return load_config(_secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_cache(cache_key: str, _config: RallyConfig) -> SnapshotCache:
+    return SnapshotCache(open_source(_config))
+
+
+def shared_cache(config: RallyConfig | None = None) -> SnapshotCache:
+    config = config or app_config()
+    return _shared_cache(config.cache_key(), config)
+
+
+def source(config: RallyConfig | None = None) -> DataSource:
+    return shared_cache(config).source
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _dataset(version: str, _tabs: dict, locale: str | None) -> Dataset:
+    # Keyed by the data's version: a rerun on unchanged data reuses the parsed frames (treat them as read-only).
+    return build_dataset(_tabs, locale)
+
+
+def current(refresh: bool = False) -> LiveData:
+    """The data every page reads: shared, at most one upstream read per refresh interval."""
+    cache = shared_cache()
+    if refresh:
+        state = cache.refresh()
+    else:
+        previous = cache.state().snapshot
+        max_age = _dataset(previous.version, previous.tabs, previous.locale).settings.refresh_seconds if previous else DEFAULT_MAX_AGE
+        state = cache.get(max_age)
+    snapshot = state.snapshot
+    dataset = _dataset(snapshot.version, snapshot.tabs, snapshot.locale) if snapshot else None
+    return LiveData(dataset, state, cache.source.info())
+
+
+__all__ = ["ConfigError", "LiveData", "app_config", "current", "shared_cache", "source"]

@@ -1,0 +1,33 @@
+"""Data health: every problem in the Sheet, with the row to fix."""
+
+import streamlit as st
+
+from rally.health import fix_advice, tab_counts
+from rally.issues import issues_frame
+from ui import layout
+
+data = layout.load()
+dataset = data.dataset
+
+st.title("Data health")
+st.caption(layout.data_as_of(data))
+if data.info.sheet_url:
+    st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
+
+st.dataframe(tab_counts(dataset), hide_index=True, width="stretch")
+
+issues = issues_frame(dataset.issues)
+if issues.empty:
+    st.success("No problems found: every row is counted.", icon="✅")
+    st.stop()
+
+st.subheader(f"{len(issues):,} thing{'s' if len(issues) != 1 else ''} to fix")
+st.caption("Row numbers are the ones Google Sheets shows. Rows without a usable date or name are left out of every figure; everything else still counts.")
+st.dataframe(
+    issues,
+    hide_index=True,
+    width="stretch",
+    column_config={"row": st.column_config.NumberColumn("Row", format="%d"), "tab": "Tab", "column": "Column", "value": "Value", "problem": "Problem"},
+)
+st.subheader("How to fix them")
+st.dataframe(fix_advice(dataset.issues), hide_index=True, width="stretch")

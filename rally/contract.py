@@ -1,0 +1,206 @@
+"""The Sheet contract: which tabs Rally reads, their columns, and how loosely they may be spelt.
+
+Tab names and headers match ignoring case, surrounding spaces and punctuation;
+column order is free; unknown columns are ignored; the header row is the first
+row (within the first five) that holds every required column of the tab.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from rally.issues import DataIssue
+
+HEADER_SEARCH_ROWS = 5
+
+
+def normalise_key(text: object) -> str:
+    """Lower-case and strip everything but letters and digits: ' Post-link ' -> 'postlink'."""
+    return re.sub(r"[\W_]+", "", str(text)).casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    example: str = ""
+
+    def keys(self) -> set[str]:
+        return {normalise_key(self.name), *(normalise_key(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    name: str
+    columns: tuple[Column, ...]
+    required_tab: bool = False
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+    def example_row(self) -> list[str]:
+        return [c.example for c in self.columns]
+
+
+POSTS = TabSpec(
+    "Posts",
+    (
+        Column("Date", True, ("Posted", "Posted on", "Day"), "When it was posted", "2026-11-16"),
+        Column("Name", True, ("Staff", "Person", "Employee", "Who"), "Who posted it", "Maya Patel"),
+        Column("Platform", True, ("Channel", "Network"), "LinkedIn, X, Facebook, …", "LinkedIn"),
+        Column("Team", False, (), "Falls back to the Staff tab", "Sales"),
+        Column("Link", False, ("URL", "Post link"), "http(s) link to the post", "https://www.linkedin.com/posts/…"),
+        Column("Summary", False, ("Description", "What", "Topic"), "One line about the post", "Case study: Acme"),
+        Column("Reach", False, ("Impressions", "Views"), "1,234 · 1.2k · 3m", "3400"),
+        Column("Reactions", False, ("Likes",), "", "85"),
+        Column("Comments", False, (), "", "12"),
+        Column("Shares", False, ("Reposts", "Retweets"), "", "4"),
+        Column("Clicks", False, ("Link clicks",), "", "30"),
+    ),
+    required_tab=True,
+    description="One row per post, from any channel.",
+)
+
+STAFF = TabSpec(
+    "Staff",
+    (
+        Column("Name", True, ("Staff", "Person", "Employee"), "Spelling shown everywhere", "Maya Patel"),
+        Column("Team", False, (), "", "Sales"),
+        Column("Role", False, (), "", "Account manager"),
+        Column("Leaderboard", False, (), "show | anonymous", "show"),
+        Column("Trained", False, (), "Comma list of modules", "Platform mechanics, Analytics"),
+        Column("Joined", False, (), "Date", "2025-03-01"),
+    ),
+    description="Who is in the programme; team sizes for participation.",
+)
+
+KPIS = TabSpec(
+    "KPIs",
+    (
+        Column("Month", True, (), "2026-10 · Oct 2026 · 01/10/2026", "2026-10"),
+        Column("KPI", True, ("Metric",), "Any KPI name", "Leads"),
+        Column("Actual", False, (), "", "42"),
+        Column("Target", False, (), "", "40"),
+    ),
+    description="Monthly KPIs in long format: one row per month and KPI.",
+    aliases=("KPI",),
+)
+
+NOTES = TabSpec(
+    "Notes",
+    (
+        Column("Week", False, (), "ISO week, e.g. 2026-W47", "2026-W47"),
+        Column("Kind", False, (), "Highlight | Improve | Hero | Kudos", "Highlight"),
+        Column("Person", False, (), "", "Leo Martin"),
+        Column("Text", True, ("Note",), "", "First post ever — well done!"),
+    ),
+    description="The facilitator's own notes for a week.",
+)
+
+SETTINGS = TabSpec(
+    "Settings",
+    (
+        Column("Key", True, ("Setting",), "", "refresh seconds"),
+        Column("Value", True, (), "", "60"),
+    ),
+    description="Overrides for defaults (scoring weights, refresh interval, thresholds, date order).",
+)
+
+CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
+
+
+def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec) -> str | None:
+    """The actual title of the tab that matches `spec`, or None."""
+    wanted = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
+    for title in tabs:
+        if normalise_key(title) in wanted:
+            return title
+    return None
+
+
+@dataclass
+class Table:
+    """A tab cut down to the contract's columns: strings only, plus the Sheet's row numbers."""
+
+    frame: pd.DataFrame
+    header_row: int | None  # 1-based row number as Google Sheets shows it
+    missing: list[str] = field(default_factory=list)
+    issues: list[DataIssue] = field(default_factory=list)
+
+
+def _map_header(cells: list, spec: TabSpec) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = normalise_key(cell)
+        if not key:
+            continue
+        for column in spec.columns:
+            if column.name not in mapping and key in column.keys():
+                mapping[column.name] = index
+                break
+    return mapping
+
+
+def read_table(rows: list[list], spec: TabSpec) -> Table:
+    """Locate the header, keep the contract's columns, number the rows as the Sheet does.
+
+    Blank rows are dropped but keep their numbers for the rows after them.
+    """
+    empty = pd.DataFrame({"row": pd.Series([], dtype="int64"), **{c.name: pd.Series([], dtype="str") for c in spec.columns}})
+    best: dict[str, int] = {}
+    header_index = None
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping = _map_header(cells, spec)
+        if all(c.name in mapping for c in spec.required_columns):
+            header_index, best = index, mapping
+            break
+        if len(mapping) > len(best):
+            best = mapping
+    if header_index is None:
+        missing = [c.name for c in spec.required_columns if c.name not in best]
+        problem = f"no header row with {', '.join(missing)} in the first {HEADER_SEARCH_ROWS} rows"
+        return Table(empty, None, missing, [DataIssue(spec.name, 1, ", ".join(missing), "", problem)])
+
+    body = rows[header_index + 1 :]
+    columns = [c.name for c in spec.columns]
+    if not body:
+        return Table(empty, header_index + 1)
+    width = max(best.values()) + 1
+    blank = [""] * width
+    # Rows come back ragged (Google trims trailing blanks): pad, then let pandas slice columns.
+    grid = pd.DataFrame([r[:width] + blank[len(r) :] for r in body], dtype="object")
+    picked = pd.DataFrame(
+        {name: _as_text(grid[best[name]]) if name in best else "" for name in columns},
+        index=grid.index,
+    )
+    picked.insert(0, "row", pd.RangeIndex(header_index + 2, header_index + 2 + len(body)))
+    keep = (picked[columns] != "").any(axis=1)
+    frame = picked[keep].reset_index(drop=True).astype({name: "str" for name in columns})
+    return Table(frame, header_index + 1)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as stripped strings; numbers the API sent as JSON numbers lose a trailing '.0'."""
+    if not all(isinstance(v, str) for v in values):
+        values = values.map(_cell_text)
+    return values.str.strip()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

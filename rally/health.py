@@ -1,0 +1,59 @@
+"""Data health: counts per tab and advice a person can act on, grouped by kind of problem."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rally.dataset import Dataset
+from rally.issues import DataIssue
+
+# (how the problem starts, what to do). First match wins; the last row catches everything.
+ADVICE: tuple[tuple[str, str], ...] = (
+    ("no name", "Type who posted it in the Name column."),
+    ("no date", "Add the day it was posted, e.g. 2026-11-16."),
+    ("not a date", "Write dates as 2026-11-16, 16/11/2026 or 16 Nov 2026 (set Date order in Settings if your sheet is month-first)."),
+    ("not a number", "Use plain numbers: 1234, 1,234 or 1.2k. Leave it blank if you don't know yet."),
+    ("negative number", "Counts can't be below zero: correct the figure or leave it blank."),
+    ("same link as row", "The post was logged twice: delete the repeated row (the first one is counted)."),
+    ("not an http(s) link", "Paste the post's full address, starting with https://."),
+    ("no platform", "Say where it was posted: LinkedIn, X, Facebook, Instagram, Blog, …"),
+    ("listed twice", "Keep one row per person on the Staff tab."),
+    ("expected show or anonymous", "Write show or anonymous in the Leaderboard column."),
+    ("not a month", "Write months as 2026-10 or Oct 2026."),
+    ("no KPI name", "Name the KPI on every row of the KPIs tab."),
+    ("appears again", "Keep one row per month and KPI."),
+    ("unknown setting", "Check the key's spelling against the Settings page."),
+    ("the Posts tab is missing", "Add a Posts tab, or run: python -m rally init-sheet"),
+    ("no header row", "Put the column names in one of the first five rows of the tab."),
+    ("", "See the problem column for the row."),
+)
+
+
+def advice_for(problem: str) -> str:
+    return next(text for start, text in ADVICE if problem.startswith(start))
+
+
+def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
+    """One line per kind of problem: how many rows, which tabs, what to do."""
+    if not issues:
+        return pd.DataFrame({"Problem": pd.Series([], dtype="str"), "Rows": pd.Series([], dtype="int64"), "What to do": pd.Series([], dtype="str")})
+    frame = pd.DataFrame({"kind": [next(s for s, _ in ADVICE if i.problem.startswith(s)) or i.problem for i in issues], "tab": [i.tab for i in issues], "problem": [i.problem for i in issues]})
+    grouped = frame.groupby("kind", sort=False).agg(rows=("tab", "size"), tabs=("tab", lambda t: ", ".join(sorted(set(t)))), example=("problem", "first"))
+    return pd.DataFrame(
+        {
+            "Problem": [f"{example} ({tabs})" for example, tabs in zip(grouped["example"], grouped["tabs"])],
+            "Rows": grouped["rows"].astype("int64").to_numpy(),
+            "What to do": [advice_for(example) for example in grouped["example"]],
+        }
+    )
+
+
+def tab_counts(dataset: Dataset) -> pd.DataFrame:
+    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues."""
+    per_tab = pd.Series([i.tab for i in dataset.issues], dtype="str").value_counts()
+    return pd.DataFrame(
+        [
+            {"Tab": name, "In the Sheet as": summary.title or "(missing)", "Rows": summary.rows, "Counted": summary.valid, "Issues": int(per_tab.get(name, 0))}
+            for name, summary in dataset.tabs.items()
+        ]
+    )

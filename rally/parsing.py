@@ -1,0 +1,149 @@
+"""Parsing rules for what people type into a Sheet: dates, numbers, names and platforms.
+
+Every parser works over a column's unique values, so 100k rows cost what a few
+thousand distinct cells cost.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from dateutil import parser as dateutil_parser
+
+from rally.contract import normalise_key
+
+SHEETS_EPOCH = date(1899, 12, 30)
+# Serial numbers outside 2000-01-01 .. 2100-12-31 are more likely typos (a year, a count) than dates.
+SERIAL_RANGE = (36526, 73415)
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[T ].*)?$")
+_SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
+_HAS_MONTH_NAME = re.compile(r"[A-Za-z]{3,}")
+
+
+def parse_date(text: str, day_first: bool = True) -> date | None:
+    """One cell to a date, or None when it is not a date Rally can be sure of."""
+    text = text.strip()
+    if not text:
+        return None
+    if match := _ISO.match(text):
+        return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    if match := _NUMERIC_DATE.match(text):
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        year += 2000 if year < 100 else 0
+        day, month = (first, second) if day_first else (second, first)
+        # 11/16/2026 under day-first can only mean 16 November: take the only reading that exists.
+        return _safe_date(year, month, day) or _safe_date(year, day, month)
+    if _SERIAL.match(text):
+        serial = float(text)
+        if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
+            return SHEETS_EPOCH + timedelta(days=math.floor(serial))
+        return None
+    if _HAS_MONTH_NAME.search(text):
+        try:
+            parsed = dateutil_parser.parse(text, dayfirst=day_first, default=datetime(1900, 1, 1))
+        except (ValueError, OverflowError):
+            return None
+        # dateutil fills a missing year from the default: "Nov 18" alone is not a date we trust.
+        return parsed.date() if parsed.year != 1900 else None
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_dates(values: pd.Series, day_first: bool = True) -> pd.Series:
+    """A column of cells to datetime64 (NaT where unparseable); parsed once per unique value."""
+    uniques = pd.unique(values)
+    lookup = {u: parse_date(u, day_first) for u in uniques}
+    mapped = values.map(lookup)
+    return pd.to_datetime(mapped, errors="coerce").astype("datetime64[ns]")
+
+
+_SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*([kmb])?$", re.IGNORECASE)
+
+
+def parse_number(text: str) -> tuple[float | None, str | None]:
+    """One cell to (value, problem). Blank is (None, None): missing, not wrong."""
+    cleaned = text.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+    if not cleaned:
+        return None, None
+    match = _NUMBER.match(cleaned)
+    if not match:
+        return None, "not a number"
+    value = float(match[1]) * _SUFFIX.get((match[2] or "").lower(), 1)
+    if value < 0:
+        return None, "negative number"
+    return value, None
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A column to (float64 with NaN for missing, problem text or "" per row)."""
+    uniques = pd.unique(values)
+    parsed = {u: parse_number(u) for u in uniques}
+    numbers = values.map({u: (math.nan if v is None else v) for u, (v, _) in parsed.items()}).astype("float64")
+    problems = values.map({u: p or "" for u, (_, p) in parsed.items()}).astype("str")
+    return numbers, problems
+
+
+def clean_name(text: str) -> str:
+    """Trim and collapse inner spaces; emoji and apostrophes stay."""
+    return " ".join(text.split())
+
+
+def name_key(text: str) -> str:
+    """The key two spellings of one person share: 'maya  patel ' and 'Maya Patel' match."""
+    return clean_name(text).casefold()
+
+
+_PLATFORMS = {
+    "linkedin": "LinkedIn",
+    "x": "X",
+    "twitter": "X",
+    "xtwitter": "X",
+    "twitterx": "X",
+    "facebook": "Facebook",
+    "fb": "Facebook",
+    "instagram": "Instagram",
+    "ig": "Instagram",
+    "insta": "Instagram",
+    "blog": "Blog",
+    "blogging": "Blog",
+    "blogpost": "Blog",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "yt": "YouTube",
+}
+
+
+def canonical_platform(text: str) -> str:
+    """A platform's usual name; anything unknown is kept as typed (trimmed)."""
+    return _PLATFORMS.get(normalise_key(text), clean_name(text))
+
+
+def is_web_link(text: str) -> bool:
+    """Only http(s) links may ever become clickable."""
+    return bool(re.match(r"^https?://[^\s<>\"']+$", text.strip(), re.IGNORECASE))
+
+
+def iso_week_label(day: date) -> str:
+    """Monday-to-Sunday ISO week, labelled like 2026-W47."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(label: str) -> date:
+    """The Monday of an ISO week label; raises ValueError on a malformed label."""
+    match = re.fullmatch(r"(\d{4})-W(\d{1,2})", label.strip(), re.IGNORECASE)
+    if not match:
+        raise ValueError(f"{label!r} is not a week like 2026-W47")
+    return date.fromisocalendar(int(match[1]), int(match[2]), 1)

@@ -1,0 +1,42 @@
+"""Showing untrusted Sheet text safely: as text, cut to length, with only http(s) links clickable."""
+
+from __future__ import annotations
+
+import re
+
+from rally.parsing import is_web_link
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>$:])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: no links, emphasis, headings or HTML can come from it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def truncate(text: str, limit: int = 200) -> str:
+    """Long cells cut for display, with an ellipsis so nobody mistakes it for the whole text."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe_link(url: str) -> str | None:
+    """The URL when it may become a link (http or https only), else None."""
+    return url.strip() if url and is_web_link(url) else None
+
+
+def md_link(label: str, url: str) -> str:
+    """A Markdown link when the URL is http(s); otherwise the label alone, escaped."""
+    link = safe_link(url)
+    if not link:
+        return md_escape(label)
+    # Parentheses and spaces would end the Markdown URL early: percent-encode them.
+    encoded = link.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{md_escape(label)}]({encoded})"
+
+
+def csv_safe(value: object) -> object:
+    """A cell a spreadsheet program will not run as a formula: '=…', '+…', '-…', '@…' get a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,56 @@
+"""Pieces every page shares: loading the data with a clear message when it can't be had, and the sidebar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from data_sources import live
+from data_sources.config import ConfigError
+from rally.dataset import Dataset
+from rally.text import md_escape
+
+
+def data_as_of(data: live.LiveData) -> str:
+    snapshot = data.state.snapshot
+    if snapshot is None:
+        return "No data yet"
+    return f"Data as of {snapshot.fetched_at.astimezone():%H:%M} · {data.info.label if data.info.kind == 'google-sheet' else 'demo data'}"
+
+
+def load() -> live.LiveData:
+    """The live data, or a message saying what to do and the page stopped there."""
+    try:
+        data = live.current()
+    except ConfigError as error:
+        st.error(f"**Rally isn't set up yet.** {md_escape(str(error))}", icon="🔧")
+        st.stop()
+    if data.dataset is None:
+        st.error(f"**Rally can't read the data.** {md_escape(data.state.error or 'unknown reason')}", icon="🚫")
+        st.stop()
+    if data.state.stale:
+        when = data.state.snapshot.fetched_at.astimezone()
+        st.warning(f"Data as of {when:%H:%M} — {md_escape(data.state.error or '')}", icon="⏳")
+    return data
+
+
+def dataset() -> Dataset:
+    return load().dataset
+
+
+def today() -> date:
+    return date.today()
+
+
+def sidebar() -> None:
+    """The source, the data-as-of stamp and the Refresh button, on every page."""
+    with st.sidebar:
+        try:
+            data = live.current()
+        except ConfigError:
+            return
+        st.caption(data_as_of(data))
+        if st.button("Refresh now", icon="🔄", help="Read the Sheet again instead of waiting for the next refresh"):
+            live.current(refresh=True)
+            st.rerun()
