@@ -13,12 +13,14 @@ import streamlit as st
 from data_sources.base import DataSource, SourceInfo
 from data_sources.config import ConfigError, RallyConfig, load_config
 from data_sources.factory import open_source
+from data_sources.outbox import Outbox
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.dataset import Dataset, build_dataset
 from rally.settings import Settings
 
 # Until the Settings tab has been read, the default refresh interval applies.
 DEFAULT_MAX_AGE = Settings().refresh_seconds
+OUTBOX_FILE = "outbox.sqlite"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,24 @@ def _dataset(version: str, _tabs: dict, locale: str | None) -> Dataset:
     return build_dataset(_tabs, locale)
 
 
+@st.cache_resource(show_spinner=False)
+def _outbox(cache_key: str, _config: RallyConfig) -> Outbox:
+    box = Outbox(_config.data_dir / OUTBOX_FILE, shared_cache(_config).source, secrets=_config.secret_values())
+    box.start()
+    return box
+
+
+def outbox(config: RallyConfig | None = None) -> Outbox:
+    """This server's durable write queue (started on first use; sends leftovers from a previous run)."""
+    config = config or app_config()
+    return _outbox(config.cache_key(), config)
+
+
+def pending_rows(tab: str) -> list[dict[str, str]]:
+    """Rows this server accepted for `tab` that the source has not confirmed yet."""
+    return [p.row for p in outbox().pending(tab)]
+
+
 def current(refresh: bool = False) -> LiveData:
     """The data every page reads: shared, at most one upstream read per refresh interval."""
     cache = shared_cache()
@@ -74,4 +94,4 @@ def current(refresh: bool = False) -> LiveData:
     return LiveData(dataset, state, cache.source.info())
 
 
-__all__ = ["ConfigError", "LiveData", "app_config", "current", "shared_cache", "source"]
+__all__ = ["ConfigError", "LiveData", "app_config", "current", "outbox", "pending_rows", "shared_cache", "source"]
