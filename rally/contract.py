@@ -119,6 +119,16 @@ SETTINGS = TabSpec(
 )
 
 CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
+# Tabs Rally writes to, added by the features that use them (votes, survey, ideas, kudos).
+WRITTEN_TABS: list[TabSpec] = []
+ALL_TABS: list[TabSpec] = [*CORE_TABS]
+
+
+def register_written_tab(spec: TabSpec) -> TabSpec:
+    """Make a feature's tab part of the contract (init-sheet creates it, the README lists it)."""
+    WRITTEN_TABS.append(spec)
+    ALL_TABS.append(spec)
+    return spec
 
 
 def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec) -> str | None:

@@ -1,0 +1,5 @@
+import sys
+
+from rally.cli import main
+
+sys.exit(main())

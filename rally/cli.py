@@ -1,0 +1,123 @@
+"""`python -m rally …`: the same data and rules as the app, from a terminal or a scheduled job.
+
+This module is the command line's edge: it is the one part of rally/ that opens a
+data source (from the same configuration as the app); every rule it prints comes
+from the pure modules beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from rally import contract
+from rally.dataset import Dataset, build_dataset
+
+EXIT_OK, EXIT_UNREADABLE = 0, 2
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
+
+
+def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None) -> Callable[[Command], Command]:
+    """Register a sub-command; feature modules add theirs the same way."""
+
+    def register(function: Command) -> Command:
+        COMMANDS[name] = (help_text, arguments, function)
+        return function
+
+    return register
+
+
+class Unreadable(Exception):
+    """The source could not be read or configured: printed as one line, exit 2."""
+
+
+def open_configured_source():
+    from data_sources.config import ConfigError, load_config
+    from data_sources.factory import open_source
+
+    try:
+        config = load_config()
+        return open_source(config)
+    except ConfigError as error:
+        raise Unreadable(str(error)) from None
+
+
+def read_dataset():
+    """(snapshot, dataset) from the configured source; Unreadable when it can't be read."""
+    from data_sources.base import SourceError
+
+    source = open_configured_source()
+    try:
+        snapshot = source.fetch()
+    except SourceError as error:
+        raise Unreadable(str(error)) from None
+    return snapshot, build_dataset(snapshot.tabs, snapshot.locale)
+
+
+def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
+    """The `check` command's JSON: row counts per tab and every data issue."""
+    return {
+        "source": source,
+        "fetched_at": fetched_at,
+        "tabs": {name: {"rows": s.rows, "valid": s.valid, "title": s.title} for name, s in dataset.tabs.items()},
+        "issues": [i.as_dict() for i in dataset.issues],
+    }
+
+
+@command("check", "read the configured source and list row counts and every data issue", lambda p: p.add_argument("--format", choices=["text", "json"], default="text"))
+def check(args: argparse.Namespace) -> int:
+    snapshot, dataset = read_dataset()
+    report = check_report(snapshot.source, snapshot.fetched_at.isoformat(timespec="seconds"), dataset)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Source: {report['source']} (read {report['fetched_at']})")
+    for name, counts in report["tabs"].items():
+        where = f"'{counts['title']}'" if counts["title"] else "missing"
+        print(f"  {name:<9} {where:<20} {counts['rows']:>7,} rows, {counts['valid']:>7,} counted")
+    print(f"{len(report['issues'])} data issue(s)")
+    for issue in report["issues"]:
+        value = f" {issue['value']!r}" if issue["value"] else ""
+        print(f"  {issue['tab']} row {issue['row']} {issue['column']}{value}: {issue['problem']}")
+    return EXIT_OK
+
+
+@command("init-sheet", "add any missing tab, with its header row, to the configured Sheet (existing data is never touched)")
+def init_sheet(args: argparse.Namespace) -> int:
+    from data_sources.base import SourceError
+
+    source = open_configured_source()
+    try:
+        added = source.ensure_tabs({spec.name: spec.header for spec in contract.ALL_TABS})
+    except SourceError as error:
+        raise Unreadable(str(error)) from None
+    print("Added tabs: " + ", ".join(added) if added else "Every tab is already there; nothing changed.")
+    return EXIT_OK
+
+
+@command("reset-demo", "forget the demo store's rows (people's included) and seed the demo company afresh")
+def reset_demo(args: argparse.Namespace) -> int:
+    from data_sources.local_store import LocalStore
+
+    source = open_configured_source()
+    if not isinstance(source, LocalStore):
+        raise Unreadable("reset-demo only resets the embedded demo; a Google Sheet is configured, so nothing was changed.")
+    source.reset()
+    print(f"Demo data reset in {source.path}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rally", description="Rally from the command line (same configuration as the app).")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, arguments, _) in COMMANDS.items():
+        arguments(commands.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command][2](args)
+    except Unreadable as error:
+        print(f"rally {args.command}: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
