@@ -59,7 +59,7 @@ DEFAULT_MESSAGES = {
     504: "The service is currently unavailable.",
 }
 
-WRITE_KINDS = frozenset({"append", "update", "batch_update", "clear"})
+WRITE_KINDS = frozenset({"append", "update", "batch_update", "values_batch_update", "clear"})
 VALUE_INPUT_OPTIONS = frozenset({"RAW", "USER_ENTERED"})
 DEFAULT_ROW_COUNT = 1000
 DEFAULT_COLUMN_COUNT = 26
@@ -574,6 +574,8 @@ class SheetsEmulator:
                     body = json.loads(raw_body)
                 except ValueError as error:
                     raise SheetsApiError(400, f"Invalid JSON payload received. {error}") from None
+                if kind == "values_batch_update" and isinstance(body, dict):
+                    value_input_option = body.get("valueInputOption")  # sent in the body, not the query
             self._delay(kind)
             payload = self._answer(kind, method, spreadsheet_id, ranges, query, body)
         except SheetsApiError as error:
@@ -609,6 +611,8 @@ class SheetsEmulator:
             return "batch_update", spreadsheet_id, []
         if rest == "/values:batchGet" and method == "GET":
             return "batch_get", spreadsheet_id, query.get("ranges", [])
+        if rest == "/values:batchUpdate" and method == "POST":
+            return "values_batch_update", spreadsheet_id, []
         if rest.startswith("/values/"):
             raw_range = rest[len("/values/") :]
             for suffix, kind in ((":append", "append"), (":clear", "clear")):
@@ -682,6 +686,8 @@ class SheetsEmulator:
             return self._clear(spreadsheet, ranges[0])
         if kind == "batch_update":
             return self._batch_update(spreadsheet, body or {})
+        if kind == "values_batch_update":
+            return self._values_batch_update(spreadsheet, body or {})
         raise SheetsApiError(404)
 
     # -- endpoints
@@ -821,13 +827,25 @@ class SheetsEmulator:
         tab, box = self._resolve(spreadsheet, a1)
         self._value_input_option(query)
         values = self._body_values(body)
-        if box.end_row is not None and len(values) > box.end_row - box.start_row:
+        single_cell = ":" not in (split_a1(a1)[1] or ":")
+        if single_cell:
+            # Google treats a one-cell range ('Tab'!A1) as the top-left anchor of the values.
+            pass
+        elif box.end_row is not None and len(values) > box.end_row - box.start_row:
             raise SheetsApiError(400, f"Requested writing within range [{a1}], but tried writing to row [{box.start_row + len(values)}]")
         width = max((len(row) for row in values), default=0)
-        if box.end_col is not None and width > box.end_col - box.start_col:
+        if not single_cell and box.end_col is not None and width > box.end_col - box.start_col:
             raise SheetsApiError(400, f"Requested writing within range [{a1}], but tried writing to column [{column_letters(box.start_col + width - 1)}]")
         self._write(tab, box.start_row, box.start_col, values)
         return self._update_summary(spreadsheet, tab, box.start_row, box.start_col, values)
+
+    def _values_batch_update(self, spreadsheet: _Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+        option = body.get("valueInputOption")
+        if option not in ("RAW", "USER_ENTERED"):
+            raise SheetsApiError(400, "Invalid valueInputOption: must be RAW or USER_ENTERED.")
+        query = {"valueInputOption": [option]}
+        replies = [self._update(spreadsheet, item.get("range", ""), query, item) for item in body.get("data") or []]
+        return {"spreadsheetId": spreadsheet.key, "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in replies), "responses": replies}
 
     def _clear(self, spreadsheet: _Spreadsheet, a1: str) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)

@@ -1,0 +1,195 @@
+"""Both data sources, for real: the local store on disk and gspread against the in-repo Sheets emulator."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from data_sources.base import SourceError
+from data_sources.config import RallyConfig
+from data_sources.google_sheet import GoogleSheetSource
+from data_sources.snapshot_cache import SnapshotCache
+from rally.dataset import build_dataset
+from tests.emulator.sheets_emulator import FakeClock
+from tests.sources import SHEET_KEY, demo_store, emulator_config, google_source
+
+POSTS_HEADER = ["Date", "Name", "Platform", "Link"]
+
+
+@pytest.fixture
+def both_sources(sheets_emulator, tmp_path):
+    """The demo store and a Google Sheet holding the same demo company."""
+    return {"demo": demo_store(tmp_path), "google-sheet": google_source(sheets_emulator, tmp_path)}
+
+
+def test_both_sources_give_the_same_columns_and_dtypes(both_sources):
+    """The contract: whichever source is live, every frame has the same columns and dtypes."""
+    datasets = {kind: build_dataset(s.fetch().tabs, s.fetch().locale) for kind, s in both_sources.items()}
+    demo, sheet = datasets["demo"], datasets["google-sheet"]
+    for frame in ("posts", "staff", "kpis", "notes"):
+        assert dict(getattr(demo, frame).dtypes) == dict(getattr(sheet, frame).dtypes), frame
+        assert len(getattr(demo, frame)) == len(getattr(sheet, frame)) > 0, frame
+    assert demo.posts["reach"].sum() == sheet.posts["reach"].sum()
+    assert [i.as_dict() for i in demo.issues] == [i.as_dict() for i in sheet.issues]
+
+
+def test_numbers_and_dates_sent_as_numbers_read_like_typed_text(sheets_emulator, tmp_path):
+    """Unformatted reads give serial dates and JSON numbers; Rally reads them as it reads text."""
+    tabs = {"Posts": [["Date", "Name", "Platform", "Reach"], [46342, "Maya Patel", "LinkedIn", 1234.0], ["2026-11-16", "Leo", "X", "1,234"]]}
+    dataset = build_dataset(google_source(sheets_emulator, tmp_path, tabs).fetch().tabs)
+    assert list(dataset.posts["date"].dt.strftime("%Y-%m-%d")) == ["2026-11-16", "2026-11-16"]
+    assert list(dataset.posts["reach"]) == [1234.0, 1234.0]
+
+
+def test_a_refresh_is_one_batch_get_after_one_metadata_read(sheets_emulator, tmp_path):
+    """Starting costs one metadata request; every refresh after is a single values:batchGet for all tabs."""
+    source = google_source(sheets_emulator, tmp_path)
+    sheets_emulator.reset_log()
+    for _ in range(3):
+        source.fetch()
+    assert sheets_emulator.count("metadata") == 1
+    assert sheets_emulator.count("batch_get") == 3
+    assert sheets_emulator.count() == 4
+    assert len(sheets_emulator.requests("batch_get")[0].ranges) == 5
+
+
+def test_fifty_viewers_within_the_interval_cost_one_read(sheets_emulator, tmp_path):
+    """However many sessions ask at once, the shared cache reads the Sheet once per interval."""
+    clock = FakeClock(1000.0)
+    cache = SnapshotCache(google_source(sheets_emulator, tmp_path), clock=clock)
+    sheets_emulator.reset_log()
+    threads = [threading.Thread(target=cache.get, args=(60,)) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sheets_emulator.count("batch_get") == 1
+    clock.advance(59)
+    cache.get(60)
+    assert sheets_emulator.count("batch_get") == 1
+    clock.advance(2)
+    cache.get(60)
+    assert sheets_emulator.count("batch_get") == 2
+
+
+def test_rate_limits_are_retried_a_bounded_number_of_times(sheets_emulator, tmp_path):
+    """Two 429s then success reads fine; endless 429s give up after three tries with a clear reason."""
+    source = google_source(sheets_emulator, tmp_path)
+    source.fetch()
+    sheets_emulator.fail_next(2, status=429, kind="batch_get")
+    assert source.fetch().tabs["Posts"]
+    sheets_emulator.reset_log()
+    sheets_emulator.fail_next(10, status=429, kind="batch_get")
+    with pytest.raises(SourceError, match="rate limit") as raised:
+        source.fetch()
+    assert raised.value.transient
+    assert sheets_emulator.count("batch_get") == 3
+
+
+def test_a_failed_read_keeps_the_last_good_data_and_says_why(sheets_emulator, tmp_path):
+    """When the Sheet stops answering, the cache serves what it had with the reason, and recovers."""
+    clock = FakeClock(0.0)
+    cache = SnapshotCache(google_source(sheets_emulator, tmp_path), clock=clock)
+    good = cache.get(60).snapshot
+    sheets_emulator.fault_rate(1.0, status=503, kind="batch_get")
+    clock.advance(61)
+    state = cache.get(60)
+    assert state.stale and state.snapshot is good
+    assert "Google Sheets unreachable" in state.error and "503" in state.error
+    sheets_emulator.clear_faults()
+    clock.advance(61)
+    assert not cache.get(60).stale
+
+
+def test_an_unshared_sheet_says_who_to_share_it_with(sheets_emulator, tmp_path):
+    """A 403 becomes a message naming the service account's e-mail, not a traceback."""
+    source = google_source(sheets_emulator, tmp_path)
+    sheets_emulator.set_forbidden(SHEET_KEY, True)
+    with pytest.raises(SourceError, match=r"Share it with rally@demo-project\.iam\.gserviceaccount\.com") as raised:
+        source.fetch()
+    assert not raised.value.transient
+
+
+def test_a_wrong_key_says_which_setting_to_check(sheets_emulator, tmp_path):
+    """A 404 names the key Rally looked for and the secrets setting to fix."""
+    config = emulator_config(sheets_emulator, tmp_path, key="no-such-sheet")
+    with pytest.raises(SourceError, match="no-such-sheet.*spreadsheet"):
+        GoogleSheetSource(config, sleep=lambda s: None).fetch()
+
+
+def test_a_missing_posts_tab_is_a_data_issue_not_a_crash(sheets_emulator, tmp_path):
+    """A Sheet without a Posts tab reads, and Data health says to add it."""
+    dataset = build_dataset(google_source(sheets_emulator, tmp_path, {"Staff": [["Name"], ["Maya"]]}).fetch().tabs)
+    assert dataset.posts.empty
+    assert any("Posts tab is missing" in i.problem for i in dataset.issues)
+
+
+def test_a_tab_renamed_between_reads_is_found_again(sheets_emulator, tmp_path):
+    """When a tab disappears under Rally, one more metadata read finds the new layout."""
+    source = google_source(sheets_emulator, tmp_path, {"Posts": [POSTS_HEADER], "Old": [["x"]]})
+    source.fetch()
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": [POSTS_HEADER, ["2026-11-16", "Maya", "X", ""]]})
+    assert source.fetch().tabs == {"Posts": [POSTS_HEADER, ["2026-11-16", "Maya", "X"]]}
+
+
+def test_appends_go_raw_so_formulas_stay_text(sheets_emulator, tmp_path):
+    """Everything Rally writes is RAW: '=1+1' and '+44…' arrive as typed."""
+    source = google_source(sheets_emulator, tmp_path, {"Posts": [POSTS_HEADER]})
+    source.append_rows("Posts", [["2026-11-16", "=HYPERLINK(\"x\")", "+44 LinkedIn", "@here"]], POSTS_HEADER)
+    assert sheets_emulator.values(SHEET_KEY, "Posts")[1] == ["2026-11-16", "=HYPERLINK(\"x\")", "+44 LinkedIn", "@here"]
+    assert {r.value_input_option for r in sheets_emulator.requests("append")} == {"RAW"}
+
+
+def test_appending_to_a_missing_tab_creates_it_with_its_header(sheets_emulator, tmp_path):
+    """A first vote creates the Votes tab, header first, then the row."""
+    source = google_source(sheets_emulator, tmp_path, {"Posts": [POSTS_HEADER]})
+    source.append_rows("Votes", [["id-1", "2026-W47"]], ["ID", "Week"])
+    assert sheets_emulator.values(SHEET_KEY, "Votes") == [["ID", "Week"], ["id-1", "2026-W47"]]
+
+
+def test_init_sheet_adds_missing_tabs_and_leaves_data_alone(sheets_emulator, tmp_path):
+    """ensure_tabs adds what is missing with headers and never touches an existing tab."""
+    source = google_source(sheets_emulator, tmp_path, {"posts": [POSTS_HEADER, ["2026-11-16", "Maya", "X", ""]]})
+    added = source.ensure_tabs({"Posts": ["Date", "Name", "Platform"], "Staff": ["Name", "Team"]})
+    assert added == ["Staff"]
+    assert sheets_emulator.values(SHEET_KEY, "posts")[1] == ["2026-11-16", "Maya", "X"]
+    assert sheets_emulator.values(SHEET_KEY, "Staff") == [["Name", "Team"]]
+
+
+def test_errors_never_carry_the_private_key(sheets_emulator, tmp_path):
+    """A key that can't be used is refused without echoing any of it."""
+    canary = "-----BEGIN PRIVATE KEY-----\nCANARYCANARYCANARYCANARY\n-----END PRIVATE KEY-----\n"
+    config = RallyConfig(gsheets={"spreadsheet": SHEET_KEY, "type": "service_account", "private_key": canary, "client_email": "a@b.iam.gserviceaccount.com", "private_key_id": "k" * 20, "project_id": "p", "token_uri": "https://oauth2.googleapis.com/token"}, data_dir=tmp_path)
+    with pytest.raises(SourceError) as raised:
+        GoogleSheetSource(config, sleep=lambda s: None).fetch()
+    assert "CANARY" not in str(raised.value) and "k" * 20 not in str(raised.value)
+
+
+def test_the_demo_store_reseeds_when_the_week_turns_and_keeps_what_people_wrote(tmp_path):
+    """Seeded rows follow today's week; rows people appended survive the reseed."""
+    store = demo_store(tmp_path, today=date(2026, 11, 18))
+    store.append_rows("Votes", [["id-1", "2026-W47"]], ["ID", "Week"])
+    first = store.fetch().tabs
+    later = demo_store(tmp_path, today=date(2026, 12, 2)).fetch().tabs
+    assert first["Posts"] != later["Posts"]
+    assert max(r[0] for r in later["Posts"][1:] if r[0]) >= "2026-11-30"
+    assert later["Votes"] == [["ID", "Week"], ["id-1", "2026-W47"]]
+
+
+def test_the_demo_store_takes_concurrent_writers_without_losing_a_row(tmp_path):
+    """Eight threads appending at once all land."""
+    store = demo_store(tmp_path)
+    threads = [threading.Thread(target=lambda n=n: [store.append_rows("Kudos", [[f"{n}-{i}"]], ["ID"]) for i in range(25)]) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.fetch().tabs["Kudos"]) == 1 + 200
+
+
+def test_the_local_store_file_is_owner_only(tmp_path):
+    """The store holds survey answers: nobody else on the machine may read it."""
+    store = demo_store(tmp_path)
+    assert store.path.stat().st_mode & 0o077 == 0
