@@ -1,6 +1,6 @@
 """The local store: a SQLite file holding tabs like a Sheet, for the demo and for durable writes.
 
-Seeded rows (the demo company) are regenerated when the week turns, so the demo
+Seeded rows (the demo company) are regenerated when the day turns, so the demo
 meeting is never empty; rows people add (votes, answers, logged posts) are kept.
 Several sessions and threads may write at once: SQLite serialises the writers.
 """
@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 
 from data_sources.base import DataSource, Snapshot, SourceInfo, Tabs
-from rally.parsing import iso_week_label
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tabs (title TEXT PRIMARY KEY, position INTEGER NOT NULL, header TEXT NOT NULL);
@@ -70,10 +69,10 @@ class LocalStore(DataSource):
     def _reseed_if_stale(self) -> None:
         if self._seed is None:
             return
-        week = iso_week_label(self._today())
+        day = self._today().isoformat()
         with self._lock, self._connect() as db:
-            current = db.execute("SELECT value FROM meta WHERE key = 'seed_week'").fetchone()
-            if current and current[0] == week:
+            current = db.execute("SELECT value FROM meta WHERE key = 'seed_day'").fetchone()
+            if current and current[0] == day:
                 return
             tabs = self._seed(self._today())
             db.execute("BEGIN IMMEDIATE")
@@ -86,7 +85,7 @@ class LocalStore(DataSource):
                         (title, position, json.dumps(header)),
                     )
                     db.executemany("INSERT INTO rows (tab, origin, cells) VALUES (?, 'seed', ?)", ((title, json.dumps(r)) for r in rows[1:]))
-                db.execute("INSERT INTO meta (key, value) VALUES ('seed_week', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (week,))
+                db.execute("INSERT INTO meta (key, value) VALUES ('seed_day', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (day,))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

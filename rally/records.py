@@ -30,6 +30,7 @@ def read_records(tabs: Mapping[str, list[list]], spec: TabSpec, pending: Iterabl
     by_key = {normalise_key(c.name): c.name for c in spec.columns}
     queued = [{by_key[normalise_key(k)]: str(v) for k, v in row.items() if normalise_key(k) in by_key} for row in pending]
     if queued:
-        extra = pd.DataFrame(queued, columns=spec.header).fillna("").astype("str").assign(row=PENDING_ROW, pending=True)
+        extra = pd.DataFrame([{**dict.fromkeys(spec.header, ""), **row} for row in queued], columns=spec.header, dtype="str")
+        extra = extra.assign(row=PENDING_ROW, pending=True)
         sheet = pd.concat([sheet, extra[sheet.columns]], ignore_index=True)
     return unique_by_id(sheet, id_column).astype({"row": "int64", "pending": "bool"})
