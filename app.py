@@ -1,8 +1,6 @@
-"""Rally's router: the page list and the sidebar every page shares. Pages lay out; nothing else happens here."""
+"""Rally's router: the page list. Pages lay out; each draws the shared sidebar through ui.layout.load()."""
 
 import streamlit as st
-
-from ui import layout
 
 st.set_page_config(page_title="Rally", page_icon="📣", layout="wide")
 
@@ -17,5 +15,4 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-layout.sidebar()
 page.run()

@@ -6,6 +6,7 @@ from data_sources.base import DataSource
 from data_sources.config import RallyConfig
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.local_store import LocalStore
+from data_sources.retry import RetryPolicy
 
 DEMO_STORE_FILE = "demo.sqlite"
 
@@ -13,7 +14,8 @@ DEMO_STORE_FILE = "demo.sqlite"
 def open_source(config: RallyConfig) -> DataSource:
     """The Google Sheet when [connections.gsheets] is configured, otherwise the embedded demo."""
     if config.uses_google_sheet:
-        return GoogleSheetSource(config)
+        attempts = int(config.rally.get("sheet_read_attempts", RetryPolicy.attempts))
+        return GoogleSheetSource(config, retry=RetryPolicy(attempts=max(1, attempts)))
     from rally.demo import demo_tabs
 
     return LocalStore(config.data_dir / DEMO_STORE_FILE, seed=demo_tabs)

@@ -62,7 +62,7 @@ def _dataset(version: str, _tabs: dict, locale: str | None) -> Dataset:
     return build_dataset(_tabs, locale)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=lambda box: box.stop())
 def _outbox(cache_key: str, _config: RallyConfig) -> Outbox:
     box = Outbox(_config.data_dir / OUTBOX_FILE, shared_cache(_config).source, secrets=_config.secret_values())
     box.start()

@@ -20,9 +20,13 @@ def data_as_of(data: live.LiveData) -> str:
 
 
 def load() -> live.LiveData:
-    """The live data, or a message saying what to do and the page stopped there."""
+    """The live data, or a message saying what to do and the page stopped there.
+
+    Also draws the sidebar's data stamp and Refresh button: every page that shows data calls this.
+    """
     try:
         data = live.current()
+        data = _sidebar(data)
     except ConfigError as error:
         st.error(f"**Rally isn't set up yet.** {md_escape(str(error))}", icon="🔧")
         st.stop()
@@ -43,14 +47,9 @@ def today() -> date:
     return date.today()
 
 
-def sidebar() -> None:
-    """The source, the data-as-of stamp and the Refresh button, on every page."""
+def _sidebar(data: live.LiveData) -> live.LiveData:
     with st.sidebar:
-        try:
-            data = live.current()
-        except ConfigError:
-            return
         st.caption(data_as_of(data))
         if st.button("Refresh now", icon="🔄", help="Read the Sheet again instead of waiting for the next refresh"):
-            live.current(refresh=True)
-            st.rerun()
+            return live.current(refresh=True)
+    return data
