@@ -114,7 +114,9 @@ def build_dataset(tabs: dict[str, list[list]], locale: str | None = None) -> Dat
 def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
     names = table["Name"].map(clean_name)
     person = names.str.casefold()
-    repeated = person.duplicated(keep="first")
+    no_name = names == ""
+    issues += issues_from_mask("Staff", table["row"], "Name", names, no_name, "no name — left out of every figure")
+    repeated = person.duplicated(keep="first") & ~no_name
     issues += [DataIssue("Staff", int(r), "Name", n, "listed twice — the first row is used") for r, n in zip(table["row"][repeated], names[repeated])]
     mode = table["Leaderboard"].str.strip().str.casefold()
     odd = ~mode.isin(["", "show", "anonymous"])
@@ -134,7 +136,7 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
             "joined": joined,
         }
     )
-    return frame[~repeated].reset_index(drop=True).astype(STAFF_COLUMNS)
+    return frame[~repeated & ~no_name].reset_index(drop=True).astype(STAFF_COLUMNS)
 
 
 def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
@@ -162,7 +164,8 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
         issues += [DataIssue("Posts", int(r), column, v, f"{p} — left blank; the post still counts") for r, v, p in zip(rows[bad], table[column][bad], problems[bad])]
 
     link = table["Link"]
-    not_web = usable & (link != "") & ~link.map(is_web_link)
+    # astype: on an empty tab map() keeps the str dtype, and ~ on strings is deprecated.
+    not_web = usable & (link != "") & ~link.map(is_web_link).astype("bool")
     issues += issues_from_mask("Posts", rows, "Link", link, not_web, "not an http(s) link — shown as text")
 
     link_key = link.str.strip().str.rstrip("/").str.casefold()
@@ -196,7 +199,8 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     iso = frame["date"].dt.isocalendar()
     frame["week"] = iso["year"].astype("str") + "-W" + iso["week"].astype("str").str.zfill(2)
     frame["name"] = _display_names(frame, staff)
-    staff_team = dict(zip(staff["person"], staff["team"]))
+    # A Staff row with no team says nothing about the team: the post's own Team column decides.
+    staff_team = {p: t for p, t in zip(staff["person"], staff["team"]) if t != NO_TEAM}
     frame["team"] = [staff_team.get(p) or (t or NO_TEAM) for p, t in zip(frame["person"], frame["team"])]
     return frame.astype(POSTS_COLUMNS)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pandas as pd
 from dateutil import parser as dateutil_parser
@@ -46,10 +47,12 @@ def parse_date(text: str, day_first: bool = True) -> date | None:
     if _HAS_MONTH_NAME.search(text):
         try:
             parsed = dateutil_parser.parse(text, dayfirst=day_first, default=datetime(1900, 1, 1))
+            # dateutil fills a missing day or year from the default: parse again with another
+            # default, and trust only a date that did not come from either ("Nov 18", "Nov 2026").
+            check = dateutil_parser.parse(text, dayfirst=day_first, default=datetime(1904, 2, 2))
         except (ValueError, OverflowError):
             return None
-        # dateutil fills a missing year from the default: "Nov 18" alone is not a date we trust.
-        return parsed.date() if parsed.year != 1900 else None
+        return parsed.date() if parsed.date() == check.date() else None
     return None
 
 
@@ -80,7 +83,8 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     match = _NUMBER.match(cleaned)
     if not match:
         return None, "not a number"
-    value = float(match[1]) * _SUFFIX.get((match[2] or "").lower(), 1)
+    # Decimal, so "4.1m" is 4100000 and not 4099999.9999999995.
+    value = float(Decimal(match[1]) * _SUFFIX.get((match[2] or "").lower(), 1))
     if value < 0:
         return None, "negative number"
     return value, None

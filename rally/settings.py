@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 import pandas as pd
@@ -88,6 +89,9 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
             continue
         try:
             number = float(value.replace(",", ""))
+            # float() reads "nan" and "inf" too: neither is a setting (int("nan") would crash the read).
+            if not math.isfinite(number):
+                raise ValueError(value)
         except ValueError:
             issues.append(DataIssue("Settings", int(row), "Value", value, "not a number — default kept"))
             continue
@@ -102,7 +106,7 @@ def settings_table(settings: Settings) -> pd.DataFrame:
     """Every setting with its current value and default, for the Settings page."""
     return pd.DataFrame(
         [
-            {"Key": s.key, "Value": settings.value(s.field) or "(Sheet locale)", "Default": s.default if s.default != "" else "(Sheet locale)", "What it does": s.description}
+            {"Key": s.key, "Value": settings.value(s.field) if settings.value(s.field) != "" else "(Sheet locale)", "Default": s.default if s.default != "" else "(Sheet locale)", "What it does": s.description}
             for s in SETTINGS_TABLE
         ]
     ).astype("str")

@@ -6,7 +6,8 @@ import re
 
 from rally.parsing import is_web_link
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>$:])")
+# "&" too: "&lt;b&gt;" would otherwise be shown as "<b>", not as typed.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>$:&])")
 
 
 def md_escape(text: str) -> str:

@@ -58,7 +58,8 @@ def weeks_to_show(posts: pd.DataFrame, today: date) -> list[str]:
 def posts_per_day(posts: pd.DataFrame, week: str) -> pd.DataFrame:
     """Posts on each day of the week by platform, with every day present (zeros included)."""
     start = week_start(week)
-    days = pd.DataFrame({"date": pd.to_datetime([start + timedelta(days=i) for i in range(7)])})
+    # as_unit: pandas infers seconds from dates; posts["date"] is nanoseconds, and the result must not depend on the week.
+    days = pd.DataFrame({"date": pd.to_datetime([start + timedelta(days=i) for i in range(7)]).as_unit("ns")})
     rows = posts[posts["week"] == week]
     counts = rows.groupby(["date", "platform"], as_index=False).size().rename(columns={"size": "posts"})
     if counts.empty:
