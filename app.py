@@ -1,4 +1,10 @@
-"""Rally's router: the page list. Pages lay out; each draws the shared sidebar through ui.layout.load()."""
+"""Rally's router: the page list. Pages lay out; each draws the shared sidebar through ui.layout.load().
+
+The page files live in views/, not pages/: while a folder named pages/ sits next
+to app.py, Streamlit (1.67) answers a server's first request for a deep link
+such as /directors in its old multipage mode: it skips app.py (and with it the
+sidebar, roles and layout) or shows a "Page not found" box.
+"""
 
 import streamlit as st
 
@@ -6,11 +12,11 @@ st.set_page_config(page_title="Rally", page_icon="📣", layout="wide")
 
 PAGES = {
     "Meeting": [
-        st.Page("pages/this_week.py", title="This week", icon="📅", default=True),
+        st.Page("views/this_week.py", title="This week", icon="📅", default=True),
     ],
     "Admin": [
-        st.Page("pages/data_health.py", title="Data health", icon="🩺"),
-        st.Page("pages/connect.py", title="Connect & settings", icon="🔌"),
+        st.Page("views/data_health.py", title="Data health", icon="🩺"),
+        st.Page("views/connect.py", title="Connect & settings", icon="🔌"),
     ],
 }
 

@@ -60,7 +60,7 @@ POSTS = TabSpec(
         Column("Date", True, ("Posted", "Posted on", "Day"), "When it was posted", "2026-11-16"),
         Column("Name", True, ("Staff", "Person", "Employee", "Who"), "Who posted it", "Maya Patel"),
         Column("Platform", True, ("Channel", "Network"), "LinkedIn, X, Facebook, …", "LinkedIn"),
-        Column("Team", False, (), "Falls back to the Staff tab", "Sales"),
+        Column("Team", False, (), "Used for people not on the Staff tab (the Staff tab's team wins)", "Sales"),
         Column("Link", False, ("URL", "Post link"), "http(s) link to the post", "https://www.linkedin.com/posts/…"),
         Column("Summary", False, ("Description", "What", "Topic"), "One line about the post", "Case study: Acme"),
         Column("Reach", False, ("Impressions", "Views"), "1,234 · 1.2k · 3m", "3400"),

@@ -15,7 +15,7 @@ from rally import contract
 from rally.contract import TabSpec, find_tab, normalise_key, read_table
 from rally.issues import DataIssue, issues_from_mask
 from rally.months import parse_months
-from rally.parsing import canonical_platform, clean_name, is_web_link, iso_week_label, parse_date, parse_dates, parse_numbers, week_start
+from rally.parsing import canonical_platform, clean_name, is_web_link, iso_week_label, link_identity, parse_date, parse_dates, parse_numbers, week_start
 from rally.settings import Settings, parse_settings
 
 METRICS = ["reach", "reactions", "comments", "shares", "clicks"]
@@ -168,7 +168,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     not_web = usable & (link != "") & ~link.map(is_web_link).astype("bool")
     issues += issues_from_mask("Posts", rows, "Link", link, not_web, "not an http(s) link — shown as text")
 
-    link_key = link.str.strip().str.rstrip("/").str.casefold()
+    link_key = link.map(link_identity)
     has_link = usable & (link != "")
     first_row = rows[has_link].groupby(link_key[has_link]).transform("min")
     repeat = pd.Series(False, index=table.index)

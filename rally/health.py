@@ -29,21 +29,25 @@ ADVICE: tuple[tuple[str, str], ...] = (
 )
 
 
-def advice_for(problem: str) -> str:
+def advice_for(problem: str, tab: str = "Posts") -> str:
+    if tab == "Staff" and problem.startswith("no name"):
+        return "Type the person's name in the Name column, or delete the row."
     return next(text for start, text in ADVICE if problem.startswith(start))
 
 
 def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
     """One line per kind of problem: how many rows, which tabs, what to do."""
     if not issues:
-        return pd.DataFrame({"Problem": pd.Series([], dtype="str"), "Rows": pd.Series([], dtype="int64"), "What to do": pd.Series([], dtype="str")})
+        return pd.DataFrame({"Tab": pd.Series([], dtype="str"), "Problem": pd.Series([], dtype="str"), "Rows": pd.Series([], dtype="int64"), "What to do": pd.Series([], dtype="str")})
     frame = pd.DataFrame({"kind": [next(s for s, _ in ADVICE if i.problem.startswith(s)) or i.problem for i in issues], "tab": [i.tab for i in issues], "problem": [i.problem for i in issues]})
-    grouped = frame.groupby("kind", sort=False).agg(rows=("tab", "size"), tabs=("tab", lambda t: ", ".join(sorted(set(t)))), example=("problem", "first"))
+    # Grouped per tab too: "no name" means something different on Posts and on Staff.
+    grouped = frame.groupby(["tab", "kind"], sort=False).agg(rows=("problem", "size"), example=("problem", "first")).reset_index()
     return pd.DataFrame(
         {
-            "Problem": [f"{example} ({tabs})" for example, tabs in zip(grouped["example"], grouped["tabs"])],
-            "Rows": grouped["rows"].astype("int64").to_numpy(),
-            "What to do": [advice_for(example) for example in grouped["example"]],
+            "Tab": grouped["tab"].astype("str"),
+            "Problem": grouped["example"].astype("str"),
+            "Rows": grouped["rows"].astype("int64"),
+            "What to do": [advice_for(example, tab) for example, tab in zip(grouped["example"], grouped["tab"])],
         }
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -100,8 +101,15 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def clean_name(text: str) -> str:
-    """Trim and collapse inner spaces; emoji and apostrophes stay."""
-    return " ".join(text.split())
+    """Trim and collapse inner spaces; emoji and apostrophes stay; an accent typed two ways is one letter (NFC)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def link_identity(url: str) -> str:
+    """What makes two logged links the same post: scheme and host ignore case, the path does not (YouTube IDs)."""
+    url = url.strip().rstrip("/")
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)(.*)$", url)
+    return match[1].casefold() + match[2] if match else url
 
 
 def name_key(text: str) -> str:

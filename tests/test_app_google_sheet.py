@@ -28,7 +28,7 @@ def sheet_app_env(sheets_emulator, tmp_path, monkeypatch):
 def test_many_sessions_within_the_interval_cost_one_batch_get(sheets_emulator, sheet_app_env):
     """Ten sessions opening every page read the Sheet once (plus one metadata read when the app starts)."""
     for _ in range(10):
-        for page in ("pages/this_week.py", "pages/data_health.py", "pages/connect.py"):
+        for page in ("views/this_week.py", "views/data_health.py", "views/connect.py"):
             at = app(page, secrets=sheet_app_env)
             assert not at.exception
     assert sheets_emulator.count("batch_get") == 1

@@ -346,17 +346,18 @@ def test_tab_counts_show_each_tabs_title_rows_counted_and_issues(messy):
     ]
 
 
-def test_fix_advice_groups_every_issue_once(messy):
-    """Each kind of problem is one line, its rows add up to every issue, and each says what to do."""
+def test_fix_advice_groups_every_issue_once_per_tab(messy):
+    """Each kind of problem on each tab is one line, its rows add up to every issue, and each says what to do."""
     advice = fix_advice(messy.issues)
     assert advice["Rows"].sum() == len(messy.issues)
-    assert not advice["Problem"].duplicated().any()
-    by_kind = {problem.split(" —")[0].split(" (")[0]: (rows, todo) for problem, rows, todo in advice.itertuples(index=False)}
-    assert by_kind["same link as row 3"] == (1, "The post was logged twice: delete the repeated row (the first one is counted).")
-    assert by_kind["not a month Rally can read"][0] == 2
-    assert by_kind["not a date"][0] == 2  # Posts row 8 and Staff row 6, one line
-    assert by_kind["not a date"][1].startswith("Write dates as 2026-11-16")
-    assert by_kind["not a number"][0] == 3  # Posts, KPIs and Settings alike
+    assert not advice[["Tab", "Problem"]].duplicated().any()
+    by_kind = {(tab, problem.split(" —")[0].split(" (")[0]): (rows, todo) for tab, problem, rows, todo in advice.itertuples(index=False)}
+    assert by_kind[("Posts", "same link as row 3")] == (1, "The post was logged twice: delete the repeated row (the first one is counted).")
+    assert by_kind[("KPIs", "not a month Rally can read")][0] == 2
+    # A bad date on Posts and on Staff are separate lines: the fix is on different tabs.
+    assert by_kind[("Posts", "not a date Rally can read")][1].startswith("Write dates as 2026-11-16")
+    assert by_kind[("Staff", "not a date")][0] == 1
+    assert {tab for tab, kind in by_kind if kind == "not a number"} == {"Posts", "KPIs", "Settings"}
 
 
 def test_a_sheet_without_a_posts_tab_says_how_to_add_one():

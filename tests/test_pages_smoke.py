@@ -1,4 +1,4 @@
-"""A smoke test for every page file, generated: a new page is covered without anyone remembering."""
+"""A smoke test for every page file in views/, generated: a new page is covered without anyone remembering."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ def test_every_page_is_in_the_navigation():
     """Each file in pages/ is reachable from app.py's navigation."""
     source = (__import__("tests.apptest").apptest.ROOT / "app.py").read_text()
     assert PAGES and all(page in source for page in PAGES)
+
+
+def test_there_is_no_pages_folder():
+    """A pages/ folder switches on Streamlit's old multipage mode for a server's first deep link (skipping app.py)."""
+    root = __import__("tests.apptest").apptest.ROOT
+    assert not (root / "pages").exists()
 
 
 @pytest.mark.parametrize("page", PAGES)

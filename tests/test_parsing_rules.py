@@ -362,3 +362,19 @@ def test_truncate_cuts_long_cells_with_an_ellipsis(text, limit, shown):
     """Long cells are cut to the limit, ellipsis included."""
     assert truncate(text, limit) == shown
     assert len(truncate(text, limit)) <= limit
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same_post"),
+    [
+        ("https://www.linkedin.com/posts/abc", "https://www.linkedin.com/posts/abc/", True),  # a trailing slash is the same page
+        ("https://WWW.LinkedIn.com/posts/abc", "https://www.linkedin.com/posts/abc", True),  # hosts ignore case
+        ("https://youtu.be/dQw4w9WgXcQ", "https://youtu.be/dqw4w9wgxcq", False),  # video IDs do not
+        (" https://x.com/a/status/1 ", "https://x.com/a/status/1", True),
+    ],
+)
+def test_link_identity_decides_when_two_links_are_one_post(first, second, same_post):
+    """Duplicate detection compares links the way the web does."""
+    from rally.parsing import link_identity
+
+    assert (link_identity(first) == link_identity(second)) is same_post

@@ -27,7 +27,14 @@ st.dataframe(
     issues,
     hide_index=True,
     width="stretch",
-    column_config={"row": st.column_config.NumberColumn("Row", format="%d"), "tab": "Tab", "column": "Column", "value": "Value", "problem": "Problem"},
+    column_order=["tab", "row", "column", "problem", "value"],
+    column_config={
+        "tab": st.column_config.TextColumn("Tab", width="small"),
+        "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
+        "column": st.column_config.TextColumn("Column", width="small"),
+        "problem": st.column_config.TextColumn("Problem", width="large"),
+        "value": st.column_config.TextColumn("Value", width="medium"),
+    },
 )
 st.subheader("How to fix them")
 st.dataframe(fix_advice(dataset.issues), hide_index=True, width="stretch")
