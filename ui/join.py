@@ -8,6 +8,7 @@ import streamlit as st
 
 from data_sources import live
 from rally.join import join_url, qr_png, short_label
+from rally.text import md_escape
 
 
 def public_base_url() -> str:
@@ -23,5 +24,5 @@ def join_panel(path: str, caption: str, width: int = 320, **query: str) -> str:
     """Draw the QR code and link for `path`; returns the link."""
     url = join_url(public_base_url(), path, **query)
     st.image(qr_png(url), width=width, caption=caption)
-    st.markdown(f"### {short_label(url)}")
+    st.markdown(f"### {md_escape(short_label(url))}")
     return url
