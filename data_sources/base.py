@@ -58,8 +58,8 @@ class DataSource(ABC):
     kind: str
 
     @abstractmethod
-    def fetch(self) -> Snapshot:
-        """Every tab, in one upstream read."""
+    def fetch(self, only: list[str] | None = None) -> Snapshot:
+        """Every tab (or just the tabs named in `only`, matched loosely; missing ones are left out), in one upstream read."""
 
     @abstractmethod
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:

@@ -18,6 +18,7 @@ import requests
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs
 from data_sources.config import RallyConfig, redact, spreadsheet_key
 from data_sources.retry import RetryPolicy, with_retry
+from rally.contract import normalise_key
 
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
 TIMEOUT_SECONDS = 20
@@ -104,21 +105,24 @@ class GoogleSheetSource(DataSource):
         self._locale = metadata.get("properties", {}).get("locale")
 
     # -- the interface ----------------------------------------------------------------------
-    def fetch(self) -> Snapshot:
+    def fetch(self, only: list[str] | None = None) -> Snapshot:
         with self._lock:
             if self._titles is None:
                 self._load_metadata()
             try:
-                tabs = self._batch_get()
+                tabs = self._batch_get(only)
             except SourceError as error:
                 if error.status != 400:
                     raise
                 self._load_metadata()  # tabs changed since we last looked: look once more
-                tabs = self._batch_get()
+                tabs = self._batch_get(only)
             return Snapshot.of(tabs, self.kind, self._locale, datetime.now(UTC))
 
-    def _batch_get(self) -> Tabs:
+    def _batch_get(self, only: list[str] | None = None) -> Tabs:
         titles = list(self._titles or [])
+        if only is not None:
+            wanted = {normalise_key(t) for t in only}
+            titles = [t for t in titles if normalise_key(t) in wanted]
         if not titles:
             return {}
         http = self._http()
@@ -130,8 +134,11 @@ class GoogleSheetSource(DataSource):
         with self._lock:
             if self._titles is None:
                 self._load_metadata()
-            if tab not in (self._titles or []):
+            match = next((t for t in self._titles or [] if normalise_key(t) == normalise_key(tab)), None)
+            if match is None:
                 self._add_tabs({tab: header})
+            else:
+                tab = match  # write where people will look: the tab as the Sheet spells it
         http = self._http()
         params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
         body = {"values": [[as_text(c) for c in r] for r in rows], "majorDimension": "ROWS"}
@@ -146,8 +153,8 @@ class GoogleSheetSource(DataSource):
     def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:
         with self._lock:
             self._load_metadata()
-            existing = {t.casefold().strip() for t in self._titles or []}
-            missing = {tab: header for tab, header in headers.items() if tab.casefold() not in existing}
+            existing = {normalise_key(t) for t in self._titles or []}
+            missing = {tab: header for tab, header in headers.items() if normalise_key(tab) not in existing}
             if missing:
                 self._add_tabs(missing)
             return list(missing)

@@ -52,6 +52,21 @@ def shared_cache(config: RallyConfig | None = None) -> SnapshotCache:
     return _shared_cache(config.cache_key(), config)
 
 
+@st.cache_resource(show_spinner=False)
+def _live_cache(cache_key: str, tabs: tuple[str, ...], _config: RallyConfig) -> SnapshotCache:
+    return SnapshotCache(shared_cache(_config).source, only=list(tabs))
+
+
+def live_tabs(tabs: tuple[str, ...], max_age: float) -> CacheState:
+    """Just the named tabs (votes, answers, ideas), shared by every screen, at most one read per `max_age` seconds.
+
+    Live parts of the meeting refresh every few seconds; reading only their small
+    tabs keeps that cheap and leaves the big Posts tab to the normal interval.
+    """
+    config = app_config()
+    return _live_cache(config.cache_key(), tuple(tabs), config).get(max_age)
+
+
 def source(config: RallyConfig | None = None) -> DataSource:
     return shared_cache(config).source
 
@@ -94,4 +109,4 @@ def current(refresh: bool = False) -> LiveData:
     return LiveData(dataset, state, cache.source.info())
 
 
-__all__ = ["ConfigError", "LiveData", "app_config", "current", "outbox", "pending_rows", "shared_cache", "source"]
+__all__ = ["ConfigError", "LiveData", "app_config", "current", "live_tabs", "outbox", "pending_rows", "shared_cache", "source"]

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from data_sources.base import DataSource, Snapshot, SourceInfo, Tabs
+from rally.contract import normalise_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tabs (title TEXT PRIMARY KEY, position INTEGER NOT NULL, header TEXT NOT NULL);
@@ -99,10 +100,13 @@ class LocalStore(DataSource):
             db.execute("DELETE FROM meta")
         self._reseed_if_stale()
 
-    def fetch(self) -> Snapshot:
+    def fetch(self, only: list[str] | None = None) -> Snapshot:
         self._reseed_if_stale()
         with self._connect() as db:
             titles = db.execute("SELECT title, header FROM tabs ORDER BY position, title").fetchall()
+            if only is not None:
+                wanted = {normalise_key(t) for t in only}
+                titles = [(title, header) for title, header in titles if normalise_key(title) in wanted]
             tabs: Tabs = {title: [json.loads(header)] for title, header in titles}
             for title in tabs:
                 cells = db.execute("SELECT cells FROM rows WHERE tab = ? ORDER BY origin = 'user', seq", (title,)).fetchall()

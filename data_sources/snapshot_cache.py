@@ -28,8 +28,9 @@ class CacheState:
 
 
 class SnapshotCache:
-    def __init__(self, source: DataSource, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, source: DataSource, clock: Callable[[], float] = time.monotonic, only: list[str] | None = None):
         self.source = source
+        self._only = only
         self._clock = clock
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
@@ -61,7 +62,7 @@ class SnapshotCache:
     def _read(self) -> None:
         self.reads += 1
         try:
-            self._snapshot, self._error = self.source.fetch(), None
+            self._snapshot, self._error = self.source.fetch(self._only), None
         except SourceError as error:
             self._error = str(error)
         self._checked_at = self._clock()

@@ -193,3 +193,21 @@ def test_the_local_store_file_is_owner_only(tmp_path):
     """The store holds survey answers: nobody else on the machine may read it."""
     store = demo_store(tmp_path)
     assert store.path.stat().st_mode & 0o077 == 0
+
+
+def test_a_live_read_fetches_only_the_named_tabs(both_sources, sheets_emulator):
+    """Live parts read their own small tabs: one batchGet with just those ranges, matched loosely."""
+    for source in both_sources.values():
+        source.append_rows("Votes", [["id-1"]], ["ID"])
+    sheets_emulator.reset_log()
+    for source in both_sources.values():
+        assert set(source.fetch(["votes", "Survey"]).tabs) == {"Votes"}
+    assert [r.ranges for r in sheets_emulator.requests("batch_get")] == [("'Votes'",)]
+
+
+def test_appending_to_a_tab_spelt_differently_writes_to_the_existing_one(sheets_emulator, tmp_path):
+    """A 'votes' tab made by hand is where Rally's Votes rows go, not a second tab."""
+    source = google_source(sheets_emulator, tmp_path, {"Posts": [POSTS_HEADER], "votes": [["ID"]]})
+    source.append_rows("Votes", [["id-1"]], ["ID"])
+    assert sheets_emulator.tab_titles(SHEET_KEY) == ["Posts", "votes"]
+    assert sheets_emulator.values(SHEET_KEY, "votes") == [["ID"], ["id-1"]]
