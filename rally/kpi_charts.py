@@ -25,7 +25,7 @@ def kpi_trend_chart(trend: pd.DataFrame, kpi: str, selected_month: str, width: i
     `trend` comes from `rally.kpis.trend` (month, date, actual, target; missing figures stay NaN).
     Without `legend`, the page says in words which line is which (a legend per small chart eats its height).
     """
-    base = alt.Chart(trend)
+    base = alt.Chart()  # the data sits once on the layer, not on each of its four charts
     x = alt.X("yearmonth(date):T", title=None, axis=MONTH_AXIS)
     legend = alt.Color(
         "series:N",
@@ -51,12 +51,12 @@ def kpi_trend_chart(trend: pd.DataFrame, kpi: str, selected_month: str, width: i
         .mark_line(point=alt.OverlayMarkDef(size=36), strokeWidth=2.5)
         .encode(x=x, y=alt.Y("actual:Q", title=None, axis=alt.Axis(labelExpr=COMPACT_LABELS)), color=legend, tooltip=tooltip)
     )
-    chosen = base.transform_filter(alt.datum.month == selected_month)
+    chosen = base.transform_filter(alt.FieldEqualPredicate(field="month", equal=selected_month))
     selected = chosen.mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.5).encode(x=x)
     marker = (
         chosen.transform_filter("isValid(datum.actual)").mark_point(color=SELECTED_COLOUR, size=140, filled=True).encode(x=x, y="actual:Q", tooltip=tooltip)
     )
-    return alt.layer(selected, target, actual, marker, title=alt.Title(kpi, anchor="start", fontSize=14)).properties(width=width, height=height)
+    return alt.layer(selected, target, actual, marker, data=trend, title=alt.Title(kpi, anchor="start", fontSize=14)).properties(width=width, height=height)
 
 
 def activity_outcomes_chart(series: pd.DataFrame, selected_month: str, width: int | str = 640, panel_height: int = 70) -> alt.FacetChart:
@@ -88,7 +88,12 @@ def activity_outcomes_chart(series: pd.DataFrame, selected_month: str, width: in
             ],
         )
     )
-    selected = alt.Chart().transform_filter(alt.datum.month == selected_month).mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.6).encode(x=x)
+    selected = (
+        alt.Chart()
+        .transform_filter(alt.FieldEqualPredicate(field="month", equal=selected_month))
+        .mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.6)
+        .encode(x=x)
+    )
     panel = alt.layer(selected, line).properties(width=width, height=panel_height)
     header = alt.Header(title=None, labelAngle=0, labelAlign="left", labelAnchor="start", labelFontSize=12, labelFontWeight="bold", labelOrient="top")
     return panel.facet(data=series, row=alt.Row("series:N", sort=order, header=header), spacing=6).resolve_scale(y="independent")

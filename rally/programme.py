@@ -98,7 +98,7 @@ def survey_sentiment(tabs: dict[str, list[list[str]]], month: str, threshold: in
     directors then see no sentiment line at all. Reads both shapes a Survey tab can
     have: one row per response with a column per question (Rally's form or a Google
     Form's responses tab), or one row per answer with Question and Answer columns.
-    Responses are counted once per ID (Response ID / ID) when the tab has one.
+    Responses are counted once per ID (Response ID / ID) when the tab has one; a resubmission replaces the earlier row.
     Fewer responses than `threshold` give an average of None (never shown).
     """
     title = next((t for t in tabs if normalise_key(t) == normalise_key(SURVEY_TAB)), None)
@@ -112,6 +112,7 @@ def survey_sentiment(tabs: dict[str, list[list[str]]], month: str, threshold: in
     if months is None:
         return None
     ids = next((frame[keys.index(k)] for k in ("responseid", "id") if k in keys), None)
+    long_format = "answer" in keys  # one row per answer: a response spans several rows
     scale = _scale_answers(frame, keys)
     if scale is None:
         return None
@@ -121,6 +122,8 @@ def survey_sentiment(tabs: dict[str, list[list[str]]], month: str, threshold: in
         return None
     latest = answers["month"].max()
     chosen = answers[answers["month"] == latest]
+    if not long_format:
+        chosen = chosen.drop_duplicates("response", keep="last")  # a resubmission replaces the earlier answer
     responses = chosen["response"].nunique()
     average = float(chosen.groupby("response")["score"].mean().mean()) if responses >= threshold else None
     return SurveySentiment(latest, int(responses), average, threshold)

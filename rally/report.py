@@ -217,15 +217,15 @@ def report_html(report: MonthlyReport) -> str:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def report_pdf(report: MonthlyReport) -> bytes:
-    """An A4 PDF of the same content (fpdf2), charts as PNG."""
+def report_pdf(report: MonthlyReport, fonts: tuple[Path, ...] = PDF_FONTS) -> bytes:
+    """An A4 PDF of the same content (fpdf2), charts as PNG; the first of `fonts` that exists sets the text."""
     import vl_convert
     from fpdf import FPDF
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.set_margins(14, 14, 14)
-    font_file = next((f for f in PDF_FONTS if f.exists()), None)
+    font_file = next((f for f in fonts if f.exists()), None)
     if font_file:
         pdf.add_font("Body", "", str(font_file))
         bold = font_file.with_name(font_file.stem + "-Bold.ttf")
@@ -256,9 +256,9 @@ def report_pdf(report: MonthlyReport) -> bytes:
                 table.row(
                     [
                         text(card.kpi),
-                        format_figure(card.actual),
-                        format_figure(card.target),
-                        format_percent(card.pct_of_target),
+                        text(format_figure(card.actual)),
+                        text(format_figure(card.target)),
+                        text(format_percent(card.pct_of_target)),
                         text(format_change(card.change_abs, card.change_pct) or "—"),
                         text(pace),
                     ]
@@ -298,7 +298,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
             png = vl_convert.vegalite_to_png(chart.to_dict(), scale=2)
             pdf.image(io.BytesIO(png), w=width, alt_text=text(f"{title} chart"))
             pdf.set_font(family, "", 9)
-            pdf.multi_cell(width, 5, text(NOT_CAUSE), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, text(NOT_CAUSE), align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
