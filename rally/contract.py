@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
 
@@ -189,11 +190,11 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
         return Table(empty, header_index + 1)
     width = max(best.values()) + 1
     blank = [""] * width
-    # Rows come back ragged (Google trims trailing blanks): pad, then let pandas slice columns.
-    grid = pd.DataFrame([r[:width] + blank[len(r) :] for r in body], dtype="object")
+    # Rows come back ragged (Google trims trailing blanks): pad the short ones, then take columns whole.
+    grid = [r if len(r) >= width else r + blank[len(r) :] for r in body]
     picked = pd.DataFrame(
-        {name: _as_text(grid[best[name]]) if name in best else "" for name in columns},
-        index=grid.index,
+        {name: pd.Series(_as_text(list(map(itemgetter(best[name]), grid))), dtype="str") if name in best else "" for name in columns},
+        index=pd.RangeIndex(len(grid)),
     )
     picked.insert(0, "row", pd.RangeIndex(header_index + 2, header_index + 2 + len(body)))
     keep = (picked[columns] != "").any(axis=1)
@@ -201,11 +202,12 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
     return Table(frame, header_index + 1)
 
 
-def _as_text(values: pd.Series) -> pd.Series:
+def _as_text(cells: list) -> list[str]:
     """Cells as stripped strings; numbers the API sent as JSON numbers lose a trailing '.0'."""
-    if not all(isinstance(v, str) for v in values):
-        values = values.map(_cell_text)
-    return values.str.strip()
+    try:
+        return list(map(str.strip, cells))  # all text, as sources hand it on: no Python loop
+    except TypeError:
+        return [_cell_text(v) for v in cells]
 
 
 def _cell_text(value: object) -> str:
