@@ -196,7 +196,7 @@ def summarise(runs: list[BurstRun], spec: TabSpec, submissions: int) -> Measurem
         lat = r.latencies()
         appends = sum(n for (kind, _), n in r.requests.items() if kind == "append")
         refused = ", ".join(f"{n} × {status}" for status in (429, 503) if (n := sum(c for (_, s), c in r.requests.items() if s == status)))
-        submit_p95 = p95(sorted(r.submit_returned[i] - r.submitted[i] for i in r.submitted))
+        submit_p95 = p95(sorted(r.submit_returned[i] - r.submitted[i] for i in r.submit_returned))
         rows.append(
             [
                 f"{r.seed}: " + (f"over {r.spread:g} s" if r.spread else "at once"),
