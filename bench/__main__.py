@@ -66,9 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help=f"where to write the results (default {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})")
     parser.add_argument("--profile", action="store_true", help="print pyinstrument's profile of one 100k-row load and parse, and stop")
     args = parser.parse_args(argv)
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")  # AppTest's bare-mode notices, one per session
     logging.basicConfig(level=logging.ERROR)
-    for name in ("streamlit", "rally.outbox"):
-        logging.getLogger(name).setLevel(logging.ERROR)  # bare-mode notices, and refusals the burst counts itself
+    logging.getLogger("rally.outbox").setLevel(logging.ERROR)  # refusals the burst counts itself
     if args.profile:
         profile_load()
         return 0

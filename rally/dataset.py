@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from rally import contract
@@ -19,14 +18,13 @@ from rally.months import parse_months
 from rally.parsing import (
     canonical_platform,
     clean_name,
-    is_web_link,
     iso_week_label,
-    link_identity,
+    link_identities,
     map_text,
-    map_unique,
     parse_date,
     parse_dates,
     parse_numbers,
+    web_links,
     week_start,
 )
 from rally.settings import Settings, parse_settings
@@ -177,12 +175,10 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
         issues += [DataIssue("Posts", int(r), column, v, f"{p} — left blank; the post still counts") for r, v, p in zip(rows[bad], table[column][bad], problems[bad])]
 
     link = table["Link"]
-    # astype: on an empty tab map() keeps the str dtype, and ~ on strings is deprecated.
-    web, codes = map_unique(link, is_web_link)
-    not_web = usable & (link != "") & ~pd.Series(np.asarray(web, dtype=bool)[codes], index=link.index)
+    not_web = usable & (link != "") & ~web_links(link)
     issues += issues_from_mask("Posts", rows, "Link", link, not_web, "not an http(s) link — shown as text")
 
-    link_key = map_text(link, link_identity)
+    link_key = link_identities(link)
     has_link = usable & (link != "")
     # Rows come in Sheet order, so a link's first row is its first occurrence.
     repeat = has_link & link_key.where(has_link).duplicated(keep="first")
