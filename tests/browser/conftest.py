@@ -48,6 +48,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Pages open at the meeting room's projector size (screenshots show what the room sees)."""
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
+
+
 @pytest.fixture(scope="module")
 def rally_server(tmp_path_factory) -> Iterator[RallyServer]:
     """Rally on the embedded demo, in a private data folder, for this test module."""

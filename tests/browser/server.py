@@ -126,7 +126,25 @@ def open_page(page, url: str, text: str, timeout: float = 30_000) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Connect & settings").first.wait_for(state="attached", timeout=timeout)
 
 
+def wait_until_drawn(page, timeout: float = 15_000) -> None:
+    """Tables and charts draw after the script has finished: wait for them, so a screenshot shows the finished page."""
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+            // Charts load their drawing code on first use and show a skeleton meanwhile.
+            if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')) return false;
+            const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')];
+            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+            return tables.every(t => t.querySelector('th, [role="columnheader"]')) && charts.every(c => c.querySelector('canvas, svg'));
+        }""",
+        timeout=timeout,
+    )
+
+
 def screenshot(page, name: str) -> Path:
+    """A full-page screenshot once every table and chart has drawn, saved to artifacts/screenshots/ (git-ignored)."""
+    wait_until_drawn(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
