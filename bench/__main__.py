@@ -59,6 +59,16 @@ def profile_load(rows: int = 100_000) -> None:
     print(profiler.output_text(unicode=True, color=sys.stdout.isatty()))
 
 
+def quiet_streamlit() -> None:
+    """AppTest sessions outside a server log bare-mode notices by the hundred; only errors are worth reading here."""
+    import streamlit.logger
+    from streamlit import config
+
+    config.get_option("logger.level")  # parse the config now, or parsing it later sets the loggers back to "info"
+    config.set_option("logger.level", "error")
+    streamlit.logger.set_log_level("error")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Rally's benchmark: speed and load as ratios against baselines, written to bench/RESULTS.md.")
     parser.add_argument("--only", help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory)")
@@ -66,9 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help=f"where to write the results (default {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})")
     parser.add_argument("--profile", action="store_true", help="print pyinstrument's profile of one 100k-row load and parse, and stop")
     args = parser.parse_args(argv)
-    import streamlit.logger
-
-    streamlit.logger.set_log_level("error")  # AppTest's bare-mode notices, one per session
+    quiet_streamlit()
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("rally.outbox").setLevel(logging.ERROR)  # refusals the burst counts itself
     if args.profile:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pyarrow as pa
 import streamlit as st
 
 from data_sources.base import DataSource, Snapshot, SourceInfo
@@ -101,7 +102,11 @@ def source(config: RallyConfig | None = None) -> DataSource:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(version: str, _tabs: dict, locale: str | None) -> Dataset:
     # Keyed by the data's version: a rerun on unchanged data reuses the parsed frames (treat them as read-only).
-    return build_dataset(_tabs, locale)
+    dataset = build_dataset(_tabs, locale)
+    # Parsing goes through Arrow buffers that Arrow's allocator keeps once freed (over 100 MB at 100k rows)
+    # unless asked to give them back: the server would carry them until the next read.
+    pa.default_memory_pool().release_unused()
+    return dataset
 
 
 @st.cache_resource(show_spinner=False)
