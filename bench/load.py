@@ -101,7 +101,7 @@ def breakdown(emulator: SheetsEmulator, rows: int, repeats: int) -> list[tuple[s
     table, _ = best_of(repeats, lambda: read_table(tabs["Posts"], POSTS))
     build, _ = best_of(repeats, lambda: build_dataset(tabs))
     return [
-        (f"the answer: {len(answer) / 2**20:.1f} MB of JSON; stdlib `json.loads` of it, no hooks", plain.cpu),
+        (f"the answer: {len(answer) / 2**20:.1f} MB of JSON; plain `json.loads` of it (cycle collector running)", plain.cpu),
         ("`decode_values` (JSON with integers kept as text)", decode.cpu),
         ("rows to text (`_row_text`: only rows holding true/false/null)", to_text.cpu),
         ("the snapshot's version (a hash of the answer)", version.cpu),
@@ -152,6 +152,8 @@ def summarise(times: list[LoadTimes], steps: list[tuple[str, float]] = ()) -> Me
         if not linear:
             gaps.append(f"growth exponent {exponent:.2f} from {times[-2].rows:,} to {big.rows:,} rows (linear is 1.0)")
         verdict = "; ".join(gaps)
+        if linear:
+            verdict += f"; growth is linear (exponent {exponent:.2f} from {times[-2].rows:,} to {big.rows:,} rows)"
         if steps:
             verdict += (
                 f". What is left is Python objects: decoding the API's JSON alone takes {ratio(steps[1][1], big.floor)} the floor, because "
