@@ -21,14 +21,20 @@ class Snapshot:
     """Every tab at one moment, with where it came from."""
 
     tabs: Tabs
-    fetched_at: datetime
+    fetched_at: datetime  # when the read was asked for: everything written before then is in it
     source: str  # "google-sheet" | "demo"
     locale: str | None = None
     version: str = field(default="")
 
     @classmethod
-    def of(cls, tabs: Tabs, source: str, locale: str | None = None, fetched_at: datetime | None = None) -> Snapshot:
-        digest = hashlib.blake2b(json.dumps(tabs, separators=(",", ":"), ensure_ascii=False).encode(), digest_size=12).hexdigest()
+    def of(cls, tabs: Tabs, source: str, locale: str | None = None, fetched_at: datetime | None = None, content: bytes | None = None) -> Snapshot:
+        """A snapshot whose version is a digest of the data: the same tabs, the same version.
+
+        `content` is what the source read the tabs from (the API's answer), when it has it:
+        hashing those bytes is much cheaper than encoding 100k rows again.
+        """
+        data = content if content is not None else json.dumps(tabs, separators=(",", ":"), ensure_ascii=False).encode()
+        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
         return cls(tabs, fetched_at or datetime.now(UTC), source, locale, f"{source}:{digest}")
 
 

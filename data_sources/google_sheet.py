@@ -7,13 +7,17 @@ Every value written goes RAW, so text such as "=1+1" stays text.
 
 from __future__ import annotations
 
+import gc
+import json
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import gspread
 import requests
+from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs
 from data_sources.config import RallyConfig, redact, spreadsheet_key
@@ -37,6 +41,42 @@ def as_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _float_text(literal: str) -> str:
+    return as_text(float(literal))
+
+
+def decode_values(content: bytes) -> list[dict]:
+    """The valueRanges of a batchGet answer, every number already as the text `as_text` gives.
+
+    A JSON integer literal is its own decimal text (JSON allows no leading zeros or
+    plus sign), so integers become text inside the C decoder instead of one Python
+    call per cell: for 100k rows this halves the time from answer to rows of text.
+    """
+    with _cyclic_gc_paused():
+        return json.loads(content, parse_int=str, parse_float=_float_text).get("valueRanges", [])
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Decoding 100k rows makes 100k lists, and Python's cycle collector would walk them again and again
+    (three times the decoding itself). JSON can't hold a cycle, so there is nothing for it to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_TEXT_ONLY = {str}
+
+
+def _row_text(row: list) -> list[str]:
+    # Only booleans and blanks (null) are left to convert: rows without any are kept as they are.
+    return row if set(map(type, row)) <= _TEXT_ONLY else [as_text(v) for v in row]
 
 
 class GoogleSheetSource(DataSource):
@@ -107,28 +147,39 @@ class GoogleSheetSource(DataSource):
     # -- the interface ----------------------------------------------------------------------
     def fetch(self, only: list[str] | None = None) -> Snapshot:
         with self._lock:
+            # The data is as of the moment the read was asked for: whatever landed before then is in it.
+            asked_at = datetime.now(UTC)
             if self._titles is None:
                 self._load_metadata()
             try:
-                tabs = self._batch_get(only)
+                tabs, content = self._batch_get(only)
             except SourceError as error:
                 if error.status != 400:
                     raise
                 self._load_metadata()  # tabs changed since we last looked: look once more
-                tabs = self._batch_get(only)
-            return Snapshot.of(tabs, self.kind, self._locale, datetime.now(UTC))
+                tabs, content = self._batch_get(only)
+            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content)
 
-    def _batch_get(self, only: list[str] | None = None) -> Tabs:
+    def _batch_get(self, only: list[str] | None = None) -> tuple[Tabs, bytes]:
         titles = list(self._titles or [])
         if only is not None:
             wanted = {normalise_key(t) for t in only}
             titles = [t for t in titles if normalise_key(t) in wanted]
         if not titles:
-            return {}
+            return {}, b""
         http = self._http()
-        reply = self._call("reading the Sheet", lambda: http.values_batch_get(self._key, [a1_tab(t) for t in titles], params=READ_PARAMS))
-        ranges = reply.get("valueRanges", [])
-        return {title: [[as_text(v) for v in row] for row in value_range.get("values", [])] for title, value_range in zip(titles, ranges)}
+        params = {**READ_PARAMS, "ranges": [a1_tab(t) for t in titles]}
+
+        def read() -> tuple[bytes, list[dict]]:
+            # gspread's values_batch_get, with our own decoding of the answer (see decode_values).
+            content = http.request("get", SPREADSHEET_VALUES_BATCH_URL % self._key, params=params).content
+            try:
+                return content, decode_values(content)
+            except json.JSONDecodeError as error:  # a garbled answer: as transient as a dropped connection
+                raise requests.JSONDecodeError(error.msg, error.doc, error.pos) from None
+
+        content, ranges = self._call("reading the Sheet", read)
+        return {title: [_row_text(row) for row in value_range.get("values", [])] for title, value_range in zip(titles, ranges)}, content
 
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
         with self._lock:

@@ -6,21 +6,39 @@ process-wide singletons (`st.cache_resource`) that every session shares.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+import pyarrow as pa
 import streamlit as st
 
-from data_sources.base import DataSource, SourceInfo
+from data_sources.base import DataSource, Snapshot, SourceInfo
 from data_sources.config import ConfigError, RallyConfig, load_config
+from data_sources.derived import DerivedCache, call_key
 from data_sources.factory import open_source
 from data_sources.outbox import Outbox
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.dataset import Dataset, build_dataset
 from rally.settings import Settings
 
+T = TypeVar("T")
 # Until the Settings tab has been read, the default refresh interval applies.
 DEFAULT_MAX_AGE = Settings().refresh_seconds
 OUTBOX_FILE = "outbox.sqlite"
+# What the shared caches measure their intervals with; the benchmark plays a minute on a simulated clock (set_clock).
+_clock: Callable[[], float] = time.monotonic
+
+
+def _now() -> float:
+    return _clock()
+
+
+def set_clock(clock: Callable[[], float] = time.monotonic) -> None:
+    """Time every shared cache by `clock` from now on (the benchmark's simulated minute); no argument restores the real one."""
+    global _clock
+    _clock = clock
 
 
 @dataclass(frozen=True)
@@ -28,6 +46,16 @@ class LiveData:
     dataset: Dataset | None  # None only when nothing has ever been read
     state: CacheState
     info: SourceInfo
+
+    def derive(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """`function(*args, **kwargs)`, computed once per data version for the whole server, then reused by every rerun.
+
+        For pure `rally/` functions of the data: `data.derive(weekly_leaderboard, data.dataset.posts, week)`.
+        Arguments are the dataset, its parts (posts, staff, kpis, notes, issues…) or hashable values; the result is shared, so treat it as read-only.
+        """
+        version = self.state.snapshot.version if self.state.snapshot else ""
+        key = call_key(function, args, kwargs, self.dataset)
+        return derived_cache().get(version, key, lambda: function(*args, **kwargs))
 
 
 def _secrets() -> dict:
@@ -44,7 +72,7 @@ def app_config() -> RallyConfig:
 
 @st.cache_resource(show_spinner=False)
 def _shared_cache(cache_key: str, _config: RallyConfig) -> SnapshotCache:
-    return SnapshotCache(open_source(_config))
+    return SnapshotCache(open_source(_config), clock=_now)
 
 
 def shared_cache(config: RallyConfig | None = None) -> SnapshotCache:
@@ -54,7 +82,7 @@ def shared_cache(config: RallyConfig | None = None) -> SnapshotCache:
 
 @st.cache_resource(show_spinner=False)
 def _live_cache(cache_key: str, tabs: tuple[str, ...], _config: RallyConfig) -> SnapshotCache:
-    return SnapshotCache(shared_cache(_config).source, only=list(tabs))
+    return SnapshotCache(shared_cache(_config).source, clock=_now, only=list(tabs))
 
 
 def live_tabs(tabs: tuple[str, ...], max_age: float) -> CacheState:
@@ -74,7 +102,17 @@ def source(config: RallyConfig | None = None) -> DataSource:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(version: str, _tabs: dict, locale: str | None) -> Dataset:
     # Keyed by the data's version: a rerun on unchanged data reuses the parsed frames (treat them as read-only).
-    return build_dataset(_tabs, locale)
+    dataset = build_dataset(_tabs, locale)
+    # Parsing goes through Arrow buffers that Arrow's allocator keeps once freed (over 100 MB at 100k rows)
+    # unless asked to give them back: the server would carry them until the next read.
+    pa.default_memory_pool().release_unused()
+    return dataset
+
+
+@st.cache_resource(show_spinner=False)
+def derived_cache() -> DerivedCache:
+    """Results derived from the data, per data version, shared by every session (see LiveData.derive)."""
+    return DerivedCache()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda box: box.stop())
@@ -90,9 +128,16 @@ def outbox(config: RallyConfig | None = None) -> Outbox:
     return _outbox(config.cache_key(), config)
 
 
-def pending_rows(tab: str) -> list[dict[str, str]]:
-    """Rows this server accepted for `tab` that the source has not confirmed yet."""
-    return [p.row for p in outbox().pending(tab)]
+def pending_rows(tab: str, snapshot: Snapshot | None = None) -> list[dict[str, str]]:
+    """Rows this server accepted for `tab` that are not in `snapshot` for sure.
+
+    Without a snapshot: the rows the source has not confirmed yet. With the snapshot a
+    page merges them into (`read_records(state.snapshot.tabs, spec, pending_rows(tab, state.snapshot))`),
+    also the rows confirmed after that read began, so an answer never drops out of the live
+    results between landing in the Sheet and the next read.
+    """
+    since = snapshot.fetched_at.timestamp() if snapshot else None
+    return [p.row for p in outbox().pending(tab, sent_since=since)]
 
 
 def current(refresh: bool = False) -> LiveData:
@@ -109,4 +154,4 @@ def current(refresh: bool = False) -> LiveData:
     return LiveData(dataset, state, cache.source.info())
 
 
-__all__ = ["ConfigError", "LiveData", "app_config", "current", "live_tabs", "outbox", "pending_rows", "shared_cache", "source"]
+__all__ = ["ConfigError", "LiveData", "app_config", "current", "derived_cache", "live_tabs", "outbox", "pending_rows", "set_clock", "shared_cache", "source"]

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from data_sources.base import DataSource, Snapshot, SourceInfo, Tabs
@@ -102,6 +102,7 @@ class LocalStore(DataSource):
 
     def fetch(self, only: list[str] | None = None) -> Snapshot:
         self._reseed_if_stale()
+        asked_at = datetime.now(UTC)  # rows added after this moment may or may not be in the snapshot
         with self._connect() as db:
             titles = db.execute("SELECT title, header FROM tabs ORDER BY position, title").fetchall()
             if only is not None:
@@ -112,7 +113,7 @@ class LocalStore(DataSource):
                 cells = db.execute("SELECT cells FROM rows WHERE tab = ? ORDER BY origin = 'user', seq", (title,)).fetchall()
                 # One JSON parse for the whole tab is several times faster than one per row.
                 tabs[title].extend(json.loads("[" + ",".join(c for (c,) in cells) + "]"))
-        return Snapshot.of(tabs, self.kind)
+        return Snapshot.of(tabs, self.kind, fetched_at=asked_at)
 
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
         with self._connect() as db:

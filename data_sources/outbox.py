@@ -47,6 +47,9 @@ WRITE_POLICY = RetryPolicy(attempts=1_000_000, base_seconds=1.0, cap_seconds=60.
 # A write the Sheet refuses outright (403, a bad range) is kept and tried again now and then.
 PERMANENT_RETRY_SECONDS = 120.0
 MAX_ROWS_PER_APPEND = 500
+# Google allows about 60 writes a minute: one append a second at most, each carrying every row queued by then,
+# stays within it however many people answer at once (200 answers in ten seconds are ten appends, not 200).
+MIN_SECONDS_BETWEEN_APPENDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,14 @@ class Outbox:
         policy: RetryPolicy = WRITE_POLICY,
         clock: Callable[[], float] = time.time,
         secrets: list[str] | None = None,
+        min_seconds_between_appends: float = MIN_SECONDS_BETWEEN_APPENDS,
     ):
         self.path = Path(path)
         self.source = source
         self._policy = policy
         self._clock = clock
+        self._min_interval = min_seconds_between_appends
+        self.appends = 0  # appends tried, for tests and the benchmark
         self._secrets = secrets or []
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -103,31 +109,49 @@ class Outbox:
         self._wake.set()
         return row_id
 
-    def pending(self, tab: str | None = None) -> list[Pending]:
-        """Rows accepted here but not yet confirmed by the Sheet, oldest first."""
-        query = "SELECT id, tab, cells, attempts, error FROM outbox WHERE sent IS NULL" + (" AND tab = ?" if tab else "") + " ORDER BY created, rowid"
+    def pending(self, tab: str | None = None, sent_since: float | None = None) -> list[Pending]:
+        """Rows accepted here but not yet confirmed by the Sheet, oldest first.
+
+        With `sent_since` (this outbox's clock), also the rows confirmed since then: a read of
+        the Sheet that began before they landed doesn't hold them, and a reader merging that
+        read with `pending` would otherwise lose sight of them until its next read. Readers
+        drop the repeat when a row is in both (`rally.records.read_records`).
+        """
+        unsent = "sent IS NULL" if sent_since is None else "(sent IS NULL OR sent >= ?)"
+        query = f"SELECT id, tab, cells, attempts, error FROM outbox WHERE {unsent}" + (" AND tab = ?" if tab else "") + " ORDER BY created, rowid"
+        parameters = ([] if sent_since is None else [sent_since]) + ([tab] if tab else [])
         with self._connect() as db:
-            return [Pending(i, t, json.loads(c), a, e) for i, t, c, a, e in db.execute(query, (tab,) if tab else ())]
+            return [Pending(i, t, json.loads(c), a, e) for i, t, c, a, e in db.execute(query, parameters)]
 
     def flush(self) -> int:
-        """Send every row that is due, one append per tab; returns how many were confirmed."""
+        """Send the queued rows of every tab that is due, in one append per tab; returns how many were confirmed.
+
+        A tab backs off as a whole: after a failed append its new rows wait for the retry
+        too and go with it, so a burst during a 429 becomes one append, not one each.
+        """
         with self._flush_lock:
             now = self._clock()
             with self._connect() as db:
-                due = db.execute("SELECT id, tab, header, cells, attempts FROM outbox WHERE sent IS NULL AND next_try <= ? ORDER BY created, rowid", (now,)).fetchall()
+                queued = db.execute("SELECT id, tab, header, cells, attempts, next_try FROM outbox WHERE sent IS NULL ORDER BY created, rowid").fetchall()
             by_tab: dict[str, list[tuple]] = {}
-            for item in due:
+            for item in queued:
                 by_tab.setdefault(item[1], []).append(item)
             confirmed = 0
             for tab, items in by_tab.items():
+                if max(item[5] for item in items) > now:
+                    continue  # backing off
                 for start in range(0, len(items), MAX_ROWS_PER_APPEND):
-                    confirmed += self._send(tab, items[start : start + MAX_ROWS_PER_APPEND])
+                    sent = self._send(tab, items[start : start + MAX_ROWS_PER_APPEND])
+                    confirmed += sent
+                    if not sent:
+                        break  # the rest of the tab waits for the same retry
             return confirmed
 
     def _send(self, tab: str, items: list[tuple]) -> int:
         header = json.loads(items[0][2])
-        rows = [[json.loads(cells).get(column, "") for column in header] for _, _, _, cells, _ in items]
+        rows = [[json.loads(item[3]).get(column, "") for column in header] for item in items]
         ids = [item[0] for item in items]
+        self.appends += 1
         try:
             self.source.append_rows(tab, rows, header)
         except SourceError as error:
@@ -143,8 +167,9 @@ class Outbox:
         return len(ids)
 
     def next_due(self) -> float | None:
+        """When the next tab is due (a tab is due when its latest retry time has come), None when nothing is queued."""
         with self._connect() as db:
-            (due,) = db.execute("SELECT MIN(next_try) FROM outbox WHERE sent IS NULL").fetchone()
+            (due,) = db.execute("SELECT MIN(due) FROM (SELECT MAX(next_try) AS due FROM outbox WHERE sent IS NULL GROUP BY tab)").fetchone()
         return due
 
     # -- the background writer ----------------------------------------------------------------
@@ -164,10 +189,13 @@ class Outbox:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            appends = self.appends
             try:
                 self.flush()
             except Exception:  # the writer must outlive any one bad moment; rows stay queued
                 log.exception("outbox flush failed; rows stay queued")
+            if self.appends > appends:
+                self._stop.wait(self._min_interval)  # pace the writes; rows queued meanwhile go in the next append
             due = self.next_due()
             wait = 5.0 if due is None else max(0.05, min(5.0, due - self._clock()))
             self._wake.wait(wait)

@@ -16,7 +16,18 @@ from rally.contract import TabSpec, find_tab, normalise_key, read_table
 from rally.issues import DataIssue, issues_from_mask
 from rally.kpis import typed_computed_issues
 from rally.months import parse_months
-from rally.parsing import canonical_platform, clean_name, is_web_link, iso_week_label, link_identity, parse_date, parse_dates, parse_numbers, week_start
+from rally.parsing import (
+    canonical_platform,
+    clean_name,
+    iso_week_label,
+    link_identities,
+    map_text,
+    parse_date,
+    parse_dates,
+    parse_numbers,
+    web_links,
+    week_start,
+)
 from rally.settings import Settings, parse_settings
 
 METRICS = ["reach", "reactions", "comments", "shares", "clicks"]
@@ -115,7 +126,7 @@ def build_dataset(tabs: dict[str, list[list]], locale: str | None = None) -> Dat
 
 
 def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
-    names = table["Name"].map(clean_name)
+    names = map_text(table["Name"], clean_name)
     person = names.str.casefold()
     no_name = names == ""
     issues += issues_from_mask("Staff", table["row"], "Name", names, no_name, "no name — left out of every figure")
@@ -132,7 +143,7 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
             "row": table["row"],
             "person": person,
             "name": names,
-            "team": table["Team"].map(clean_name).replace("", NO_TEAM),
+            "team": map_text(table["Team"], clean_name).replace("", NO_TEAM),
             "role": table["Role"],
             "anonymous": mode == "anonymous",
             "trained": table["Trained"].map(lambda text: tuple(m.strip() for m in text.split(",") if m.strip())),
@@ -144,7 +155,7 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
 
 def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
     rows = table["row"]
-    names = table["Name"].map(clean_name)
+    names = map_text(table["Name"], clean_name)
     dates = parse_dates(table["Date"], day_first)
 
     no_name = names == ""
@@ -154,7 +165,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     issues += issues_from_mask("Posts", rows, "Date", table["Date"], no_date & (table["Date"] != ""), "not a date Rally can read (try 2026-11-16) — left out of every figure")
     usable = ~no_name & ~no_date
 
-    platform = table["Platform"].map(canonical_platform)
+    platform = map_text(table["Platform"], canonical_platform)
     issues += issues_from_mask("Posts", rows, "Platform", table["Platform"], usable & (platform == ""), "no platform — counted as Unspecified")
     platform = platform.replace("", "Unspecified")
 
@@ -167,18 +178,17 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
         issues += [DataIssue("Posts", int(r), column, v, f"{p} — left blank; the post still counts") for r, v, p in zip(rows[bad], table[column][bad], problems[bad])]
 
     link = table["Link"]
-    # astype: on an empty tab map() keeps the str dtype, and ~ on strings is deprecated.
-    not_web = usable & (link != "") & ~link.map(is_web_link).astype("bool")
+    not_web = usable & (link != "") & ~web_links(link)
     issues += issues_from_mask("Posts", rows, "Link", link, not_web, "not an http(s) link — shown as text")
 
-    link_key = link.map(link_identity)
+    link_key = link_identities(link)
     has_link = usable & (link != "")
-    first_row = rows[has_link].groupby(link_key[has_link]).transform("min")
-    repeat = pd.Series(False, index=table.index)
-    repeat[has_link] = rows[has_link] != first_row
+    # Rows come in Sheet order, so a link's first row is its first occurrence.
+    repeat = has_link & link_key.where(has_link).duplicated(keep="first")
+    first_rows = pd.Series(rows[has_link & ~repeat].to_numpy(), index=link_key[has_link & ~repeat])
     issues += [
         DataIssue("Posts", int(r), "Link", v, f"same link as row {int(f)} — counted once")
-        for r, v, f in zip(rows[repeat], link[repeat], first_row.reindex(rows.index)[repeat])
+        for r, v, f in zip(rows[repeat], link[repeat], link_key[repeat].map(first_rows))
     ]
     keep = usable & ~repeat
 
@@ -190,7 +200,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
             "week": "",
             "person": person,
             "name": names,
-            "team": table["Team"].map(clean_name),
+            "team": map_text(table["Team"], clean_name),
             "platform": platform,
             "link": link,
             "summary": table["Summary"],
@@ -203,8 +213,9 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     frame["week"] = iso["year"].astype("str") + "-W" + iso["week"].astype("str").str.zfill(2)
     frame["name"] = _display_names(frame, staff)
     # A Staff row with no team says nothing about the team: the post's own Team column decides.
-    staff_team = {p: t for p, t in zip(staff["person"], staff["team"]) if t != NO_TEAM}
-    frame["team"] = [staff_team.get(p) or (t or NO_TEAM) for p, t in zip(frame["person"], frame["team"])]
+    staff_team = staff.loc[staff["team"] != NO_TEAM].set_index("person")["team"]
+    on_staff = frame["person"].map(staff_team)
+    frame["team"] = on_staff.where(on_staff.notna(), frame["team"].replace("", NO_TEAM))
     return frame.astype(POSTS_COLUMNS)
 
 

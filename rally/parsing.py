@@ -9,14 +9,20 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from dateutil import parser as dateutil_parser
 
-from rally.contract import normalise_key
+from rally.contract import PYTHON_WHITESPACE, normalise_key
 
+T = TypeVar("T")
 SHEETS_EPOCH = date(1899, 12, 30)
 # Serial numbers outside 2000-01-01 .. 2100-12-31 are more likely typos (a year, a count) than dates.
 SERIAL_RANGE = (36526, 73415)
@@ -64,12 +70,27 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def map_unique(values: pd.Series, function: Callable[[str], T]) -> tuple[list[T], np.ndarray]:
+    """`function` of each distinct value, and for each row the position of its value's result.
+
+    A column of 100k cells typically holds a few thousand distinct ones: parsing those
+    and spreading the results with one numpy take costs what the distinct cells cost.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return [function(u) for u in uniques.tolist()], codes
+
+
+def map_text(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """`values.map(function)` for a text function, called once per distinct value."""
+    results, codes = map_unique(values, function)
+    return pd.Series(np.asarray(results, dtype=object)[codes] if results else [], index=values.index, dtype="str")
+
+
 def parse_dates(values: pd.Series, day_first: bool = True) -> pd.Series:
     """A column of cells to datetime64 (NaT where unparseable); parsed once per unique value."""
-    uniques = pd.unique(values)
-    lookup = {u: parse_date(u, day_first) for u in uniques}
-    mapped = values.map(lookup)
-    return pd.to_datetime(mapped, errors="coerce").astype("datetime64[ns]")
+    parsed, codes = map_unique(values, lambda text: parse_date(text, day_first))
+    days = pd.to_datetime(pd.Series(parsed, dtype="object"), errors="coerce").astype("datetime64[ns]").to_numpy()
+    return pd.Series(days[codes], index=values.index, dtype="datetime64[ns]")
 
 
 _SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
@@ -91,13 +112,24 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     return value, None
 
 
+# Digits with at most one decimal point, short enough for Decimal to hold exactly: float() reads them the same way.
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_PLAIN_MAX_LENGTH = 28
+
+
+def _number_or_problem(text: str) -> tuple[float, str]:
+    if len(text) <= _PLAIN_MAX_LENGTH and _PLAIN_NUMBER.fullmatch(text):
+        return float(text), ""  # the common case, without the Decimal arithmetic
+    value, problem = parse_number(text)
+    return (math.nan if value is None else value), problem or ""
+
+
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A column to (float64 with NaN for missing, problem text or "" per row)."""
-    uniques = pd.unique(values)
-    parsed = {u: parse_number(u) for u in uniques}
-    numbers = values.map({u: (math.nan if v is None else v) for u, (v, _) in parsed.items()}).astype("float64")
-    problems = values.map({u: p or "" for u, (_, p) in parsed.items()}).astype("str")
-    return numbers, problems
+    parsed, codes = map_unique(values, _number_or_problem)
+    numbers = np.fromiter((v for v, _ in parsed), dtype="float64", count=len(parsed))
+    problems = np.asarray([p for _, p in parsed] or [""], dtype=object)
+    return pd.Series(numbers[codes], index=values.index, dtype="float64"), pd.Series(problems[codes], index=values.index, dtype="str")
 
 
 def clean_name(text: str) -> str:
@@ -105,10 +137,13 @@ def clean_name(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+_SCHEME_AND_HOST = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)(.*)$")
+
+
 def link_identity(url: str) -> str:
     """What makes two logged links the same post: scheme and host ignore case, the path does not (YouTube IDs)."""
     url = url.strip().rstrip("/")
-    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)(.*)$", url)
+    match = _SCHEME_AND_HOST.match(url)
     return match[1].casefold() + match[2] if match else url
 
 
@@ -142,9 +177,51 @@ def canonical_platform(text: str) -> str:
     return _PLATFORMS.get(normalise_key(text), clean_name(text))
 
 
+_WEB_LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
 def is_web_link(text: str) -> bool:
     """Only http(s) links may ever become clickable."""
-    return bool(re.match(r"^https?://[^\s<>\"']+$", text.strip(), re.IGNORECASE))
+    return bool(_WEB_LINK.match(text.strip()))
+
+
+# The same rules for a whole column at once, in Arrow's RE2. RE2 and Python's re agree on these patterns for
+# plain ASCII text without a line break (RE2's \s is narrower, and Python's case-insensitive s also matches ſ),
+# so those cells go through Arrow and any other cell through the functions above.
+_WEB_LINK_RE2 = r"^https?://[^\t\n\x0b\x0c\r\x1c-\x1f <>\"']+$"
+_SCHEME_AND_HOST_RE2 = r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)(?P<rest>.*)$"
+
+
+def _arrow_ready(values: pd.Series) -> tuple[pa.Array, np.ndarray]:
+    cells = pa.array(values, type=pa.large_string())
+    plain = pc.and_(pc.string_is_ascii(cells), pc.invert(pc.match_substring(cells, "\n")))
+    return pc.utf8_trim(cells, characters=PYTHON_WHITESPACE), plain.to_numpy(zero_copy_only=False)
+
+
+def web_links(values: pd.Series) -> pd.Series:
+    """`is_web_link` of every cell of a column."""
+    if values.empty:
+        return pd.Series([], index=values.index, dtype="bool")
+    cells, plain = _arrow_ready(values)
+    result = pd.Series(pc.match_substring_regex(cells, _WEB_LINK_RE2, ignore_case=True).to_numpy(zero_copy_only=False), index=values.index, dtype="bool")
+    if not plain.all():
+        others, codes = map_unique(values[~plain], is_web_link)
+        result[~plain] = np.asarray(others, dtype=bool)[codes]
+    return result
+
+
+def link_identities(values: pd.Series) -> pd.Series:
+    """`link_identity` of every cell of a column."""
+    if values.empty:
+        return pd.Series([], index=values.index, dtype="str")
+    cells, plain = _arrow_ready(values)
+    url = pc.utf8_rtrim(cells, characters="/")
+    parts = pc.extract_regex(url, _SCHEME_AND_HOST_RE2)
+    joined = pc.binary_join_element_wise(pc.ascii_lower(pc.struct_field(parts, "head")), pc.struct_field(parts, "rest"), pa.scalar("", pa.large_string()))
+    result = pd.Series(pc.if_else(pc.is_valid(parts), joined, url), index=values.index, dtype="str")
+    if not plain.all():
+        result[~plain] = map_text(values[~plain], link_identity)
+    return result
 
 
 def iso_week_label(day: date) -> str:

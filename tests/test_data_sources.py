@@ -211,3 +211,43 @@ def test_appending_to_a_tab_spelt_differently_writes_to_the_existing_one(sheets_
     source.append_rows("Votes", [["id-1"]], ["ID"])
     assert sheets_emulator.tab_titles(SHEET_KEY) == ["Posts", "votes"]
     assert sheets_emulator.values(SHEET_KEY, "votes") == [["ID"], ["id-1"]]
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "46342",  # a date cell, as a serial number
+        "46342.0",
+        "46342.4375",  # a date with a time of day
+        "1234.0",  # a whole number sent as a float loses its '.0', as a person would see it
+        "-3",
+        "0",
+        "1e21",  # huge floats keep Python's spelling, as before
+        "0.1",
+        "true",
+        "false",
+        "null",
+        '"007"',  # text stays exactly as typed
+        '"=1+1"',
+    ],
+)
+def test_decoding_an_answer_gives_the_same_text_as_converting_each_cell(literal):
+    """decode_values turns numbers into text inside the JSON decoder; the text is what as_text gives each value."""
+    import json
+
+    from data_sources.google_sheet import _row_text, as_text, decode_values
+
+    answer = ('{"valueRanges": [{"range": "Posts!A1:B1", "values": [[' + literal + ', "x"]]}]}').encode()
+    [value_range] = decode_values(answer)
+    expected = [as_text(json.loads(literal)), "x"]
+    assert [_row_text(row) for row in value_range["values"]] == [expected]
+
+
+def test_the_version_changes_with_the_data_and_only_with_it(sheets_emulator, tmp_path):
+    """Two reads of unchanged data share a version (so caches keyed by it are reused); an edited cell gives a new one."""
+    source = google_source(sheets_emulator, tmp_path, {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]})
+    first, second = source.fetch(), source.fetch()
+    assert first.version == second.version
+    sheets_emulator.set_values(SHEET_KEY, "Posts", [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "LinkedIn"]])
+    assert source.fetch().version != first.version
+

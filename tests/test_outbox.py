@@ -158,3 +158,39 @@ def test_the_outbox_file_is_owner_only(sheet, tmp_path):
     """Queued answers are private to the server's user."""
     outbox = Outbox(tmp_path / "outbox.sqlite", sheet)
     assert outbox.path.stat().st_mode & 0o077 == 0
+
+
+def test_rows_queued_while_a_tab_backs_off_go_with_its_retry_in_one_append(sheet, sheets_emulator, tmp_path):
+    """After a 429, new answers wait for the tab's retry instead of each trying (and failing) on its own."""
+    clock = FakeClock(0.0)
+    outbox = Outbox(tmp_path / "outbox.sqlite", sheet, policy=FAST, clock=clock)
+    sheets_emulator.fail_next(1, status=429, kind="append")
+    outbox.submit("Votes", HEADER, {"Week": "2026-W47"})
+    assert outbox.flush() == 0 and sheets_emulator.count("append") == 1
+    retry_at = outbox.next_due()
+    for n in range(20):
+        outbox.submit("Votes", HEADER, {"Week": "2026-W47", "Voter": f"token-{n}"})
+    assert outbox.flush() == 0 and sheets_emulator.count("append") == 1, "the tab is backing off: nothing is sent"
+    assert outbox.next_due() == retry_at
+    clock.advance(retry_at - clock())
+    assert outbox.flush() == 21
+    assert sheets_emulator.count("append") == 2
+    assert len(sheet_ids(sheets_emulator)) == 21
+
+
+def test_pending_since_a_read_keeps_rows_that_landed_after_it(sheet, sheets_emulator, tmp_path):
+    """A row sent after a read began is still handed to readers of that read, so it never drops out of sight."""
+    clock = FakeClock(1000.0)
+    outbox = Outbox(tmp_path / "outbox.sqlite", sheet, policy=FAST, clock=clock)
+    read_began = clock()
+    stale_read = sheet.fetch(["Votes"]).tabs
+    clock.advance(1)
+    row_id = outbox.submit("Votes", HEADER, {"Week": "2026-W47"})
+    outbox.flush()
+    assert outbox.pending("Votes") == []
+    assert [p.id for p in outbox.pending("Votes", sent_since=read_began)] == [row_id]
+    assert outbox.pending("Votes", sent_since=clock() + 1) == []
+    records = read_records(stale_read, VOTES, [p.row for p in outbox.pending("Votes", sent_since=read_began)])
+    assert list(records["ID"]) == [row_id]
+    fresh = read_records(sheet.fetch(["Votes"]).tabs, VOTES, [p.row for p in outbox.pending("Votes", sent_since=read_began)])
+    assert list(fresh["ID"]) == [row_id] and not fresh["pending"].any(), "in both: shown once, as the Sheet's row"

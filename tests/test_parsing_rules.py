@@ -378,3 +378,36 @@ def test_link_identity_decides_when_two_links_are_one_post(first, second, same_p
     from rally.parsing import link_identity
 
     assert (link_identity(first) == link_identity(second)) is same_post
+
+
+# Cells where a regex engine other than Python's could read a link differently; the column versions must not.
+TRICKY_LINKS = [
+    "https://www.linkedin.com/posts/abc",
+    "HTTPS://WWW.LinkedIn.com/Posts/ABC/",
+    "HTTPS://X.COM///",
+    "httpſ://x.com",  # Python's case-insensitive s also matches the long s
+    "HTTP://Ü.com/ä",  # not ASCII: the host's case folds beyond A-Z
+    "https://x.com/x\n/",  # a line break before the last slash: Python's $ matches before a final newline
+    "https://x.com/\x1c",  # an ASCII separator is whitespace to Python, not to RE2's \s
+    "https://x.com/a\x0bb",  # so is a vertical tab
+    " https://x.com/p ",
+    "\u3000https://x.com/p",
+    "https://x.com/?a=1#f",
+    "x://Y/",
+    "1http://x",
+    "www.x.com",
+    "https://",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_LINKS)
+def test_column_link_rules_read_every_cell_as_the_cell_rules_do(text):
+    """web_links and link_identities (Arrow, for 100k rows) agree with is_web_link and link_identity cell by cell."""
+    import pandas as pd
+
+    from rally.parsing import link_identities, link_identity, web_links
+
+    column = pd.Series(["https://a.com/", text, "Ünïcode https://b.com"], dtype="str")
+    assert list(web_links(column)) == [is_web_link(cell) for cell in column]
+    assert list(link_identities(column)) == [link_identity(cell) for cell in column]

@@ -259,3 +259,18 @@ def test_the_other_tabs_follow_the_same_rules(spec, rows, expected):
 def test_find_tab_matches_titles_loosely(titles, spec, found):
     """Tab titles match ignoring case, spaces, punctuation and emoji, but not other words."""
     assert find_tab({title: [] for title in titles}, spec) == found
+
+
+@pytest.mark.parametrize(
+    ("cell", "read_as"),
+    [
+        ("  Maya  ", "Maya"),
+        ("\u3000Maya\xa0", "Maya"),  # ideographic and no-break spaces are whitespace to Python's strip
+        ("\x1cMaya\x1f", "Maya"),  # so are the ASCII separators
+        ("\u200bMaya", "\u200bMaya"),  # a zero-width space is not whitespace: kept, as str.strip keeps it
+        ("Maya\n", "Maya"),
+    ],
+)
+def test_cells_are_stripped_exactly_as_python_strips_them(cell, read_as):
+    """Text cells are trimmed of what str.strip() trims, and nothing else, however the column is cut."""
+    assert records([["Date", "Name", "Platform"], ["2026-11-16", cell, "X"]])[0]["Name"] == read_as == cell.strip()

@@ -33,7 +33,7 @@ else:
     )
 
 st.subheader("Tabs")
-st.dataframe(tab_counts(data.dataset), hide_index=True, width="stretch")
+st.dataframe(data.derive(tab_counts, data.dataset), hide_index=True, width="stretch")
 with st.expander("The columns Rally reads on each tab"):
     for spec in CORE_TABS:
         required = ", ".join(f"**{c.name}**" if c.required else c.name for c in spec.columns)

@@ -14,9 +14,9 @@ st.caption(layout.data_as_of(data))
 if data.info.sheet_url:
     st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
 
-st.dataframe(tab_counts(dataset), hide_index=True, width="stretch")
+st.dataframe(data.derive(tab_counts, dataset), hide_index=True, width="stretch")
 
-issues = issues_frame(dataset.issues)
+issues = data.derive(issues_frame, dataset.issues)
 if issues.empty:
     st.success("No problems found: every row is counted.", icon="✅")
     st.stop()
@@ -37,4 +37,4 @@ st.dataframe(
     },
 )
 st.subheader("How to fix them")
-st.dataframe(fix_advice(dataset.issues), hide_index=True, width="stretch")
+st.dataframe(data.derive(fix_advice, dataset.issues), hide_index=True, width="stretch")

@@ -10,9 +10,9 @@ data = layout.load()
 posts = data.dataset.posts
 
 st.title("This week")
-weeks = weeks_to_show(posts, layout.today())
+weeks = data.derive(weeks_to_show, posts, layout.today())
 week = st.selectbox("Week", weeks, index=0, help="ISO weeks run Monday to Sunday")
-glance = week_at_a_glance(posts, week)
+glance = data.derive(week_at_a_glance, posts, week)
 
 st.caption(f"{layout.data_as_of(data)} · compared with {glance.previous.week}")
 posts_col, people_col, reach_col, engagement_col = st.columns(4)
@@ -22,6 +22,6 @@ reach_col.metric("Reach", f"{glance.this.reach:,.0f}", f"{glance.delta('reach'):
 engagement_col.metric("Engagements", f"{glance.this.engagements:,.0f}", f"{glance.delta('engagements'):+,.0f}", help="Reactions + comments + shares + clicks")
 
 if glance.this.posts:
-    st.altair_chart(posts_per_day_chart(posts_per_day(posts, week)), width="stretch")
+    st.altair_chart(posts_per_day_chart(data.derive(posts_per_day, posts, week)), width="stretch")
 else:
     st.info(f"No posts logged for {week} yet. Posts appear here within a minute of being added to the Sheet.")

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import PAGES, ROOT
-from tests.browser.conftest import open_page, screenshot, settle
+from tests.apptest import PAGES
+from tests.browser.server import open_page, page_url, screenshot
 from ui.audience import DIRECTORS_PATH
-
-
-def url_path(page_file: str) -> str:
-    """Streamlit serves views/x_y.py at /x_y, and the default page at /."""
-    default_line = next(line for line in (ROOT / "app.py").read_text().splitlines() if "default=True" in line)
-    return "" if page_file in default_line else page_file.removeprefix("views/").removesuffix(".py")
 
 
 def is_base_path_probe(error: str) -> bool:
@@ -26,10 +20,8 @@ def test_every_page_renders_for_a_new_user(page, rally_server, page_file):
     console_errors: list[str] = []
     page.on("console", lambda message: console_errors.append(f"{message.text} {message.location['url']}") if message.type == "error" else None)
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    open_page(page, f"{rally_server.url}/{url_path(page_file)}", "Data as of", menu=url_path(page_file) != DIRECTORS_PATH)
-    page.wait_for_timeout(500)
-    settle(page)
-    screenshot(page, f"first-run-{url_path(page_file) or 'home'}")
+    open_page(page, f"{rally_server.url}/{page_url(page_file)}", "Data as of", menu=page_url(page_file) != DIRECTORS_PATH)
+    screenshot(page, f"first-run-{page_url(page_file) or 'home'}")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     assert page.locator("h1").count() >= 1

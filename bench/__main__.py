@@ -1,0 +1,110 @@
+"""`python -m bench`: every measurement side by side in one run, written to bench/RESULTS.md.
+
+    python -m bench                 # all five, full sizes (a few minutes on 2 cores) -> bench/RESULTS.md
+    python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those)
+    python -m bench --quick         # small sizes, printed only: a check that everything runs
+    python -m bench --profile       # pyinstrument's profile of one 100k-row load and parse, printed
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from bench import burst, load, memory, pages, upstream
+from bench.report import Measurement, machine, write_results
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def measurements(quick: bool) -> dict[int, tuple[str, callable]]:
+    if quick:
+        return {
+            1: ("upstream reads", lambda: upstream.run(viewers=(1, 3))),
+            2: ("load and parse", lambda: load.run(sizes=(1_000, 10_000), repeats=1)),
+            3: ("page time", lambda: pages.run(sizes=(1_000, 10_000), repeats=2)),
+            4: ("survey burst", lambda: burst.run(scenarios=((1, 0.0),), submissions=50)),
+            5: ("memory", lambda: memory.run(sizes=(1_000, 10_000), sessions=5)),
+        }
+    return {
+        1: ("upstream reads", upstream.run),
+        2: ("load and parse", load.run),
+        3: ("page time", pages.run),
+        4: ("survey burst", burst.run),
+        5: ("memory", memory.run),
+    }
+
+
+def profile_load(rows: int = 100_000) -> None:
+    """Where a load of `rows` post rows spends its time: fetch through the emulator, then build_dataset."""
+    import tempfile
+
+    from pyinstrument import Profiler
+
+    from bench.data import synthetic_tabs
+    from rally.dataset import build_dataset
+    from tests.emulator.sheets_emulator import SheetsEmulator
+
+    with tempfile.TemporaryDirectory() as tmp, SheetsEmulator() as emulator:
+        source = load.source_for(emulator, synthetic_tabs(rows, date.today()), "bench-profile", Path(tmp))
+        source.fetch()
+        profiler = Profiler(interval=0.001)
+        with profiler:
+            snapshot = source.fetch()
+            build_dataset(snapshot.tabs, snapshot.locale)
+    print(profiler.output_text(unicode=True, color=sys.stdout.isatty()))
+
+
+def quiet_streamlit() -> None:
+    """AppTest sessions outside a server log bare-mode notices by the hundred; only errors are worth reading here."""
+    import streamlit.logger
+    from streamlit import config
+
+    config.get_option("logger.level")  # parse the config now, or parsing it later sets the loggers back to "info"
+    config.set_option("logger.level", "error")
+    streamlit.logger.set_log_level("error")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Rally's benchmark: speed and load as ratios against baselines, written to bench/RESULTS.md.")
+    parser.add_argument("--only", help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory)")
+    parser.add_argument("--quick", action="store_true", help="small sizes; prints the results instead of writing RESULTS.md (unless --output)")
+    parser.add_argument("--output", type=Path, help=f"where to write the results (default {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})")
+    parser.add_argument("--profile", action="store_true", help="print pyinstrument's profile of one 100k-row load and parse, and stop")
+    args = parser.parse_args(argv)
+    quiet_streamlit()
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger("rally.outbox").setLevel(logging.ERROR)  # refusals the burst counts itself
+    if args.profile:
+        profile_load()
+        return 0
+
+    available = measurements(args.quick)
+    wanted = [int(n) for n in args.only.split(",")] if args.only else sorted(available)
+    machine_rows = machine()
+    started, clock = datetime.now().astimezone(), time.monotonic()
+    results: list[Measurement] = []
+    for number in wanted:
+        name, call = available[number]
+        print(f"[{time.monotonic() - clock:6.0f} s] {number}. {name} …", flush=True)
+        began = time.monotonic()
+        result = call()
+        result.seconds = time.monotonic() - began
+        results.append(result)
+        print(f"[{time.monotonic() - clock:6.0f} s]    {'met' if result.met else 'GAP'}: {result.verdict}", flush=True)
+    command = "python -m bench" + (f" --only {args.only}" if args.only else "") + (" --quick" if args.quick else "")
+    output = args.output or (None if args.quick else RESULTS)
+    text = write_results(output or Path("/dev/null"), results, started, command, machine_rows, time.monotonic() - clock)
+    if output:
+        print(f"Results written to {output}")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
