@@ -13,6 +13,9 @@ st.set_page_config(page_title="Rally", page_icon="📣", layout="wide")
 PAGES = {
     "Meeting": [
         st.Page("views/this_week.py", title="This week", icon="📅", default=True),
+        st.Page("views/meeting.py", title="Weekly meeting", icon="📽️"),
+        st.Page("views/leaderboard.py", title="Leaderboard", icon="🏆"),
+        st.Page("views/vote.py", title="Vote", icon="🗳️"),
     ],
     "Admin": [
         st.Page("views/data_health.py", title="Data health", icon="🩺"),

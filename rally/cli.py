@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 
 from rally import contract
 from rally.dataset import Dataset, build_dataset
+from rally.meeting import all_issues
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
+EXIT_USAGE = 2  # argparse's own code for a bad argument
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
 
@@ -63,7 +65,7 @@ def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
         "source": source,
         "fetched_at": fetched_at,
         "tabs": {name: {"rows": s.rows, "valid": s.valid, "title": s.title} for name, s in dataset.tabs.items()},
-        "issues": [i.as_dict() for i in dataset.issues],
+        "issues": [i.as_dict() for i in all_issues(dataset)],
     }
 
 
@@ -107,6 +109,34 @@ def reset_demo(args: argparse.Namespace) -> int:
         raise Unreadable("reset-demo only resets the embedded demo; a Google Sheet is configured, so nothing was changed.")
     source.reset()
     print(f"Demo data reset in {source.path}")
+    return EXIT_OK
+
+
+def _digest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--week", help="ISO week such as 2026-W47 (default: the last complete week)")
+    parser.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
+
+
+@command("digest", "print the weekly digest (totals, highlights, hero, winners, leaderboard, what we'll do better)", _digest_arguments)
+def digest(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from rally.digest import digest_data, render_digest
+    from rally.meeting import weekly_meeting
+    from rally.parsing import iso_week_label, week_start
+    from rally.votes import read_votes
+    from rally.weekly import last_complete_week
+
+    week = last_complete_week(date.today())
+    if args.week:
+        try:
+            week = iso_week_label(week_start(args.week))
+        except ValueError as error:
+            print(f"rally digest: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    snapshot, dataset = read_dataset()
+    meeting = weekly_meeting(dataset, week, read_votes(snapshot.tabs))
+    sys.stdout.write(render_digest(digest_data(meeting), args.format))
     return EXIT_OK
 
 

@@ -25,6 +25,7 @@ ADVICE: tuple[tuple[str, str], ...] = (
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python -m rally init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
+    ("reach looks implausible", "Check the reach against the platform's own figure (a typo such as an extra 0 is common) and correct it; if it's right, celebrate it."),
     ("", "See the problem column for the row."),
 )
 
@@ -52,9 +53,9 @@ def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
     )
 
 
-def tab_counts(dataset: Dataset) -> pd.DataFrame:
-    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues."""
-    per_tab = pd.Series([i.tab for i in dataset.issues], dtype="str").value_counts()
+def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.DataFrame:
+    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own)."""
+    per_tab = pd.Series([i.tab for i in (dataset.issues if issues is None else issues)], dtype="str").value_counts()
     return pd.DataFrame(
         [
             {"Tab": name, "In the Sheet as": summary.title or "(missing)", "Rows": summary.rows, "Counted": summary.valid, "Issues": int(per_tab.get(name, 0))}

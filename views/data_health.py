@@ -4,19 +4,21 @@ import streamlit as st
 
 from rally.health import fix_advice, tab_counts
 from rally.issues import issues_frame
+from rally.meeting import all_issues
 from ui import layout
 
 data = layout.load()
 dataset = data.dataset
+found = all_issues(dataset)  # what build_dataset found, plus reach figures that need a second look
 
 st.title("Data health")
 st.caption(layout.data_as_of(data))
 if data.info.sheet_url:
     st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
 
-st.dataframe(tab_counts(dataset), hide_index=True, width="stretch")
+st.dataframe(tab_counts(dataset, found), hide_index=True, width="stretch")
 
-issues = issues_frame(dataset.issues)
+issues = issues_frame(found)
 if issues.empty:
     st.success("No problems found: every row is counted.", icon="✅")
     st.stop()
@@ -37,4 +39,4 @@ st.dataframe(
     },
 )
 st.subheader("How to fix them")
-st.dataframe(fix_advice(dataset.issues), hide_index=True, width="stretch")
+st.dataframe(fix_advice(found), hide_index=True, width="stretch")
