@@ -7,7 +7,7 @@ four weeks decides; when only recent heroes qualify, the first of them is hero a
 2. A first-ever post — "Leo Martin posted for the first time, on LinkedIn."
 3. The biggest rise on their own last four weeks.
 4. The longest run of weeks with a post (4 weeks or more).
-5. The most points.
+5. Points this week, most first (so anyone who posted can be hero once the others had their turn).
 
 A Notes row with Kind = Hero for the week overrides the rule; its text is the reason.
 People who opted out of the leaderboard are never picked by the rule (they asked
@@ -82,11 +82,17 @@ def hero_candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings
         for person in sorted(runs[runs == longest].index):
             found.append(Hero(week, person, names[person], f"{names[person]} has posted {longest} weeks running.", "streak"))
 
-    points = week_posts.groupby("person")["points"].sum()
-    if not points.empty:
-        top = points.max()
-        for person in sorted(points[points == top].index):
-            found.append(Hero(week, person, names[person], f"{names[person]} earned {top:,.0f} points this week, the most of anyone.", "points"))
+    # Everyone else who posted, by points: anyone who took part may be hero when the others had their turn.
+    totals = week_posts.groupby("person").agg(points=("points", "sum"), posts=("row", "size"), reach=("reach", "sum")).reset_index()
+    totals = totals.sort_values(["points", "person"], ascending=[False, True], kind="stable")
+    for index, row in enumerate(totals.itertuples()):
+        name = names[row.person]
+        if index == 0:
+            reason = f"{name} earned {row.points:,.0f} points this week, the most of anyone."
+        else:
+            reach = f", reaching {row.reach:,.0f} people" if row.reach else ""
+            reason = f"{name} earned {row.points:,.0f} points this week with {row.posts} post{'s' if row.posts != 1 else ''}{reach}."
+        found.append(Hero(week, row.person, name, reason, "points"))
 
     seen: set[str] = set()
     return [h for h in found if not (h.person in seen or seen.add(h.person))]

@@ -21,7 +21,8 @@ from rally.scoring import ANONYMOUS, anonymous_people, shown_name
 from rally.settings import Settings
 from rally.text import safe_link, truncate
 
-TOP_POSTS = 3
+TOP_POSTS = 3  # by reach
+TOP_ENGAGING = 2  # by engagements, after those
 SUMMARY_LIMIT = 80
 RECORD_MIN_WEEKS = 4  # a "best week ever" needs some history to beat
 
@@ -109,7 +110,7 @@ def weekly_highlights(
         anonymous = post["person"] in hidden
         found.append(Highlight("top-reach", f"{_post_phrase(post, post['name'], anonymous)} reached {post['reach']:,.0f} people.", "" if anonymous else safe_link(post["link"]) or ""))
         listed.add(int(post["row"]))
-    for _, post in top_posts(posts, staff, week, "engagements", skip=listed).iterrows():
+    for _, post in top_posts(posts, staff, week, "engagements", TOP_ENGAGING, skip=listed).iterrows():
         anonymous = post["person"] in hidden
         found.append(Highlight("top-engagement", f"{_post_phrase(post, post['name'], anonymous)} got {post['engagements']:,.0f} reactions, comments, shares and clicks.", "" if anonymous else safe_link(post["link"]) or ""))
 

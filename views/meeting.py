@@ -19,6 +19,7 @@ from ui import meeting as shared
 st.set_page_config(initial_sidebar_state="collapsed")
 SLIDES = ("Week at a glance", "Highlights", "Hero of the week", "Competition & leaderboards", "KPIs", "What we'll do better", "Over to you")
 KPI_PAGE = Path(__file__).with_name("kpis.py")
+SLIDE_BOARD_RANKS = 5  # what fits on a 1280×800 projector; the Leaderboard page has everyone
 
 data = layout.load()
 dataset = data.dataset
@@ -68,13 +69,30 @@ def glance_slide(m: WeeklyMeeting) -> None:
         st.info(f"No posts logged for {m.week} yet. Posts appear here within a minute of being added to the Sheet.", icon="🗓️")
 
 
+POST_KINDS = ("top-reach", "top-engagement")
+
+
+def highlight_line(h) -> str:
+    """One bullet: the text as typed (escaped), then a short link to the post when it may be shown."""
+    return f"- {md_escape(h.text)}" + (f" {md_link('open ↗', h.link)}" if safe_link(h.link) else "")
+
+
 def highlights_slide(m: WeeklyMeeting) -> None:
     st.title("Highlights")
     if not m.highlights:
         st.info(f"Nothing to celebrate from the Sheet for {m.week} yet: add a Notes row with Kind = Highlight, or log this week's posts.", icon="✨")
         return
-    lines = [f"- {md_link(h.text, h.link) if h.link else md_escape(h.text)}" for h in m.highlights]
-    st.markdown("\n".join(lines))
+    posts = [h for h in m.highlights if h.kind in POST_KINDS]
+    others = [h for h in m.highlights if h.kind not in POST_KINDS]
+    left, right = st.columns(2, gap="large") if posts and others else (st.container(), st.container())
+    with left:
+        if posts:
+            st.subheader("Top posts")
+            st.markdown("\n".join(highlight_line(h) for h in posts))
+    with right:
+        if others:
+            st.subheader("Milestones & kudos")
+            st.markdown("\n".join(highlight_line(h) for h in others))
 
 
 def hero_slide(m: WeeklyMeeting) -> None:
@@ -98,18 +116,16 @@ def hero_slide(m: WeeklyMeeting) -> None:
 def award_card(category: str, rule: str, m: WeeklyMeeting) -> None:
     winners = [a for a in m.awards if a.category == category]
     with st.container(border=True):
-        st.markdown(f"**{md_escape(category)}**")
+        st.caption(md_escape(category.upper()))
         if category == "Most creative" and not shared.is_revealed(m.week):
-            st.markdown("🗳️ Voting is open — the result is revealed on the last slide.")
+            st.markdown("🗳️ **Your vote** — revealed on the last slide")
             return
         if not any(a.won for a in winners):
-            st.caption(md_escape(winners[0].why if winners else rule))
+            st.markdown(md_escape(winners[0].why if winners else rule))
             return
         for award in winners:
-            st.markdown(f"### {md_escape(award.name)}")
+            st.markdown(f"**{md_escape(award.name)}** " + md_escape(m.badge_icons(award.person)))
             st.caption(md_escape(award.why))
-            for badge in m.badges_for(award.person):
-                st.caption(md_escape(badge))
 
 
 def people_table(board: pd.DataFrame, m: WeeklyMeeting) -> pd.DataFrame:
@@ -133,8 +149,8 @@ def competition_slide(m: WeeklyMeeting) -> None:
             award_card(category, rule, m)
     people, teams = st.columns([3, 2])
     with people:
-        st.subheader("People this week")
-        top = m.leaderboard[m.leaderboard["rank"] <= 10]
+        st.subheader("People this week: top 5")
+        top = m.leaderboard[m.leaderboard["rank"] <= SLIDE_BOARD_RANKS]
         if top.empty:
             st.info(f"No posts logged for {m.week} yet.")
         else:
@@ -144,10 +160,10 @@ def competition_slide(m: WeeklyMeeting) -> None:
                 width="stretch",
                 column_config={"Points": st.column_config.NumberColumn(format="%,.0f"), "Reach": st.column_config.NumberColumn(format="%,.0f")},
             )
-            st.caption(f"Points: {points_summary(dataset.settings)}. The Leaderboard page shows everyone's breakdown.")
+            st.caption(f"Points: {points_summary(dataset.settings)}. Everyone's points and breakdown: the Leaderboard page.")
     with teams:
         st.subheader("Teams: who took part")
-        board = m.teams
+        board = m.teams[m.teams["rank"] <= SLIDE_BOARD_RANKS]
         st.dataframe(
             pd.DataFrame({"Team": board["team"], "Took part": board["participation"] * 100, "Points per person": board["points_per_person"], "People": board["posters"].astype("str") + " of " + board["size"].astype("str")}),
             hide_index=True,
@@ -223,7 +239,7 @@ def over_to_you_slide(m: WeeklyMeeting) -> None:
         qr, results = st.columns([2, 3])
         with qr:
             st.markdown("**Vote for the most creative post of the week** — scan with your phone:")
-            join.join_panel("vote", "Vote from your phone", width=300, week=m.week)
+            join.join_panel("vote", "Vote from your phone", width=260, week=m.week)
         with results:
             live_vote_results(m.week)
         reveal_controls(m.week)
