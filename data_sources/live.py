@@ -95,6 +95,15 @@ def pending_rows(tab: str) -> list[dict[str, str]]:
     return [p.row for p in outbox().pending(tab)]
 
 
+def unread_rows(tab: str, max_age: float) -> list[dict[str, str]]:
+    """Rows this server accepted for `tab` that a read up to `max_age` seconds old may not hold yet (queued, or sent since).
+
+    Readers de-duplicate by ID, so a row that is also in the read counts once.
+    """
+    box = outbox()
+    return [p.row for p in box.pending(tab)] + box.recently_sent(tab, max_age)
+
+
 def current(refresh: bool = False) -> LiveData:
     """The data every page reads: shared, at most one upstream read per refresh interval."""
     cache = shared_cache()
@@ -109,4 +118,4 @@ def current(refresh: bool = False) -> LiveData:
     return LiveData(dataset, state, cache.source.info())
 
 
-__all__ = ["ConfigError", "LiveData", "app_config", "current", "live_tabs", "outbox", "pending_rows", "shared_cache", "source"]
+__all__ = ["ConfigError", "LiveData", "app_config", "current", "live_tabs", "outbox", "pending_rows", "unread_rows", "shared_cache", "source"]

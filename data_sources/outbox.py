@@ -109,6 +109,16 @@ class Outbox:
         with self._connect() as db:
             return [Pending(i, t, json.loads(c), a, e) for i, t, c, a, e in db.execute(query, (tab,) if tab else ())]
 
+    def recently_sent(self, tab: str, seconds: float) -> list[dict[str, str]]:
+        """Rows for `tab` confirmed by the Sheet in the last `seconds`, oldest first.
+
+        A reader whose copy of the tab is up to `seconds` old adds these to the pending rows,
+        so a row never drops out of sight between leaving the queue and the next read.
+        """
+        query = "SELECT cells FROM outbox WHERE tab = ? AND sent IS NOT NULL AND sent >= ? ORDER BY created, rowid"
+        with self._connect() as db:
+            return [json.loads(c) for (c,) in db.execute(query, (tab, self._clock() - seconds))]
+
     def flush(self) -> int:
         """Send every row that is due, one append per tab; returns how many were confirmed."""
         with self._flush_lock:

@@ -37,10 +37,10 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
 
 def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
     """Votes per post, most first: bars labelled with who posted it and the platform (names as shown, never links)."""
-    frame = pd.DataFrame({"post": [f"{n} · {p} · {truncate(s, 40)}" if s else f"{n} · {p}" for n, p, s in zip(tally["name"], tally["platform"], tally["summary"])], "votes": tally["votes"].astype("int64")})
+    frame = pd.DataFrame({"post": [f"{n} · {truncate(s, 24)}" if s else f"{n} · {p}" for n, p, s in zip(tally["name"], tally["platform"], tally["summary"])], "votes": tally["votes"].astype("int64")})
     frame["post"] = [f"{i + 1}. {label}" for i, label in enumerate(frame["post"])]
     base = alt.Chart(frame).encode(
-        y=alt.Y("post:N", sort=None, title=None, axis=alt.Axis(labelFontSize=18, labelLimit=520)),
+        y=alt.Y("post:N", sort=None, title=None, axis=alt.Axis(labelFontSize=18, labelLimit=360, labelColor="#000000", domain=False, ticks=False)),
         x=alt.X("votes:Q", title=None, axis=None),
     )
     bars = base.mark_bar(color="#0B5FFF")

@@ -132,3 +132,17 @@ def test_twenty_people_voting_at_once_through_the_outbox_all_land_once(sheets_em
     assert len(votes) == 20 and votes["ID"].is_unique
     assert tally(votes, vote_candidates(dataset.posts, dataset.staff, WEEK), WEEK)["votes"].tolist() == [20]
     assert sheets_emulator.values(SHEET_KEY, "Votes")[0] == VOTES.header
+
+
+def test_a_sent_vote_stays_visible_until_the_next_read_can_hold_it(tmp_path):
+    """Between leaving the queue and the next read of the Votes tab, a vote is still seen (recently_sent), then drops off."""
+    from data_sources.local_store import LocalStore
+
+    now = [1000.0]
+    box = Outbox(tmp_path / "outbox.sqlite", LocalStore(tmp_path / "store.sqlite"), policy=NO_WAIT, clock=lambda: now[0])
+    box.submit(VOTES.name, VOTES.header, vote_row(WEEK, "https://x.com/leo/1", "t1", now=T0))
+    assert len(box.pending(VOTES.name)) == 1 and box.recently_sent(VOTES.name, 7) == []
+    box.flush()
+    assert box.pending(VOTES.name) == [] and len(box.recently_sent(VOTES.name, 7)) == 1
+    now[0] += 8
+    assert box.recently_sent(VOTES.name, 7) == []

@@ -63,10 +63,12 @@ def week_from_query(options: list[str], fallback: str) -> str:
 
 
 def live_votes(dataset: Dataset) -> pd.DataFrame:
-    """The Votes tab from the short-interval shared read, plus votes this server hasn't written yet (each ID once)."""
-    state = live.live_tabs((VOTES.name,), max_age=dataset.settings.live_refresh_seconds)
+    """The Votes tab from the short-interval shared read, plus votes this server took that the read may not hold yet (each ID once)."""
+    max_age = dataset.settings.live_refresh_seconds
+    state = live.live_tabs((VOTES.name,), max_age=max_age)
     tabs = state.snapshot.tabs if state.snapshot else {}
-    return read_votes(tabs, live.pending_rows(VOTES.name))
+    # Twice the interval: the shared read may have started just before a vote landed.
+    return read_votes(tabs, live.unread_rows(VOTES.name, 2 * max_age + 1))
 
 
 def _votes_key(votes: pd.DataFrame | None) -> str:

@@ -213,8 +213,11 @@ def live_vote_results(week: str) -> None:
     elif current.empty:
         st.markdown("No votes yet.")
     else:
-        leader = current.iloc[0]
-        st.markdown(f"### Most creative so far: {md_escape(leader['name'])}")
+        leaders = current[current["votes"] == current["votes"].max()]["name"].tolist()
+        if len(leaders) == 1:
+            st.markdown(f"### Most creative so far: {md_escape(leaders[0])}")
+        else:
+            st.markdown(f"### A tie so far: {md_escape(' and '.join([', '.join(leaders[:-1]), leaders[-1]]))}")
         st.altair_chart(vote_tally_chart(current.head(8)), width="stretch")
 
 

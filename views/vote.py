@@ -11,7 +11,8 @@ from ui import layout
 from ui import meeting as shared
 
 VOTER_KEY = "rally_voter_token"  # session-state key of this browser session's random voter token
-SENT_KEY = "rally_vote_sent"
+SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
+JUST_SENT_KEY = "rally_vote_just_sent"
 
 data = layout.load()
 dataset = data.dataset
@@ -50,4 +51,8 @@ if sent:
     else:
         live.outbox().submit(VOTES.name, VOTES.header, vote_row(week, choice, token, name))
         st.session_state.setdefault(SENT_KEY, {})[week] = choice
+        st.session_state[JUST_SENT_KEY] = True
         st.rerun()
+elif st.session_state.pop(JUST_SENT_KEY, False):
+    # Beside the button too: on a phone the top of the page is far away after a long list.
+    st.success("Thanks — your vote is in.", icon="🗳️")
