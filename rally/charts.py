@@ -27,7 +27,7 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
     frame = pd.DataFrame({"platform": list(platforms), "posts": list(platforms.values())})
     order = frame.sort_values("posts", ascending=False, kind="stable")["platform"].tolist()
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y("platform:N", sort=order, title=None, axis=alt.Axis(labelFontSize=18, labelLimit=300)),
+        y=alt.Y("platform:N", sort=order, title=None, axis=alt.Axis(labelFontSize=18, labelLimit=300, labelColor="#000000", domain=False, ticks=False)),
         x=alt.X("posts:Q", title=None, axis=None),
     )
     bars = base.mark_bar(color="#0B5FFF")

@@ -144,3 +144,12 @@ def test_the_votes_tab_is_created_by_init_sheet(tmp_path):
     result = rally("init-sheet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert VOTES.name in result.stdout
+
+
+def test_rally_check_lists_implausible_reach_too():
+    """`rally check` and Data health report the same issues, reach flags included."""
+    from rally.cli import check_report
+
+    rows = [post(f"2026-11-{d:02d}", "Maya", reach="500", link=f"https://x.com/{d}") for d in (2, 9, 16)] + [post("2026-11-23", "Maya", reach="250k", link="https://x.com/23")]
+    report = check_report("demo", "now", build_dataset({"Posts": [HEADER, *rows]}))
+    assert [(i["row"], i["column"]) for i in report["issues"]] == [(5, "Reach")]

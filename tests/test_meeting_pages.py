@@ -89,9 +89,18 @@ def test_the_week_in_the_url_is_used_and_a_bad_one_falls_back(shared_demo):
     """A week from the picker (typed in any case) opens that week; a week outside the data opens the last complete week."""
     at = app(MEETING, query={"week": "1999-W01"})
     assert at.title[0].value.startswith(last_week())
-    older = at.sidebar.selectbox(key="meeting-week").options[5]
+    older = at.selectbox(key="meeting-week").options[5]
     at = app(MEETING, query={"week": older.lower()})
     assert at.title[0].value.startswith(older)
+
+
+def test_picking_another_week_keeps_the_slide(shared_demo):
+    """The week picker under the slide changes the week and leaves the facilitator on the same slide."""
+    at = app(MEETING, query={"slide": "4"})
+    older = at.selectbox(key="meeting-week").options[3]
+    at.selectbox(key="meeting-week").set_value(older).run()
+    assert (at.query_params["week"], at.query_params["slide"]) == (older, "4")
+    assert at.title[0].value == "Competition & leaderboards"
 
 
 def test_the_hero_slide_names_the_hero_with_a_reason(shared_demo):
@@ -182,3 +191,26 @@ def test_data_health_flags_an_implausible_reach(implausible_sheet_env):
     assert flagged[["row", "value"]].values.tolist() == [[5, "250,000"]]
     assert "reach looks implausible" in flagged["problem"].iloc[0]
     assert any("Check the reach" in a for a in at.dataframe[2].value["What to do"])
+
+
+@pytest.fixture
+def empty_sheet_env(sheets_emulator, tmp_path, monkeypatch):
+    """A brand-new Sheet: the Posts header and nothing else."""
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": [HEADER]})
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
+    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
+    clear_caches()
+    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
+    clear_caches()
+
+
+def test_on_an_empty_sheet_every_page_explains_itself(empty_sheet_env):
+    """No posts yet: each slide, the leaderboard and the vote page say so instead of failing."""
+    for slide in range(1, 8):
+        at = app(MEETING, secrets=empty_sheet_env, query={"slide": str(slide)})
+        assert not at.exception and not at.error, slide
+        assert at.info or slide == 4, slide  # slide 4's award cards each say why nobody won
+    assert "No reach logged for this week yet" in texts(app(MEETING, secrets=empty_sheet_env, query={"slide": "4"}))
+    for page, message in ((BOARD, "No posts logged in"), (VOTE, "nothing to vote on")):
+        at = app(page, secrets=empty_sheet_env)
+        assert not at.exception and message in texts(at)

@@ -44,9 +44,8 @@ def pick_week() -> None:
     st.query_params["week"] = st.session_state["meeting-week"]
 
 
-with st.sidebar:
-    st.selectbox("Week", options, index=options.index(week), key="meeting-week", on_change=pick_week, help="Default: the last complete week (Monday to Sunday)")
-
+# The title first: the week's figures take a moment to compute the first time a week is opened.
+st.title(f"{week}: the week at a glance" if slide == 1 else SLIDES[slide - 1])
 votes = shared.live_votes(dataset)
 meeting = shared.meeting_for(data, week, votes)
 with st.sidebar:
@@ -55,14 +54,13 @@ with st.sidebar:
 
 # -- the slides ---------------------------------------------------------------------------------------
 def glance_slide(m: WeeklyMeeting) -> None:
-    st.title(f"{m.week}: the week at a glance")
-    st.caption(f"{m.start:%A %-d %B} to {m.end:%A %-d %B %Y} · compared with {m.glance.previous.week}")
+    st.caption(f"{m.start:%A %-d %B} to {m.end:%A %-d %B %Y} · changes are against {m.glance.previous.week}")
     columns = st.columns(4)
     for column, (label, field, help_text) in zip(
         columns,
         (("Posts", "posts", None), ("People posting", "people", None), ("Reach", "reach", None), ("Engagements", "engagements", "Reactions + comments + shares + clicks")),
     ):
-        column.metric(label, f"{getattr(m.glance.this, field):,.0f}", f"{m.glance.delta(field):+,.0f} on last week", help=help_text, border=True)
+        column.metric(label, f"{getattr(m.glance.this, field):,.0f}", f"{m.glance.delta(field):+,.0f}", help=help_text, border=True)
     if m.platforms:
         st.altair_chart(platforms_chart(m.platforms), width="stretch")
     else:
@@ -78,7 +76,6 @@ def highlight_line(h) -> str:
 
 
 def highlights_slide(m: WeeklyMeeting) -> None:
-    st.title("Highlights")
     if not m.highlights:
         st.info(f"Nothing to celebrate from the Sheet for {m.week} yet: add a Notes row with Kind = Highlight, or log this week's posts.", icon="✨")
         return
@@ -96,7 +93,6 @@ def highlights_slide(m: WeeklyMeeting) -> None:
 
 
 def hero_slide(m: WeeklyMeeting) -> None:
-    st.title("Hero of the week")
     hero = m.hero
     if hero is None:
         st.info(f"No hero for {m.week}: nobody has logged a post yet. A Notes row with Kind = Hero picks one by hand.", icon="🌟")
@@ -143,7 +139,6 @@ def people_table(board: pd.DataFrame, m: WeeklyMeeting) -> pd.DataFrame:
 
 
 def competition_slide(m: WeeklyMeeting) -> None:
-    st.title("Competition & leaderboards")
     for column, (category, rule) in zip(st.columns(len(CATEGORIES)), CATEGORIES):
         with column:
             award_card(category, rule, m)
@@ -177,7 +172,6 @@ def competition_slide(m: WeeklyMeeting) -> None:
 
 
 def kpi_slide(m: WeeklyMeeting) -> None:
-    st.title("KPIs")
     if KPI_PAGE.exists():
         st.page_link("views/kpis.py", label="Open the KPI page: every KPI against its target", icon="📈")
     cards = kpi_scorecards(dataset.kpis, m.week)
@@ -194,7 +188,6 @@ def kpi_slide(m: WeeklyMeeting) -> None:
 
 
 def improve_slide(m: WeeklyMeeting) -> None:
-    st.title("What we'll do better")
     if not m.improve:
         st.info(f"Nothing on the list for {m.week}. Add a Notes row with Kind = Improve to put a next step here.", icon="🛠️")
         return
@@ -235,7 +228,6 @@ def reveal_controls(week: str) -> None:
 
 
 def over_to_you_slide(m: WeeklyMeeting) -> None:
-    st.title("Over to you")
     if m.candidates.empty:
         st.info(f"No posts logged for {m.week}, so there is nothing to vote on this week.", icon="🗳️")
     else:
@@ -254,7 +246,8 @@ DRAW[slide - 1](meeting)
 
 # -- Back / Next, and where we are ------------------------------------------------------------------
 st.divider()
-back, where, forward = st.columns([1, 4, 1])
+back, picker, where, forward = st.columns([1, 1, 3, 1], vertical_alignment="center")
 back.button("Back", icon="⬅️", on_click=go_to, args=(slide - 1,), disabled=slide == 1, width="stretch", key="slide-back")
+picker.selectbox("Week", options, index=options.index(week), key="meeting-week", on_change=pick_week, label_visibility="collapsed", help="The meeting's week (default: the last complete week, Monday to Sunday)")
 where.caption(f"Slide {slide} of {len(SLIDES)} · {SLIDES[slide - 1]} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}")
 forward.button("Next", icon="➡️", on_click=go_to, args=(slide + 1,), disabled=slide == len(SLIDES), width="stretch", type="primary", key="slide-next")
