@@ -120,3 +120,15 @@ def test_improvements_are_the_improve_notes_then_missing_numbers():
     """Improve notes for the week, then a next step when posts have no reach yet."""
     d = dataset_of([on("W48", "Maya"), on("W48", "Leo", reach="100")], notes=[[WEEK, "Improve", "", "Reply to comments within a day"], [WEEK, "Highlight", "", "Not this one"]])
     assert improvements(d.posts, d.notes, WEEK) == ["Reply to comments within a day", "1 post from 2026-W48 has no reach yet: add the numbers in the Sheet so they count in full."]
+
+
+def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
+    """The last full month's KPIs; when it has none yet, the latest month before it; never a later month."""
+    from rally.meeting import kpi_scorecards
+
+    kpis = [["2026-09", "Leads", "30", "40"], ["2026-10", "Leads", "42", "40"], ["2026-10", "Visits", "900", ""], ["2026-11", "Leads", "5", "41"]]
+    cards = kpi_scorecards(dataset_of([on("W48", "Maya")], kpis=kpis).kpis, WEEK)
+    assert cards[["month", "kpi", "met"]].values.tolist() == [["2026-10", "Leads", True], ["2026-10", "Visits", False]]
+    older = kpi_scorecards(dataset_of([on("W48", "Maya")], kpis=kpis[:1]).kpis, WEEK)
+    assert older["month"].tolist() == ["2026-09"]
+    assert kpi_scorecards(dataset_of([on("W48", "Maya")]).kpis, WEEK).empty

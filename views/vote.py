@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_sources import live
 from rally.text import md_escape, md_link, safe_link, truncate
-from rally.votes import VOTES, my_vote, new_voter_token, vote_row
+from rally.votes import VOTES, my_vote, new_voter_token, vote_candidates, vote_row
 from ui import layout
 from ui import meeting as shared
 
@@ -18,7 +18,7 @@ data = layout.load()
 dataset = data.dataset
 options = shared.week_options(dataset)
 week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
-candidates = shared.meeting_for(data, week, None).candidates
+candidates = vote_candidates(dataset.posts, dataset.staff, week)
 
 st.title("Vote: most creative post")
 st.caption(f"Week {week} · {layout.data_as_of(data)}")
