@@ -99,9 +99,19 @@ def streaks(posts: pd.DataFrame, week: str) -> pd.Series:
     return PostHistory(posts[posts["week"] <= week], Settings()).streaks(week)
 
 
+def first_post_weeks(posts: pd.DataFrame) -> pd.Series:
+    """person -> the ISO week of their first-ever post."""
+    return posts.groupby("person")["week"].min()
+
+
 def first_timers(posts: pd.DataFrame, week: str) -> list[str]:
     """People whose first-ever post is in `week`, in the order they posted."""
     return PostHistory(posts, Settings()).first_timers(week)
+
+
+def weekly_points(posts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Points per person per week (weekly cap applied): a person × week table, 0 where they didn't post."""
+    return PostHistory(posts, settings).points
 
 
 def rises(posts: pd.DataFrame, settings: Settings, week: str) -> pd.DataFrame:

@@ -184,3 +184,14 @@ def test_every_category_appears_once_or_more_in_order():
     dataset = sheet([on("W48", "Maya", reach="300")])
     order = list(dict.fromkeys(a.category for a in weekly_awards(dataset.posts, dataset.staff, dataset.settings, "2026-W48")))
     assert order == [c for c, _ in CATEGORIES]
+
+
+def test_first_post_weeks_and_weekly_points_per_person():
+    """The building blocks other pages use: each person's first week, and points per person per week (0 when silent)."""
+    from rally.awards import first_post_weeks, weekly_points
+
+    dataset = sheet([on("W46", "Maya"), on("W48", "Maya", reactions="5"), on("W48", "Leo")])
+    assert first_post_weeks(dataset.posts).to_dict() == {"leo": "2026-W48", "maya": "2026-W46"}
+    table = weekly_points(dataset.posts, dataset.settings)
+    assert table.loc["maya"].to_dict() == {"2026-W46": 10.0, "2026-W48": 15.0}
+    assert table.loc["leo", "2026-W46"] == 0.0
