@@ -17,6 +17,9 @@ DIRECTORS = st.Page("views/directors.py", title="Directors' view", icon="🧭", 
 PAGES = {
     "Meeting": [
         st.Page("views/this_week.py", title="This week", icon="📅", default=True),
+        st.Page("views/meeting.py", title="Weekly meeting", icon="📽️"),
+        st.Page("views/leaderboard.py", title="Leaderboard", icon="🏆"),
+        st.Page("views/vote.py", title="Vote", icon="🗳️"),
     ],
     "Monthly": [
         st.Page("views/kpis.py", title="KPIs", icon="📈"),

@@ -37,22 +37,66 @@ def weeks_before(week: str, count: int) -> list[str]:
     return [iso_week_label(monday - timedelta(weeks=n)) for n in range(count, 0, -1)]
 
 
+class PostHistory:
+    """Everything the weekly rules look back on, computed once for a set of posts: weeks, streaks, first posts, weekly points.
+
+    The hero rule walks every week since the first post; building this once keeps that walk cheap.
+    """
+
+    def __init__(self, posts: pd.DataFrame, settings: Settings):
+        self.posts = posts
+        self.settings = settings
+        self.scored = score_posts(posts, settings)
+        self.names: dict[str, str] = dict(zip(posts["person"], posts["name"]))  # person -> display name
+        self.first_week = posts.groupby("person")["week"].min()
+        weeks = posts[["person", "week"]].drop_duplicates()
+        self.active: dict[str, set[int]] = {}
+        for person, week in zip(weeks["person"], weeks["week"]):
+            self.active.setdefault(person, set()).add(week_index(week))
+        self.points = self.scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0) if len(posts) else pd.DataFrame()
+        # Per-week slices, in posting order: the weekly rules look at one week at a time.
+        ordered = self.scored.sort_values(["date", "row"], kind="stable")
+        self._weeks = {week: frame for week, frame in ordered.groupby("week", sort=False)}
+        self._empty = ordered.iloc[0:0]
+
+    def week(self, week: str) -> pd.DataFrame:
+        """The scored posts of `week` (capped ones included), oldest first."""
+        return self._weeks.get(week, self._empty)
+
+    def streaks(self, week: str) -> pd.Series:
+        """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out)."""
+        target = week_index(week)
+        result = {}
+        for person, have in self.active.items():
+            length = 0
+            while target - length in have:
+                length += 1
+            if length:
+                result[person] = length
+        return pd.Series(result, dtype="int64", name="streak")
+
+    def first_timers(self, week: str) -> list[str]:
+        """People whose first-ever post is in `week`, in the order they posted."""
+        newcomers = set(self.first_week[self.first_week == week].index)
+        return [p for p in dict.fromkeys(self.week(week)["person"]) if p in newcomers]
+
+    def rises(self, week: str) -> pd.DataFrame:
+        """This week's points against each poster's average over the previous four weeks (silent weeks count as 0).
+
+        Columns: person, points, baseline, rise — one row per person who earned points in `week`.
+        """
+        if week not in self.points.columns:
+            return pd.DataFrame({"person": pd.Series([], dtype="str"), "points": pd.Series([], dtype="float64"), "baseline": pd.Series([], dtype="float64"), "rise": pd.Series([], dtype="float64")})
+        before = self.points.reindex(columns=weeks_before(week, BASELINE_WEEKS), fill_value=0.0)
+        frame = pd.DataFrame({"points": self.points[week], "baseline": before.mean(axis=1)})
+        frame = frame[frame["points"] > 0]
+        frame["rise"] = frame["points"] - frame["baseline"]
+        return frame.rename_axis("person").reset_index().astype({"person": "str", "points": "float64", "baseline": "float64", "rise": "float64"})
+
+
 def streaks(posts: pd.DataFrame, week: str) -> pd.Series:
     """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out)."""
-    target = week_index(week)
-    weeks = posts.loc[posts["week"] <= week, ["person", "week"]].drop_duplicates()
-    if weeks.empty:
-        return pd.Series(dtype="int64", name="streak")
-    weeks = weeks.assign(index=weeks["week"].map(week_index))
-    posted_now = set(weeks.loc[weeks["index"] == target, "person"])
-    result = {}
-    for person, indexes in weeks[weeks["person"].isin(posted_now)].groupby("person")["index"]:
-        have = set(indexes)
-        length = 0
-        while target - length in have:
-            length += 1
-        result[person] = length
-    return pd.Series(result, dtype="int64", name="streak")
+    return PostHistory(posts[posts["week"] <= week], Settings()).streaks(week)
 
 
 def first_post_weeks(posts: pd.DataFrame) -> pd.Series:
@@ -62,31 +106,17 @@ def first_post_weeks(posts: pd.DataFrame) -> pd.Series:
 
 def first_timers(posts: pd.DataFrame, week: str) -> list[str]:
     """People whose first-ever post is in `week`, in the order they posted."""
-    firsts = first_post_weeks(posts)
-    newcomers = set(firsts[firsts == week].index)
-    this_week = posts[(posts["week"] == week) & posts["person"].isin(newcomers)].sort_values(["date", "row"], kind="stable")
-    return list(dict.fromkeys(this_week["person"]))
+    return PostHistory(posts, Settings()).first_timers(week)
 
 
 def weekly_points(posts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Points per person per week (weekly cap applied): a person × week table, 0 where they didn't post."""
-    scored = score_posts(posts, settings)
-    return scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0)
+    return PostHistory(posts, settings).points
 
 
 def rises(posts: pd.DataFrame, settings: Settings, week: str) -> pd.DataFrame:
-    """This week's points against each poster's average over the previous four weeks (silent weeks count as 0).
-
-    Columns: person, points, baseline, rise — one row per person who posted in `week`.
-    """
-    table = weekly_points(posts[posts["week"] <= week], settings)
-    if week not in table.columns:
-        return pd.DataFrame({"person": pd.Series([], dtype="str"), "points": pd.Series([], dtype="float64"), "baseline": pd.Series([], dtype="float64"), "rise": pd.Series([], dtype="float64")})
-    before = table.reindex(columns=weeks_before(week, BASELINE_WEEKS), fill_value=0.0)
-    frame = pd.DataFrame({"points": table[week], "baseline": before.mean(axis=1)})
-    frame = frame[frame["points"] > 0]
-    frame["rise"] = frame["points"] - frame["baseline"]
-    return frame.rename_axis("person").reset_index().astype({"person": "str", "points": "float64", "baseline": "float64", "rise": "float64"})
+    """This week's points against each poster's average over the previous four weeks (see PostHistory.rises)."""
+    return PostHistory(posts, settings).rises(week)
 
 
 # -- badges -----------------------------------------------------------------------------------------
@@ -112,15 +142,16 @@ PLATFORM_BADGE_MINIMUM = 3
 REACH_BADGE_MINIMUM = 1_000
 
 
-def badges_earned(posts: pd.DataFrame, staff: pd.DataFrame, week: str, creative_winners: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+def badges_earned(posts: pd.DataFrame, staff: pd.DataFrame, week: str, creative_winners: tuple[str, ...] | list[str] = (), history: PostHistory | None = None) -> pd.DataFrame:
     """One row per badge earned in `week`: person, name (as shown), key, icon, label — in BADGES order per person.
 
     Streak badges are earned the week the streak reaches 4 or 10, not every week after.
     """
+    history = history or PostHistory(posts, Settings())
     this_week = posts[posts["week"] == week]
     earned: list[tuple[str, str]] = []
-    earned += [(p, "first-post") for p in first_timers(posts, week)]
-    for person, length in streaks(posts, week).items():
+    earned += [(p, "first-post") for p in history.first_timers(week)]
+    for person, length in history.streaks(week).items():
         if length in STREAK_BADGES:
             earned.append((person, STREAK_BADGES[length]))
     platforms = this_week.groupby("person")["platform"].nunique()
@@ -128,7 +159,7 @@ def badges_earned(posts: pd.DataFrame, staff: pd.DataFrame, week: str, creative_
     big = this_week[this_week["reach"] >= REACH_BADGE_MINIMUM]
     earned += [(p, "reach-1000") for p in dict.fromkeys(big["person"])]
     earned += [(p, "creative") for p in creative_winners if p]
-    names = dict(zip(posts["person"], posts["name"]))
+    names = history.names
     hidden = anonymous_people(staff)
     order = {b.key: i for i, b in enumerate(BADGES)}
     rows = [
@@ -186,17 +217,17 @@ def _people(values: pd.Series) -> list[str]:
     return sorted(values[values.round(6) == best].index)
 
 
-def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, tally: pd.DataFrame | None = None) -> list[Award]:
+def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, tally: pd.DataFrame | None = None, history: PostHistory | None = None) -> list[Award]:
     """Every category's winner(s) for `week`, in CATEGORIES order; a category nobody won says why.
 
     `tally` is the most-creative vote (`rally.votes.tally`): columns person, votes, summary, platform, link.
     Posts over the weekly cap don't compete.
     """
+    history = history or PostHistory(posts, settings)
     hidden = anonymous_people(staff)
-    names = dict(zip(posts["person"], posts["name"]))
-    counted = score_posts(posts, settings)
-    counted = counted[~counted["capped"]]
-    week_posts = counted[counted["week"] == week]
+    names = history.names
+    week_posts = history.week(week)
+    week_posts = week_posts[~week_posts["capped"]]
     awards: list[Award] = []
 
     def award(category: str, person: str, why: str, link: str = "", detail_private: str = "") -> Award:
@@ -234,7 +265,7 @@ def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, 
             awards.append(award("Most creative", post["person"], f"{said} for {_post_label(post)}", post["link"], said))
 
     # Most consistent: weeks running.
-    runs = streaks(posts, week)
+    runs = history.streaks(week)
     runs = runs[runs >= CONSISTENT_MIN_WEEKS]
     for person in _people(runs.astype("float64")):
         awards.append(award("Most consistent", person, f"posted {runs[person]} weeks running"))
@@ -242,9 +273,9 @@ def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, 
         awards.append(Award("Most consistent", "", "", f"Nobody has posted {CONSISTENT_MIN_WEEKS} weeks running yet"))
 
     # Rising star: the biggest rise on their own baseline; a first-ever post is a rise from nothing.
-    rise = rises(posts, settings, week).set_index("person")
+    rise = history.rises(week).set_index("person")
     rise = rise[rise["rise"] > 0]
-    newcomers = set(first_timers(posts, week))
+    newcomers = set(history.first_timers(week))
     for person in _people(rise["rise"]):
         row = rise.loc[person]
         if person in newcomers:
@@ -261,4 +292,4 @@ def creative_winners(awards: list[Award]) -> list[str]:
     return [a.person for a in awards if a.category == "Most creative" and a.won]
 
 
-__all__ = ["ANONYMOUS", "BADGES", "CATEGORIES", "Award", "Badge", "badges_by_person", "badges_earned", "first_timers", "rises", "streaks", "weekly_awards"]
+__all__ = ["ANONYMOUS", "BADGES", "CATEGORIES", "Award", "Badge", "PostHistory", "badges_by_person", "badges_earned", "first_timers", "rises", "streaks", "weekly_awards"]

@@ -13,9 +13,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from rally import contract
+from rally import votes as _votes  # noqa: F401 (each feature registers the tabs it writes; init-sheet creates them)
 from rally.dataset import Dataset, build_dataset
+from rally.health import all_issues
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
+EXIT_USAGE = 2  # argparse's own code for a bad argument
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
 
@@ -63,7 +66,7 @@ def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
         "source": source,
         "fetched_at": fetched_at,
         "tabs": {name: {"rows": s.rows, "valid": s.valid, "title": s.title} for name, s in dataset.tabs.items()},
-        "issues": [i.as_dict() for i in dataset.issues],
+        "issues": [i.as_dict() for i in all_issues(dataset)],
     }
 
 
@@ -143,6 +146,34 @@ def report(args: argparse.Namespace) -> int:
     else:
         Path(args.output).write_bytes(content)
         print(f"Wrote the {month} report ({args.format.upper()}, {len(content):,} bytes) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _digest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--week", help="ISO week such as 2026-W47 (default: the last complete week)")
+    parser.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
+
+
+@command("digest", "print the weekly digest (totals, highlights, hero, winners, leaderboard, what we'll do better)", _digest_arguments)
+def digest(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from rally.digest import digest_data, render_digest
+    from rally.meeting import weekly_meeting
+    from rally.parsing import iso_week_label, week_start
+    from rally.votes import read_votes
+    from rally.weekly import last_complete_week
+
+    week = last_complete_week(date.today())
+    if args.week:
+        try:
+            week = iso_week_label(week_start(args.week))
+        except ValueError as error:
+            print(f"rally digest: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    snapshot, dataset = read_dataset()
+    meeting = weekly_meeting(dataset, week, read_votes(snapshot.tabs))
+    sys.stdout.write(render_digest(digest_data(meeting), args.format))
     return EXIT_OK
 
 

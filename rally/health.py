@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from rally.dataset import Dataset
-from rally.issues import DataIssue
+from rally.issues import DataIssue, issues_frame
+from rally.scoring import implausible_reach
 
 # (how the problem starts, what to do). First match wins; the last row catches everything.
 ADVICE: tuple[tuple[str, str], ...] = (
@@ -26,6 +27,7 @@ ADVICE: tuple[tuple[str, str], ...] = (
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python -m rally init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
+    ("reach looks implausible", "Check the reach against the platform's own figure (a typo such as an extra 0 is common) and correct it; if it's right, celebrate it."),
     ("", "See the problem column for the row."),
 )
 
@@ -53,12 +55,23 @@ def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
     )
 
 
-def tab_counts(dataset: Dataset) -> pd.DataFrame:
-    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues."""
-    per_tab = pd.Series([i.tab for i in dataset.issues], dtype="str").value_counts()
+def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.DataFrame:
+    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own)."""
+    per_tab = pd.Series([i.tab for i in (dataset.issues if issues is None else issues)], dtype="str").value_counts()
     return pd.DataFrame(
         [
             {"Tab": name, "In the Sheet as": summary.title or "(missing)", "Rows": summary.rows, "Counted": summary.valid, "Issues": int(per_tab.get(name, 0))}
             for name, summary in dataset.tabs.items()
         ]
     )
+
+
+def all_issues(dataset: Dataset) -> list[DataIssue]:
+    """Every data issue: what build_dataset found plus reach figures that need a second look."""
+    return [*dataset.issues, *implausible_reach(dataset.posts, dataset.settings)]
+
+
+def health_tables(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The Data health page's three tables: counts per tab, every issue, what to do about each kind."""
+    found = all_issues(dataset)
+    return tab_counts(dataset, found), issues_frame(found), fix_advice(found)

@@ -77,6 +77,12 @@ def scoring_rules(settings: Settings) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"Action": "str", "Points": "float64", "Counted as": "str"})
 
 
+def points_summary(settings: Settings) -> str:
+    """The weights in one line: 'post 10 · reaction 1 · comment 3 · share 5 · click 2 · 1 per 100 reached'."""
+    parts = [f"{label.lower()} {float(getattr(settings, field)):g}" for _, _, field, label in POINT_PARTS]
+    return " · ".join([*parts, f"1 per {settings.reach_per_point:,.0f} reached", f"up to {settings.weekly_post_cap} posts a week"])
+
+
 # -- points per post --------------------------------------------------------------------------------
 def capped(posts: pd.DataFrame, cap: int) -> pd.Series:
     """True for posts beyond a person's first `cap` posts of their ISO week (in date, then row, order)."""

@@ -37,8 +37,9 @@ def sheet(posts: list[list[str]], staff: list[list[str]] | None = None, settings
     return build_dataset(tabs)
 
 
-def post(day: str, name: str, reach: str = "", reactions: str = "", comments: str = "", shares: str = "", clicks: str = "", link: str = "", team: str = "") -> list[str]:
-    return [day, name, team, "LinkedIn", link, "", reach, reactions, comments, shares, clicks]
+def post(day: str, name: str, reach: str = "", reactions: str = "", comments: str = "", shares: str = "", clicks: str = "", link: str = "", team: str = "", platform: str = "LinkedIn", summary: str = "") -> list[str]:
+    """One Posts row, in HEADER order."""
+    return [day, name, team, platform, link, summary, reach, reactions, comments, shares, clicks]
 
 
 @pytest.mark.parametrize(

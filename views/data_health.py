@@ -2,21 +2,20 @@
 
 import streamlit as st
 
-from rally.health import fix_advice, tab_counts
-from rally.issues import issues_frame
+from rally.health import health_tables
 from ui import layout
 
 data = layout.load()
 dataset = data.dataset
+counts, issues, advice = data.derive(health_tables, dataset)  # build_dataset's findings plus reach figures that need a second look
 
 st.title("Data health")
 st.caption(layout.data_as_of(data))
 if data.info.sheet_url:
     st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
 
-st.dataframe(data.derive(tab_counts, dataset), hide_index=True, width="stretch")
+st.dataframe(counts, hide_index=True, width="stretch")
 
-issues = data.derive(issues_frame, dataset.issues)
 if issues.empty:
     st.success("No problems found: every row is counted.", icon="✅")
     st.stop()
@@ -37,4 +36,4 @@ st.dataframe(
     },
 )
 st.subheader("How to fix them")
-st.dataframe(data.derive(fix_advice, dataset.issues), hide_index=True, width="stretch")
+st.dataframe(advice, hide_index=True, width="stretch")

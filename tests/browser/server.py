@@ -138,8 +138,8 @@ def wait_until_drawn(page, timeout: float = 15_000) -> None:
             if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
             // Charts load their drawing code on first use and show a skeleton meanwhile.
             if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')) return false;
-            // Only what is on show: a chart in a closed tab or expander never draws.
-            const shown = (el) => el.offsetParent !== null;
+            // Only what is on show: a chart in a closed tab or expander, or a table below the fold, never draws.
+            const shown = (el) => el.offsetParent !== null && el.getBoundingClientRect().top < window.innerHeight;
             const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(shown);
             const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(shown);
             return tables.every(t => t.querySelector('th, [role="columnheader"]')) && charts.every(c => c.querySelector('canvas, svg'));

@@ -1,0 +1,109 @@
+"""Leaderboard: people and teams for this week, this month or all time, with the points rules and each person's breakdown."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rally.awards import CATEGORIES
+from rally.scoring import PERIODS, leaderboard, period_label, points_breakdown, points_summary, scoring_rules, team_board
+from rally.text import md_escape
+from ui import layout
+from ui import meeting as shared
+
+data = layout.load()
+dataset = data.dataset
+
+st.title("Leaderboard")
+options = shared.week_options(dataset)
+week_column, period_column = st.columns([1, 2])
+week = week_column.selectbox("Week", options, index=options.index(shared.week_from_query(options, options[0])), help="The period ends with this week (ISO weeks, Monday to Sunday)")
+period = period_column.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="week", required=True, key="leaderboard-period")
+st.caption(f"{period_label(period, week)} · {layout.data_as_of(data)}")
+
+people = leaderboard(dataset.posts, dataset.staff, dataset.settings, period, week)
+meeting = shared.meeting_for(data, week, None)
+
+st.subheader("People")
+if people.empty:
+    st.info(f"No posts logged in {period_label(period, week)} yet. Posts appear here within a minute of being added to the Sheet.", icon="🗓️")
+else:
+    table = pd.DataFrame(
+        {
+            "Rank": people["rank"],
+            "Name": people["name"],
+            "Team": people["team"],
+            "Points": people["points"],
+            "Posts": people["posts"],
+            "Counted": people["counted"],
+            "Reach": people["reach"],
+            "Engagements": people["engagements"],
+        }
+    )
+    if period == "week":
+        table["Badges"] = [meeting.badge_icons(p) for p in people["person"]]
+    number = st.column_config.NumberColumn(format="%,.0f")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Points": number, "Reach": number, "Engagements": number, "Counted": st.column_config.NumberColumn(help=f"Posts that earned points (up to {dataset.settings.weekly_post_cap} a person a week)")},
+    )
+    st.caption("Equal points share a rank (1, 1, 3). People who chose Leaderboard = anonymous on the Staff tab show as Anonymous; their points still count for their team.")
+
+    labels = {i: f"{r['rank']}. {r['name']}" + (f" ({r['team']})" if r["team"] and not r["anonymous"] else "") for i, r in people.iterrows()}
+    chosen = st.selectbox("How did they score?", list(labels), format_func=labels.get, key="leaderboard-breakdown")
+    st.dataframe(
+        points_breakdown(dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week),
+        hide_index=True,
+        width="stretch",
+        column_config={"How many": st.column_config.NumberColumn(format="%,.0f"), "Points each": st.column_config.NumberColumn(format="%g"), "Points": st.column_config.NumberColumn(format="%,.0f")},
+    )
+
+st.subheader("Teams")
+teams = team_board(dataset.posts, dataset.staff, dataset.settings, period, week)
+if teams.empty:
+    st.info("No teams yet: add a Team column to the Staff tab (or to Posts) to compare teams.", icon="👥")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Rank": teams["rank"],
+                "Team": teams["team"],
+                "Took part": teams["participation"] * 100,
+                "People who posted": teams["posters"],
+                "Team size": teams["size"],
+                "Points per person": teams["points_per_person"],
+                "Points": teams["points"],
+                "Posts": teams["posts"],
+                "Reach": teams["reach"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Took part": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100, help="People who posted ÷ team size (from the Staff tab)"),
+            "Points per person": st.column_config.NumberColumn(format="%,.0f"),
+            "Points": st.column_config.NumberColumn(format="%,.0f"),
+            "Reach": st.column_config.NumberColumn(format="%,.0f"),
+        },
+    )
+    st.caption("Teams of different sizes are ranked on participation, then points per person; raw totals are shown but never decide.")
+
+with st.expander(f"This week's competition ({week})", expanded=period == "week"):
+    for category, rule in CATEGORIES:
+        winners = [a for a in meeting.awards if a.category == category]
+        if category == "Most creative":
+            st.markdown(f"**{category}** — decided by the room's vote in the weekly meeting.")
+        elif any(a.won for a in winners):
+            st.markdown(f"**{category}** — " + "; ".join(f"{md_escape(a.name)}: {md_escape(a.why)}" for a in winners))
+        else:
+            st.markdown(f"**{category}** — {md_escape(winners[0].why if winners else rule)}")
+
+with st.expander("How points work"):
+    st.markdown(f"Points are a plain weighted sum: {md_escape(points_summary(dataset.settings))}. Change any weight with a row in the Settings tab.")
+    st.dataframe(scoring_rules(dataset.settings), hide_index=True, width="stretch", column_config={"Points": st.column_config.NumberColumn(format="%g")})
+    st.caption("The same link logged twice counts once. A reach far above a person's usual is flagged on Data health for a second look.")
+
+with st.sidebar:
+    shared.digest_download(meeting, key="leaderboard-digest")

@@ -1,0 +1,58 @@
+"""Vote: the most-creative post of the week, from a phone. One vote per browser session a week; a new vote replaces the old one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_sources import live
+from rally.text import md_escape, md_link, safe_link, truncate
+from rally.votes import VOTES, my_vote, new_voter_token, vote_candidates, vote_row
+from ui import layout
+from ui import meeting as shared
+
+VOTER_KEY = "rally_voter_token"  # session-state key of this browser session's random voter token
+SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
+JUST_SENT_KEY = "rally_vote_just_sent"
+
+data = layout.load()
+dataset = data.dataset
+options = shared.week_options(dataset)
+week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
+candidates = vote_candidates(dataset.posts, dataset.staff, week)
+
+st.title("Vote: most creative post")
+st.caption(f"Week {week} · {layout.data_as_of(data)}")
+if candidates.empty:
+    st.info(f"No posts logged for {week} yet, so there is nothing to vote on. Check back once this week's posts are in the Sheet.", icon="🗳️")
+    st.stop()
+
+token = st.session_state.setdefault(VOTER_KEY, new_voter_token())
+labels = {
+    row["key"]: f"**{md_escape(row['name'])}** · {md_escape(row['platform'])}" + (f" — {md_escape(truncate(row['summary'], 90))}" if row["summary"] else "")
+    for _, row in candidates.iterrows()
+}
+captions = [md_link("Open the post ↗", row["link"]) if safe_link(row["link"]) else "" for _, row in candidates.iterrows()]
+
+# This session's last vote first: a vote just sent may be between the outbox and the next read of the Votes tab.
+current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(shared.live_votes(dataset), week, token)
+if current in labels:
+    st.success(f"Your vote is in: {labels[current]}. Vote again to change it; only your latest vote counts.", icon="✅")
+
+st.markdown("Which post this week was the most **creative**? Not the biggest — the one with the best idea.")
+with st.form("vote", border=False):
+    keys = list(labels)
+    choice = st.radio("The week's posts", keys, index=keys.index(current) if current in keys else None, format_func=labels.get, captions=captions)
+    name = st.text_input("Your name (optional)", max_chars=80, help="Leave it blank to vote without a name. Names are never shown with results.")
+    sent = st.form_submit_button("Send my vote", type="primary", icon="🗳️", width="stretch")
+
+if sent:
+    if choice is None:
+        st.error("Pick a post first, then send your vote.")
+    else:
+        live.outbox().submit(VOTES.name, VOTES.header, vote_row(week, choice, token, name))
+        st.session_state.setdefault(SENT_KEY, {})[week] = choice
+        st.session_state[JUST_SENT_KEY] = True
+        st.rerun()
+elif st.session_state.pop(JUST_SENT_KEY, False):
+    # Beside the button too: on a phone the top of the page is far away after a long list.
+    st.success("Thanks — your vote is in.", icon="🗳️")
