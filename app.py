@@ -14,6 +14,11 @@ PAGES = {
     "Meeting": [
         st.Page("views/this_week.py", title="This week", icon="📅", default=True),
     ],
+    "Survey & ideas": [
+        st.Page("views/survey_results.py", title="Survey results", icon="📊"),
+        st.Page("views/survey.py", title="Answer the survey", icon="📝"),
+        st.Page("views/ideas.py", title="Ideas box", icon="💡"),
+    ],
     "Admin": [
         st.Page("views/data_health.py", title="Data health", icon="🩺"),
         st.Page("views/connect.py", title="Connect & settings", icon="🔌"),

@@ -7,6 +7,7 @@ process-wide singletons (`st.cache_resource`) that every session shares.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import streamlit as st
 
@@ -90,9 +91,19 @@ def outbox(config: RallyConfig | None = None) -> Outbox:
     return _outbox(config.cache_key(), config)
 
 
-def pending_rows(tab: str) -> list[dict[str, str]]:
-    """Rows this server accepted for `tab` that the source has not confirmed yet."""
-    return [p.row for p in outbox().pending(tab)]
+# A read that started before a write landed can finish after it: rows sent this long before a read still count as unseen.
+READ_OVERLAP_SECONDS = 30.0
+
+
+def pending_rows(tab: str, seen_at: datetime | None = None) -> list[dict[str, str]]:
+    """Rows this server accepted for `tab` that the source has not confirmed yet.
+
+    With `seen_at` (when the reader's copy of the tab was fetched), rows written to the
+    source shortly before or after that moment are included too, so a live count never
+    dips while its copy of the Sheet catches up; readers drop repeated IDs.
+    """
+    sent_after = seen_at.timestamp() - READ_OVERLAP_SECONDS if seen_at is not None else None
+    return [p.row for p in outbox().pending(tab, sent_after=sent_after)]
 
 
 def current(refresh: bool = False) -> LiveData:
