@@ -34,7 +34,7 @@ from rally.contract import Column, TabSpec, find_tab, normalise_key, register_wr
 from rally.issues import DataIssue
 from rally.parsing import parse_date
 from rally.records import read_records
-from rally.survey_questions import SCALE_VALUES, Question, QuestionSet, answer_id, parse_multi
+from rally.survey_questions import SCALE_VALUES, Question, QuestionSet, answer_id, parse_multi, parse_questions
 
 SURVEY = register_written_tab(
     TabSpec(
@@ -586,6 +586,14 @@ def survey_sentiment(answers: pd.DataFrame, questions: Sequence[Question] | Ques
     previous = summary(eligible[-2]) if len(eligible) > 1 else None
     change = round(latest["score"] - previous["score"], 2) if previous and latest["score"] is not None and previous["score"] is not None else None
     return {**latest, "previous": {k: previous[k] for k in ("round", "responses", "score")} if previous else None, "change": change}
+
+
+def sentiment_from_tabs(tabs: Mapping[str, list[list]], teams: Sequence[str], today: date, threshold: int = 5, day_first: bool = True) -> dict | None:
+    """survey_sentiment straight from the Sheet's tabs (e.g. `Dataset.raw`): what a directors' page calls."""
+    questions = parse_questions(tabs, teams)
+    rounds = read_rounds(tabs, [], today)
+    answers = read_answers(tabs, [], questions, rounds, day_first)
+    return survey_sentiment(answers.frame, answers.questions, threshold, rounds)
 
 
 def _first_days(answers: pd.DataFrame) -> dict[str, str]:

@@ -71,7 +71,8 @@ def choice_chart(distribution: pd.DataFrame) -> alt.Chart:
     if several:
         base = base.encode(
             yOffset=alt.YOffset("group:N", sort=groups),
-            color=alt.Color("group:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)]), legend=alt.Legend(orient="bottom", labelFontSize=13)),
+            # One group a line: the legend starts under the plot, right of the long labels, and must not run off the column.
+            color=alt.Color("group:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)]), legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=13, labelLimit=200)),
         )
     bars = base.mark_bar(color=GROUP_COLOURS[0]) if not several else base.mark_bar()
     labels = base.mark_text(align="left", dx=4, fontSize=13, color="#111111").encode(text=alt.Text("count:Q"))

@@ -158,3 +158,27 @@ def test_the_outbox_file_is_owner_only(sheet, tmp_path):
     """Queued answers are private to the server's user."""
     outbox = Outbox(tmp_path / "outbox.sqlite", sheet)
     assert outbox.path.stat().st_mode & 0o077 == 0
+
+
+def test_a_response_s_rows_are_stored_together_or_not_at_all(sheet, tmp_path):
+    """submit_many stores every row of a survey response, or none when one of them doesn't fit the tab."""
+    outbox = Outbox(tmp_path / "outbox.sqlite", sheet, clock=FakeClock())
+    ids = outbox.submit_many("Votes", HEADER, [{"Week": "2026-W47"}, {"Week": "2026-W48"}])
+    assert [p.id for p in outbox.pending()] == ids and len(set(ids)) == 2
+    with pytest.raises(ValueError, match="Nope"):
+        outbox.submit_many("Votes", HEADER, [{"Week": "2026-W49"}, {"Nope": "x"}])
+    assert len(outbox.pending()) == 2
+    assert outbox.submit_many("Votes", HEADER, []) == []
+
+
+def test_rows_sent_after_a_reader_s_copy_was_fetched_still_count_as_unseen(sheet, tmp_path):
+    """A live count never dips: a row sent after the reader's snapshot is returned with sent_after, and not without."""
+    clock = FakeClock(1000.0)
+    outbox = Outbox(tmp_path / "outbox.sqlite", sheet, clock=clock)
+    row_id = outbox.submit("Votes", HEADER, {"Week": "2026-W47"})
+    snapshot_taken = clock()
+    clock.advance(2)
+    outbox.flush()
+    assert outbox.pending("Votes") == []
+    assert [p.id for p in outbox.pending("Votes", sent_after=snapshot_taken)] == [row_id]
+    assert outbox.pending("Votes", sent_after=clock() + 1) == []

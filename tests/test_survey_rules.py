@@ -335,3 +335,14 @@ def test_sentiment_for_directors_is_an_aggregate_of_the_latest_round_big_enough(
     assert sentiment["scales"]["How confident do you feel posting about your work?"] == {"mean": 4.0, "positive": 1.0}
     assert sentiment["previous"] == {"round": "Sep", "responses": 6, "score": 2.0} and sentiment["change"] == 2.0
     assert survey_sentiment(in_round(answers.frame, "Nov"), QUESTIONS) is None
+
+
+def test_directors_get_sentiment_straight_from_the_demo_sheet():
+    """The demo's last round (22 answers) as aggregates only: no names, no teams, no text."""
+    from data_sources.factory import demo_seed
+    from rally.survey import sentiment_from_tabs
+
+    sentiment = sentiment_from_tabs(demo_seed(TODAY), ["Sales", "Engineering"], TODAY)
+    assert sentiment["responses"] == 22 and sentiment["round"].endswith("opening")
+    assert set(sentiment) == {"round", "responses", "day", "score", "scales", "worth_sharing", "previous", "change"}
+    assert 1 <= sentiment["score"] <= 5

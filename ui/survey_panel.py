@@ -177,7 +177,7 @@ def over_to_you(dataset: Dataset, today: date, qr_width: int = 300, ideas: int =
 
 def _live_counter_and_ideas(dataset: Dataset, today: date, ideas: int) -> None:
     survey = live_survey(dataset, today)
-    st.metric(f"Answers in {survey.current}", f"{survey.count():,}", help="Counts each person once per round")
+    st.metric(f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round")
     st.caption(f"Ideas any time: {md_escape(public_base_url().split('://', 1)[-1])}/{IDEAS_PATH}")
     newest = latest_ideas(survey.ideas, ideas)
     st.markdown("#### Latest ideas")

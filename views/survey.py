@@ -41,7 +41,7 @@ editing = st.session_state.get(EDITING_KEY) == survey.current
 if (mine or st.session_state.get(SAVED_KEY) == survey.current) and not editing:
     st.success("**Thanks — saved.** Your answers count in this round's results.", icon="✅")
     st.button("Change my answers", icon="✏️", on_click=lambda: st.session_state.update({EDITING_KEY: survey.current}))
-    st.caption("Ideas any time, not only in surveys: the **Ideas box** page.")
+    st.page_link("views/ideas.py", label="Got an idea? The ideas box is always open", icon="💡")
     st.stop()
 
 

@@ -104,10 +104,9 @@ def live_results() -> None:
         panel.join_code(panel.SURVEY_PATH, width=160)
     with count_col:
         st.markdown(f"### {md_escape(current)}")
+        st.metric("Answers", f"{count:,}", help="Each person counts once per round: sending again replaces their earlier answers.")
         if previous:
-            st.metric("Answers", f"{count:,}", delta=f"{count - survey.count(previous):+,}", delta_color="off", delta_description=f"vs {previous}")
-        else:
-            st.metric("Answers", f"{count:,}")
+            st.caption(f"{md_escape(previous)}: {survey.count(previous):,} answers")
         if survey.error:
             st.caption(f"⏳ Answers from other servers may be late: {md_escape(survey.error)}")
     with controls_col:

@@ -24,34 +24,37 @@ def answers_count(page):
     return page.locator('[data-testid="stMetricValue"]').first
 
 
-def answer_on_a_phone(browser, url: str, n: int) -> None:
-    """A phone-sized browser opens the survey, answers the required questions and sends."""
+def open_phone(browser, url: str):
+    """A phone-sized browser starts loading the survey (phones in a room open the link at about the same time)."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     phone = context.new_page()
-    try:
-        open_page(phone, f"{url}/survey", "Your view on our social media")
-        expect(phone.get_by_text(f"Round: {ROUND}")).to_be_visible()
-        phone.get_by_role("radiogroup", name="How passionate are you about social media?").get_by_role("radio", name="4", exact=True).click()
-        phone.get_by_role("radiogroup", name="How confident do you feel posting about your work?").get_by_role("radio", name="2", exact=True).click()
-        phone.get_by_text("Sometimes", exact=True).click()
-        phone.get_by_text("LinkedIn", exact=True).click()
-        phone.get_by_text("Finding the time", exact=True).click()
-        phone.get_by_label("What would make our social media better? (optional)").fill(f"More video, phone {n}")
-        if n == 1:
-            screenshot(phone, "survey-phone-filled")
-        phone.get_by_role("button", name="Send my answers").click()
-        expect(phone.get_by_text("Thanks — saved.")).to_be_visible(timeout=15_000)
-        if n == 1:
-            screenshot(phone, "survey-phone-saved")
-    finally:
-        context.close()
+    phone.goto(f"{url}/survey", wait_until="commit")
+    return phone
+
+
+def answer(phone, n: int) -> None:
+    """Answer the required questions and one optional one, then send; the phone says it was saved."""
+    phone.get_by_text(f"Round: {ROUND}").wait_for(timeout=30_000)
+    phone.get_by_role("radiogroup", name="How passionate are you about social media?").get_by_role("radio", name="4", exact=True).click()
+    phone.get_by_role("radiogroup", name="How confident do you feel posting about your work?").get_by_role("radio", name="2", exact=True).click()
+    phone.get_by_text("Sometimes", exact=True).click()
+    phone.get_by_text("LinkedIn", exact=True).click()
+    phone.get_by_text("Finding the time", exact=True).click()
+    phone.get_by_label("What would make our social media better? (optional)").fill(f"More video, phone {n}")
+    if n == 1:
+        screenshot(phone, "survey-phone-filled")
+    phone.get_by_role("button", name="Send my answers").click()
+    expect(phone.get_by_text("Thanks — saved.")).to_be_visible(timeout=15_000)
+    if n == 1:
+        screenshot(phone, "survey-phone-saved")
+    phone.context.close()
 
 
 def test_two_phones_answer_and_the_projector_counts_them_without_a_reload(browser, survey_server):
     """The projector's counter goes 0 → 1 → 2 on its live timer while two phone-sized browsers send their answers."""
     projector_context = browser.new_context(viewport=PROJECTOR)
     projector = projector_context.new_page()
-    open_page(projector, f"{survey_server.url}/survey_results", "Survey results")
+    open_page(projector, f"{survey_server.url}/survey_results", "Facilitator controls")
     projector.get_by_text("Facilitator controls").click()
     projector.get_by_label("Facilitator passcode").fill("rally-demo")
     projector.get_by_role("button", name="Unlock").click()
@@ -66,9 +69,10 @@ def test_two_phones_answer_and_the_projector_counts_them_without_a_reload(browse
     navigations = []
     projector.on("framenavigated", lambda frame: navigations.append(frame.url))
 
-    answer_on_a_phone(browser, survey_server.url, 1)
+    phones = [open_phone(browser, survey_server.url) for _ in range(2)]
+    answer(phones[0], 1)
     expect(answers_count(projector)).to_have_text("1", timeout=10_000)
-    answer_on_a_phone(browser, survey_server.url, 2)
+    answer(phones[1], 2)
     expect(answers_count(projector)).to_have_text("2", timeout=10_000)
     expect(projector.get_by_text("More video, phone 2")).to_be_visible(timeout=10_000)
 
