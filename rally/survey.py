@@ -51,7 +51,6 @@ SURVEY = register_written_tab(
             Column("Answer", False, (), "1–5, a choice, choices joined by '; ', or text"),
         ),
         description="Survey answers, one row per answer (Rally writes it; a Google Form's responses tab is read too).",
-        aliases=("Survey answers", "Survey responses"),
     )
 )
 SURVEY_ROUNDS = register_written_tab(
@@ -65,7 +64,6 @@ SURVEY_ROUNDS = register_written_tab(
             Column("Action", True, (), "start | show results | hide results"),
         ),
         description="Survey rounds started and results shown or hidden (Rally writes it).",
-        aliases=("Rounds",),
     )
 )
 

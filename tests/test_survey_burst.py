@@ -90,9 +90,10 @@ def test_two_hundred_phones_a_failing_sheet_and_a_restart_end_as_exactly_two_hun
     clock = FakeClock(0.0)
     first = Outbox(tmp_path / "outbox.sqlite", sheet, policy=FAST, clock=clock)
     ids = submit_concurrently(first, range(100))
-    flush_rounds(first, clock, sheet_clock, rounds=4)
+    first.flush()  # one pass: two appends refused (429), three land but answer 503, the rest as the dice fall
     left_behind = len(first.pending())
-    assert 0 < left_behind < 100 * 7, "the crash should come with some answers written and some not"
+    landed = len(sheets_emulator.values(SHEET_KEY, SURVEY.name)) - 1
+    assert left_behind >= 500 and landed >= 300, "the crash comes with answers unsent, and some in the Sheet but unconfirmed"
     del first  # the server dies
 
     second = Outbox(tmp_path / "outbox.sqlite", sheet, policy=FAST, clock=clock)

@@ -255,4 +255,26 @@ def test_a_google_form_s_answers_are_counted_and_its_e_mails_never_shown(form_sh
     assert "Anything else?" in said and "More photos" in said
     assert "example.com" not in said + chart_text(at)
     phone = app(SURVEY_PAGE, secrets=form_sheet_env)
-    assert "answers are collected by that Form" in texts(phone) and not phone.get("button_group")
+    assert "this survey is answered in that Form" in texts(phone) and not phone.get("button_group")
+
+
+def test_many_screens_share_one_live_read_of_just_the_survey_tabs(sheets_emulator, tmp_path, monkeypatch):
+    """Four projectors and four phones within the live interval cost one read of the survey's tabs (plus the page data's one)."""
+    from data_sources.factory import demo_seed
+
+    tabs = demo_seed(date.today())
+    tabs["Settings"] = tabs["Settings"] + [["live refresh seconds", "60"]]  # the interval can't run out mid-test
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs=tabs)
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
+    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
+    clear_caches()
+    secrets = {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}}
+    try:
+        for _ in range(4):
+            assert metric(app(RESULTS_PAGE, secrets=secrets), "Answers") == "22"
+            assert not app(SURVEY_PAGE, secrets=secrets).exception
+        reads = sheets_emulator.requests("batch_get")
+        assert len(reads) == 2
+        assert {tab.strip("'") for tab in reads[1].ranges} == {"Survey", "Survey Rounds", "Moderation", "Ideas"}
+    finally:
+        clear_caches()

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from data_sources import live
+from data_sources.snapshot_cache import CacheState
 from rally import survey as rules
 from rally.anonymity import count_phrase, effective_threshold
 from rally.dataset import NO_TEAM, Dataset
@@ -32,7 +33,7 @@ from ui.join import join_panel, public_base_url
 
 SPECS = (SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
 # One tuple everywhere: every live survey screen shares one cache, so one read per interval in all.
-LIVE_TABS = tuple(name for spec in SPECS for name in (spec.name, *spec.aliases))
+LIVE_TABS = tuple(spec.name for spec in SPECS)
 SESSION_PARAM = "s"  # the query parameter holding the anonymous session token
 SESSION_STATE_KEY = "rally_survey_session"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -81,31 +82,41 @@ def question_set(dataset: Dataset) -> QuestionSet:
 
 
 def live_survey(dataset: Dataset, today: date) -> LiveSurvey:
-    """The survey as of now: this server's shared live read of the survey tabs, plus its queued writes."""
+    """The survey as of now: this server's shared live read of the survey tabs, plus its queued writes.
+
+    The parsed result is shared too: every screen and phone asking while nothing changed
+    (same read, same queued rows) gets the same answer without parsing again.
+    """
     settings = dataset.settings
     state = live.live_tabs(LIVE_TABS, max_age=settings.live_refresh_seconds)
     snapshot = state.snapshot
-    tabs = snapshot.tabs if snapshot else {}
     # Without any live read yet, everything this server ever wrote stands in for the Sheet.
     seen_at = snapshot.fetched_at if snapshot else datetime.fromtimestamp(0, UTC)
     pending = {spec.name: live.pending_rows(spec.name, seen_at=seen_at) for spec in SPECS}
     questions = question_set(dataset)
-    rounds = read_rounds(tabs, pending[SURVEY_ROUNDS.name], today)
-    answers = read_answers(tabs, pending[SURVEY.name], questions, rounds, settings.day_first())
-    hidden, next_seq = hidden_ids(tabs, pending[MODERATION.name])
-    ideas = read_ideas(tabs, pending[IDEAS.name], hidden)
-    return LiveSurvey(
-        questions,
-        rounds,
-        answers,
-        hidden,
-        next_seq,
-        ideas,
+    key = (
+        snapshot.version if snapshot else "",
+        state.error or "",
+        tuple((tab, tuple(row.get("ID", "") for row in rows)) for tab, rows in pending.items()),
+        hash(questions),
+        today.isoformat(),
+        settings.day_first(),
         effective_threshold(settings.anonymity_threshold),
         int(settings.live_refresh_seconds),
-        state.error,
-        snapshot.fetched_at if snapshot else None,
     )
+    return _parsed(key, state, pending, questions, today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _parsed(key: tuple, _state: CacheState, _pending: dict[str, list[dict[str, str]]], _questions: QuestionSet, today: date) -> LiveSurvey:
+    snapshot = _state.snapshot
+    tabs = snapshot.tabs if snapshot else {}
+    day_first, threshold, refresh = key[-3:]
+    rounds = read_rounds(tabs, _pending[SURVEY_ROUNDS.name], today)
+    answers = read_answers(tabs, _pending[SURVEY.name], _questions, rounds, day_first)
+    hidden, next_seq = hidden_ids(tabs, _pending[MODERATION.name])
+    ideas = read_ideas(tabs, _pending[IDEAS.name], hidden)
+    return LiveSurvey(_questions, rounds, answers, hidden, next_seq, ideas, threshold, refresh, _state.error, snapshot.fetched_at if snapshot else None)
 
 
 # -- the phone's anonymous session ---------------------------------------------------------------------------

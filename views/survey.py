@@ -30,8 +30,8 @@ st.info(
 
 if survey.answers.form:
     st.warning(
-        "This Sheet's Survey tab holds a Google Form's responses, so answers are collected by that Form: "
-        "ask the facilitator for its link. (To use this page as well, rename the Form's tab, e.g. to 'Form Responses 1'.)",
+        "This Sheet's Survey tab holds a Google Form's responses, so this survey is answered in that Form: "
+        "ask the facilitator for its link. The results still show here, live.",
         icon="📋",
     )
     st.stop()
@@ -50,7 +50,8 @@ def ask(question: Question, before: str | None, key: str) -> object:
     label = md_escape(question.text) + ("" if question.required else " (optional)")
     if question.type == "scale":
         low, high = question.scale_labels
-        value = st.segmented_control(label, list(SCALE_VALUES), default=int(before) if before and before.isdigit() else None, key=key, width="stretch")
+        earlier = int(before) if before and before.isdigit() and int(before) in SCALE_VALUES else None
+        value = st.segmented_control(label, list(SCALE_VALUES), default=earlier, key=key, width="stretch")
         st.caption(f"1 = {md_escape(low)} · 5 = {md_escape(high)}")
         return value
     if question.type == "multi":

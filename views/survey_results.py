@@ -63,6 +63,7 @@ def draw_question(result, live: panel.LiveSurvey, hidden_controls: bool) -> None
         said += f" · average {result.mean:.1f} of 5"
         if result.previous_mean is not None:
             said += f" (was {result.previous_mean:.1f}, {result.mean - result.previous_mean:+.1f})"
+        said += "".join(f" · {md_escape(group)} {mean:.1f}" for group, mean in result.group_means.items())
     st.caption(said)
     if question.type == "scale":
         st.altair_chart(scale_chart(result.distribution, *question.scale_labels), width="stretch")
