@@ -29,7 +29,7 @@ from rally.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
 from rally.survey import SURVEY, SURVEY_ROUNDS, Answers, Rounds, previous_round, read_answers, read_rounds, response_count, round_action_row
 from rally.survey_questions import QuestionSet, parse_questions
 from rally.text import md_escape, truncate
-from ui.join import join_panel, public_base_url
+from ui.join import public_base_url
 
 SPECS = (SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
 # One tuple everywhere: every live survey screen shares one cache, so one read per interval in all.
@@ -163,25 +163,28 @@ def submit_idea(text: str, today: date) -> None:
     live.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today))
 
 
-def join_code(path: str = SURVEY_PATH, width: int = 170) -> str:
-    """A compact join panel (QR code, link in bold under it) for a corner of a busy screen; returns the link."""
+def join_code(path: str = SURVEY_PATH, width: int | str = 170, caption: str | None = None, big: bool = False) -> str:
+    """A join panel that fits its column (QR code, the link under it); returns the link.
+
+    `width="stretch"` fills the column, so a narrow screen never squeezes the code out of its place.
+    """
     url = join_url(public_base_url(), path)
-    st.image(qr_png(url), width=width)
-    st.markdown(f"**{md_escape(short_label(url))}**")
+    st.image(qr_png(url), width=width, caption=caption)
+    st.markdown(f"{'#### ' if big else ''}**{md_escape(short_label(url))}**")
     return url
 
 
 # -- the presenter's "Over to you" slide ---------------------------------------------------------------------------
 
 
-def over_to_you(dataset: Dataset, today: date, qr_width: int = 300, ideas: int = 5) -> None:
+def over_to_you(dataset: Dataset, today: date, ideas: int = 5) -> None:
     """The survey's join QR code, its live response counter and the latest ideas; refreshes itself every few seconds.
 
     For the presenter's "Over to you" slide: `over_to_you(layout.load().dataset, layout.today())`.
     """
     qr, rest = st.columns([2, 3], gap="large")
     with qr:
-        join_panel(SURVEY_PATH, "Scan to answer — anonymous", width=qr_width)
+        join_code(SURVEY_PATH, width="stretch", caption="Scan to answer — anonymous", big=True)
     with rest:
         st.fragment(_live_counter_and_ideas, run_every=dataset.settings.live_refresh_seconds)(dataset, today, ideas)
 
