@@ -25,6 +25,11 @@ PAGES = {
         st.Page("views/kpis.py", title="KPIs", icon="📈"),
         DIRECTORS,
     ],
+    "Survey & ideas": [
+        st.Page("views/survey_results.py", title="Survey results", icon="📊"),
+        st.Page("views/survey.py", title="Answer the survey", icon="📝"),
+        st.Page("views/ideas.py", title="Ideas box", icon="💡"),
+    ],
     "Admin": [
         st.Page("views/data_health.py", title="Data health", icon="🩺"),
         st.Page("views/connect.py", title="Connect & settings", icon="🔌"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from data_sources.base import DataSource
+from datetime import date
+
+from data_sources.base import DataSource, Tabs
 from data_sources.config import RallyConfig
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.local_store import LocalStore
@@ -16,6 +18,12 @@ def open_source(config: RallyConfig) -> DataSource:
     if config.uses_google_sheet:
         attempts = int(config.rally.get("sheet_read_attempts", RetryPolicy.attempts))
         return GoogleSheetSource(config, retry=RetryPolicy(attempts=max(1, attempts)))
-    from rally.demo import demo_tabs
+    return LocalStore(config.data_dir / DEMO_STORE_FILE, seed=demo_seed)
 
-    return LocalStore(config.data_dir / DEMO_STORE_FILE, seed=demo_tabs)
+
+def demo_seed(today: date) -> Tabs:
+    """The demo company's Sheet, with last month's survey round and a few ideas."""
+    from rally.demo import demo_tabs
+    from rally.survey_demo import survey_demo_tabs
+
+    return {**demo_tabs(today), **survey_demo_tabs(today)}

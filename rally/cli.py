@@ -8,6 +8,7 @@ from the pure modules beside it.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -21,6 +22,13 @@ EXIT_OK, EXIT_UNREADABLE = 0, 2
 EXIT_USAGE = 2  # argparse's own code for a bad argument
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
+# Feature modules register their tabs (and commands) when imported; init-sheet must know every tab.
+FEATURE_MODULES: tuple[str, ...] = ("rally.survey", "rally.moderation", "rally.ideas")
+
+
+def load_features() -> None:
+    for module in FEATURE_MODULES:
+        importlib.import_module(module)
 
 
 def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None) -> Callable[[Command], Command]:
@@ -178,6 +186,7 @@ def digest(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    load_features()
     parser = argparse.ArgumentParser(prog="python -m rally", description="Rally from the command line (same configuration as the app).")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, arguments, _) in COMMANDS.items():

@@ -6,14 +6,13 @@ figure is a count or a share over the whole company.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from rally.contract import normalise_key
 from rally.kpis import post_months
-from rally.months import parse_month
+from rally.months import month_days, month_of
 from rally.parsing import parse_date
 
 SURVEY_TAB = "Survey"
@@ -88,79 +87,23 @@ def format_share(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-# --- survey sentiment: the hook for the survey feature --------------------------------------------
+# --- survey sentiment: read by the survey feature's own rules ---------------------------------------
 
 
-def survey_sentiment(tabs: dict[str, list[list[str]]], month: str, threshold: int = 5) -> SurveySentiment | None:
-    """The survey's average 1–5 answer for `month` (or the latest month before it that has answers).
+def survey_sentiment(tabs: dict[str, list[list[str]]], month: str, threshold: int = 5, teams: Sequence[str] = (), day_first: bool = True) -> SurveySentiment | None:
+    """The mean 1–5 answer of the latest survey round big enough to report, as of the month's last day.
 
-    None when the Sheet has no Survey tab, or nothing on it reads as a 1–5 answer:
-    directors then see no sentiment line at all. Reads both shapes a Survey tab can
-    have: one row per response with a column per question (Rally's form or a Google
-    Form's responses tab), or one row per answer with Question and Answer columns.
-    Responses are counted once per ID (Response ID / ID) when the tab has one; a resubmission replaces the earlier row.
-    Fewer responses than `threshold` give an average of None (never shown).
+    The survey's own reading (`rally.survey.sentiment_from_tabs`: rounds, one response per
+    person and round, Google Forms, the anonymity threshold). None when there is no Survey
+    tab or no round has `threshold` responses: directors then see no sentiment line at all.
     """
-    title = next((t for t in tabs if normalise_key(t) == normalise_key(SURVEY_TAB)), None)
-    if title is None or len(tabs[title]) < 2:
+    from rally.survey import sentiment_from_tabs  # the survey builds on the contract; programme health stays light without it
+
+    result = sentiment_from_tabs(tabs, list(teams), month_days(month)[1], threshold, day_first)
+    if result is None or result.get("score") is None:
         return None
-    header, *rows = tabs[title]
-    keys = [normalise_key(h) for h in header]
-    width = len(header)
-    frame = pd.DataFrame([(list(r) + [""] * width)[:width] for r in rows], columns=range(width)).astype("str")
-    months = _answer_months(frame, keys)
-    if months is None:
-        return None
-    ids = next((frame[keys.index(k)] for k in ("responseid", "id") if k in keys), None)
-    long_format = "answer" in keys  # one row per answer: a response spans several rows
-    scale = _scale_answers(frame, keys)
-    if scale is None:
-        return None
-    answers = pd.DataFrame({"month": months, "response": ids if ids is not None else pd.Series(range(len(frame)), dtype="str"), "score": scale})
-    answers = answers[(answers["month"] != "") & (answers["month"] <= month) & answers["score"].notna()]
-    if answers.empty:
-        return None
-    latest = answers["month"].max()
-    chosen = answers[answers["month"] == latest]
-    if not long_format:
-        chosen = chosen.drop_duplicates("response", keep="last")  # a resubmission replaces the earlier answer
-    responses = chosen["response"].nunique()
-    average = float(chosen.groupby("response")["score"].mean().mean()) if responses >= threshold else None
-    return SurveySentiment(latest, int(responses), average, threshold)
-
-
-def _answer_months(frame: pd.DataFrame, keys: list[str]) -> pd.Series | None:
-    """Each answer's month: from a date column (no finer than the day is ever stored), else a round like '2026-11 opening'."""
-    for key in ("date", "day", "submitted", "timestamp", "answeredon"):
-        if key in keys:
-            return frame[keys.index(key)].map(_month_of_day)
-    if "round" in keys:
-        return frame[keys.index("round")].map(lambda text: parse_month(text.split(" ")[0]) if text.strip() else "")
-    return None
-
-
-def _month_of_day(text: str) -> str:
-    day = parse_date(text)
-    return f"{day:%Y-%m}" if day else ""
-
-
-def _scale_answers(frame: pd.DataFrame, keys: list[str]) -> pd.Series | None:
-    """The mean 1–5 answer on each row; None when no column (or Answer cell) holds scale answers only."""
-    if "answer" in keys:
-        values = pd.to_numeric(frame[keys.index("answer")], errors="coerce")
-        scale = values.where(values.between(*SCALE) & (values == values.round()))
-        return scale if scale.notna().any() else None
-    skip = {"id", "responseid", "round", "date", "day", "submitted", "timestamp", "answeredon", "team", "token", "session"}
-    columns = []
-    for index, key in enumerate(keys):
-        if key in skip:
-            continue
-        cells = frame[index].str.strip()
-        filled = cells[cells != ""]
-        values = pd.to_numeric(filled, errors="coerce")
-        if len(filled) and values.notna().all() and values.between(*SCALE).all() and (values == values.round()).all():
-            columns.append(pd.to_numeric(cells, errors="coerce"))
-    if not columns:
-        return None
-    mean = pd.concat(columns, axis=1).mean(axis=1)
-    return mean.where(mean.map(lambda v: not math.isnan(v)))
+    day = parse_date(result["day"]) if result.get("day") else None
+    answered_in = month_of(day) if day else month
+    if answered_in > month:
+        return None  # the only big-enough round came after the month asked about
+    return SurveySentiment(answered_in, int(result["responses"]), float(result["score"]), threshold)

@@ -92,13 +92,13 @@ def test_placeholder_secrets_exit_2_and_never_print_the_key(tmp_path):
 
 
 def test_init_sheet_adds_the_missing_tabs_and_keeps_the_data(sheets_emulator, tmp_path):
-    """init-sheet creates Staff, KPIs, Notes and Settings next to an existing Posts tab."""
+    """init-sheet creates Staff, KPIs, Notes, Settings and the tabs Rally writes next to an existing Posts tab."""
     posts = [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "LinkedIn"]]
     sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": posts})
     write_secrets(tmp_path, SHEET_SECRETS)
     result = rally("init-sheet", cwd=tmp_path, env={"SHEETS_EMULATOR_HOST": sheets_emulator.host})
     assert result.returncode == 0, result.stderr
-    assert {"Staff", "KPIs", "Notes", "Settings"} <= set(sheets_emulator.tab_titles(SHEET_KEY))
+    assert {"Staff", "KPIs", "Notes", "Settings", "Survey", "Survey Rounds", "Moderation", "Ideas"} <= set(sheets_emulator.tab_titles(SHEET_KEY))
     assert sheets_emulator.values(SHEET_KEY, "Posts") == posts
     again = rally("init-sheet", cwd=tmp_path, env={"SHEETS_EMULATOR_HOST": sheets_emulator.host})
     assert "nothing changed" in again.stdout

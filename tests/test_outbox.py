@@ -194,3 +194,14 @@ def test_pending_since_a_read_keeps_rows_that_landed_after_it(sheet, sheets_emul
     assert list(records["ID"]) == [row_id]
     fresh = read_records(sheet.fetch(["Votes"]).tabs, VOTES, [p.row for p in outbox.pending("Votes", sent_since=read_began)])
     assert list(fresh["ID"]) == [row_id] and not fresh["pending"].any(), "in both: shown once, as the Sheet's row"
+
+
+def test_a_response_s_rows_are_stored_together_or_not_at_all(sheet, tmp_path):
+    """submit_many stores every row of a survey response, or none when one of them doesn't fit the tab."""
+    outbox = Outbox(tmp_path / "outbox.sqlite", sheet, clock=FakeClock())
+    ids = outbox.submit_many("Votes", HEADER, [{"Week": "2026-W47"}, {"Week": "2026-W48"}])
+    assert [p.id for p in outbox.pending()] == ids and len(set(ids)) == 2
+    with pytest.raises(ValueError, match="Nope"):
+        outbox.submit_many("Votes", HEADER, [{"Week": "2026-W49"}, {"Nope": "x"}])
+    assert len(outbox.pending()) == 2
+    assert outbox.submit_many("Votes", HEADER, []) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from rally.dataset import build_dataset
@@ -58,54 +60,17 @@ def test_shares_are_written_as_whole_percentages(share, text):
 
 # --- survey sentiment: None until the survey exists ------------------------------------------------
 
-WIDE = [
-    [
-        "Response ID",
-        "Round",
-        "How passionate are you about social media?",
-        "How confident do you feel posting about your work?",
-        "Which platforms do you use?",
-        "Team",
-    ],
-    *[[f"r{i}", "2026-10 opening", str(1 + i % 5), "4", "LinkedIn", "Sales"] for i in range(6)],
-    ["r0", "2026-10 opening", "5", "5", "X", "Sales"],  # the same response again (a resubmission): counted once
-    ["x1", "2026-11 follow-up", "5", "5", "", ""],
-]
+def test_survey_sentiment_is_none_without_a_survey_tab():
+    """No Survey tab, or one with only a header: directors see no sentiment line."""
+    assert survey_sentiment({}, "2026-10", threshold=5) is None
+    assert survey_sentiment({"Survey": [["ID", "Response", "Round", "Day", "Question ID", "Question", "Answer"]]}, "2026-10") is None
 
 
-@pytest.mark.parametrize(
-    ("tabs", "month", "expected"),
-    [
-        ({}, "2026-10", None),  # no Survey tab yet: nothing to show
-        ({"Survey": [["Response ID", "Round", "Comment"], ["a", "2026-10", "great"]]}, "2026-10", None),  # no 1–5 answers on it
-        ({"Survey": [["Response ID", "Round"]]}, "2026-10", None),  # a header and no answers
-        ({"Survey": WIDE}, "2026-10", ("2026-10", 6, True)),
-        ({"Survey": WIDE}, "2026-12", ("2026-11", 1, False)),  # the latest survey before the month; 1 answer is below the threshold
-        ({"Survey": WIDE}, "2026-09", None),  # nothing answered by then
-        (
-            {
-                "Survey": [["ID", "Date", "Question", "Answer"]]
-                + [[f"a{i}", "2026-10-05", "How confident…?", str(3 + i % 2)] for i in range(5)]
-                + [["a0", "2026-10-05", "Platforms", "LinkedIn"]]
-            },
-            "2026-10",
-            ("2026-10", 5, True),
-        ),  # one row per answer (Question, Answer): text answers are ignored
-    ],
-)
-def test_survey_sentiment_is_none_without_a_survey_tab(tabs, month, expected):
-    """The average 1–5 answer, once per response, only for groups at or over the anonymity threshold; None without a Survey tab."""
-    result = survey_sentiment(tabs, month, threshold=5)
-    if expected is None:
-        assert result is None
-        return
-    answered_in, responses, shown = expected
-    assert (result.month, result.answers, result.average is not None) == (answered_in, responses, shown)
+def test_survey_sentiment_reads_the_demo_round_the_survey_feature_wrote():
+    """The demo's opening round (22 answers) gives a mean 1–5 score for the month it was answered in, and nothing before it."""
+    from rally.survey_demo import survey_demo_tabs
 
-
-def test_survey_sentiment_averages_each_response_once():
-    """A resubmission replaces the earlier answer; each response's 1–5 answers are averaged, then the responses."""
-    result = survey_sentiment({"Survey": WIDE}, "2026-10", threshold=5)
-    # r1…r5: (passion + 4) / 2 with passion 2, 3, 4, 5, 1; r0 answered again with (5, 5), which replaces its first row.
-    per_response = [5.0, 3.0, 3.5, 4.0, 4.5, 2.5]
-    assert result.average == pytest.approx(sum(per_response) / 6)
+    today = date(2026, 11, 30)
+    result = survey_sentiment(survey_demo_tabs(today), "2026-11", threshold=5)
+    assert result is not None and result.answers >= 5 and 1 <= result.average <= 5
+    assert survey_sentiment(survey_demo_tabs(today), "2026-01", threshold=5) is None

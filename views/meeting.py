@@ -13,7 +13,7 @@ from rally.meeting import WeeklyMeeting, kpi_scorecards
 from rally.scoring import points_summary
 from rally.text import md_escape, md_link, safe_link
 from rally.votes import tally as vote_tally
-from ui import access, join, layout
+from ui import access, join, layout, survey_panel
 from ui import meeting as shared
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -215,7 +215,10 @@ def live_vote_results(week: str) -> None:
 
 
 def survey_and_ideas(week: str) -> None:
-    """The room's survey join link and ideas (issue 5 fills this spot on the "Over to you" slide)."""
+    """The room's survey (join code, live answer count) and the latest ideas, refreshing on their own."""
+    st.divider()
+    st.markdown("**How would you improve our social media?** Answer the survey or drop an idea from your phone:")
+    survey_panel.over_to_you(dataset, layout.today())
 
 
 def reveal_controls(week: str) -> None:

@@ -1,0 +1,208 @@
+"""The survey and ideas box for pages: live state, the phone's anonymous session token, writes, and the "Over to you" panel.
+
+Live state is read from a short-TTL cache of just the survey's small tabs, shared
+by every screen (one upstream read per `Live refresh seconds` however many
+watch), merged with what this server accepted but has not written yet, so an
+answer shows on the projector within one refresh of being sent.
+
+`over_to_you(dataset)` is what the presenter's "Over to you" slide calls.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from data_sources import live
+from data_sources.snapshot_cache import CacheState
+from rally import survey as rules
+from rally.anonymity import count_phrase, effective_threshold
+from rally.dataset import NO_TEAM, Dataset
+from rally.ideas import IDEAS, idea_row, latest_ideas, read_ideas
+from rally.join import join_url, qr_png, short_label
+from rally.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
+from rally.survey import SURVEY, SURVEY_ROUNDS, Answers, Rounds, previous_round, read_answers, read_rounds, response_count, round_action_row
+from rally.survey_questions import QuestionSet, parse_questions
+from rally.text import md_escape, truncate
+from ui.join import public_base_url
+
+SPECS = (SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
+# One tuple everywhere: every live survey screen shares one cache, so one read per interval in all.
+LIVE_TABS = tuple(spec.name for spec in SPECS)
+SESSION_PARAM = "s"  # the query parameter holding the anonymous session token
+SESSION_STATE_KEY = "rally_survey_session"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+SURVEY_PATH = "survey"
+IDEAS_PATH = "ideas"
+
+
+@dataclass(frozen=True)
+class LiveSurvey:
+    questions: QuestionSet
+    rounds: Rounds
+    answers: Answers
+    hidden: frozenset[str]
+    next_moderation_seq: int
+    ideas: pd.DataFrame
+    threshold: int
+    refresh_seconds: int
+    error: str | None = None  # why the latest live read failed, when it did
+    as_of: datetime | None = None
+
+    @property
+    def current(self) -> str:
+        return self.rounds.current
+
+    @property
+    def previous(self) -> str | None:
+        return previous_round(self.rounds, self.answers.frame)
+
+    def count(self, round_name: str | None = None) -> int:
+        return response_count(self.answers.frame, round_name or self.current)
+
+    @property
+    def revealed(self) -> bool:
+        return self.rounds.is_revealed(self.current)
+
+
+def team_names(dataset: Dataset) -> list[str]:
+    """The Staff tab's teams, largest first, for the survey's Team question."""
+    teams = dataset.staff.loc[dataset.staff["team"] != NO_TEAM, "team"]
+    counts = teams.value_counts()
+    return sorted(counts.index, key=lambda team: (-counts[team], team))
+
+
+def question_set(dataset: Dataset) -> QuestionSet:
+    return parse_questions(dataset.raw, team_names(dataset))
+
+
+def live_survey(dataset: Dataset, today: date) -> LiveSurvey:
+    """The survey as of now: this server's shared live read of the survey tabs, plus its queued writes.
+
+    The parsed result is shared too: every screen and phone asking while nothing changed
+    (same read, same queued rows) gets the same answer without parsing again.
+    """
+    settings = dataset.settings
+    state = live.live_tabs(LIVE_TABS, max_age=settings.live_refresh_seconds)
+    snapshot = state.snapshot
+    if snapshot is not None:
+        pending = {spec.name: live.pending_rows(spec.name, snapshot) for spec in SPECS}
+    else:
+        # Without any live read yet, everything this server ever wrote stands in for the Sheet.
+        pending = {spec.name: [p.row for p in live.outbox().pending(spec.name, sent_since=0.0)] for spec in SPECS}
+    questions = question_set(dataset)
+    key = (
+        snapshot.version if snapshot else "",
+        state.error or "",
+        tuple((tab, tuple(row.get("ID", "") for row in rows)) for tab, rows in pending.items()),
+        hash(questions),
+        today.isoformat(),
+        settings.day_first(),
+        effective_threshold(settings.anonymity_threshold),
+        int(settings.live_refresh_seconds),
+    )
+    return _parsed(key, state, pending, questions, today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _parsed(key: tuple, _state: CacheState, _pending: dict[str, list[dict[str, str]]], _questions: QuestionSet, today: date) -> LiveSurvey:
+    snapshot = _state.snapshot
+    tabs = snapshot.tabs if snapshot else {}
+    day_first, threshold, refresh = key[-3:]
+    rounds = read_rounds(tabs, _pending[SURVEY_ROUNDS.name], today)
+    answers = read_answers(tabs, _pending[SURVEY.name], _questions, rounds, day_first)
+    hidden, next_seq = hidden_ids(tabs, _pending[MODERATION.name])
+    ideas = read_ideas(tabs, _pending[IDEAS.name], hidden)
+    return LiveSurvey(_questions, rounds, answers, hidden, next_seq, ideas, threshold, refresh, _state.error, snapshot.fetched_at if snapshot else None)
+
+
+# -- the phone's anonymous session ---------------------------------------------------------------------------
+
+
+def session_token() -> str:
+    """A random token for this browser session, kept in the page's address so a reload is the same person.
+
+    It is never stored: the Sheet gets a hash of it and the round (rally.survey.session_code).
+    """
+    token = st.session_state.get(SESSION_STATE_KEY)
+    if not token:
+        given = str(st.query_params.get(SESSION_PARAM, ""))
+        token = given if _TOKEN.match(given) else uuid.uuid4().hex
+        st.session_state[SESSION_STATE_KEY] = token
+    if st.query_params.get(SESSION_PARAM) != token:
+        st.query_params[SESSION_PARAM] = token
+    return token
+
+
+# -- writes: every one durable first, then sent to the Sheet by the outbox ---------------------------------------
+
+
+def submit_answers(rows: list[dict[str, str]]) -> None:
+    """One response's answers, stored together (all or none) on this server, then sent to the Survey tab."""
+    live.outbox().submit_many(SURVEY.name, SURVEY.header, rows)
+
+
+def start_round(name: str, survey: LiveSurvey, today: date) -> None:
+    live.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(rules.START, name, survey.rounds.next_seq, today))
+
+
+def show_results(round_name: str, shown: bool, survey: LiveSurvey, today: date) -> None:
+    action = rules.SHOW if shown else rules.HIDE
+    live.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, survey.rounds.next_seq, today))
+
+
+def set_hidden(tab: str, target: str, hide: bool, survey: LiveSurvey, today: date) -> None:
+    row = moderation_row(tab, target, HIDE if hide else SHOW, survey.next_moderation_seq, today)
+    live.outbox().submit(MODERATION.name, MODERATION.header, row)
+
+
+def submit_idea(text: str, today: date) -> None:
+    live.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today))
+
+
+def join_code(path: str = SURVEY_PATH, width: int | str = 170, caption: str | None = None, big: bool = False) -> str:
+    """A join panel that fits its column (QR code, the link under it); returns the link.
+
+    `width="stretch"` fills the column, so a narrow screen never squeezes the code out of its place.
+    """
+    url = join_url(public_base_url(), path)
+    st.image(qr_png(url), width=width, caption=caption)
+    st.markdown(f"{'#### ' if big else ''}**{md_escape(short_label(url))}**")
+    return url
+
+
+# -- the presenter's "Over to you" slide ---------------------------------------------------------------------------
+
+
+def over_to_you(dataset: Dataset, today: date, ideas: int = 5) -> None:
+    """The survey's join QR code, its live response counter and the latest ideas; refreshes itself every few seconds.
+
+    For the presenter's "Over to you" slide: `over_to_you(layout.load().dataset, layout.today())`.
+    """
+    qr, rest = st.columns([2, 3], gap="large")
+    with qr:
+        join_code(SURVEY_PATH, width="stretch", caption="Scan to answer — anonymous", big=True)
+    with rest:
+        st.fragment(_live_counter_and_ideas, run_every=dataset.settings.live_refresh_seconds)(dataset, today, ideas)
+
+
+def _live_counter_and_ideas(dataset: Dataset, today: date, ideas: int) -> None:
+    survey = live_survey(dataset, today)
+    st.metric(f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round")
+    st.caption(f"Ideas any time: {md_escape(public_base_url().split('://', 1)[-1])}/{IDEAS_PATH}")
+    newest = latest_ideas(survey.ideas, ideas)
+    st.markdown("#### Latest ideas")
+    if newest:
+        st.markdown("\n".join(f"- {md_escape(truncate(text, 160))}" for text in newest))
+    else:
+        st.caption("No ideas yet: the ideas box is always open.")
+
+
+def threshold_note(survey: LiveSurvey) -> str:
+    """The anonymity promise, in words."""
+    return f"Breakdowns show only groups of at least {survey.threshold}; smaller groups are reported as {count_phrase(1, survey.threshold)}."

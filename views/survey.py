@@ -1,0 +1,92 @@
+"""Answer the survey: the page phones open from the QR code. Anonymous; one response per person per round."""
+
+import uuid
+
+import streamlit as st
+
+from rally.survey import answers_of, next_edit, response_rows, session_code
+from rally.survey_questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, Question, check_answers, parse_multi
+from rally.text import md_escape
+from ui import layout
+from ui import survey_panel as panel
+
+EDITING_KEY = "survey-editing"
+SAVED_KEY = "survey-saved"
+
+data = layout.load()
+today = layout.today()
+survey = panel.live_survey(data.dataset, today)
+token = panel.session_token()
+session = session_code(token, survey.current)
+questions = survey.questions
+
+st.title("Your view on our social media")
+st.caption(f"Round: {md_escape(survey.current)} · one answer per person: sending again replaces your earlier answers.")
+st.info(
+    "**Anonymous.** Rally stores no name, e-mail or IP address: only your answers, the round and the day (never the time). "
+    f"Results by team are shown only for groups of at least {survey.threshold} people.",
+    icon="🔒",
+)
+
+if survey.answers.form:
+    st.warning(
+        "This Sheet's Survey tab holds a Google Form's responses, so this survey is answered in that Form: "
+        "ask the facilitator for its link. The results still show here, live.",
+        icon="📋",
+    )
+    st.stop()
+
+mine = answers_of(survey.answers.frame, session, survey.current)
+editing = st.session_state.get(EDITING_KEY) == survey.current
+if (mine or st.session_state.get(SAVED_KEY) == survey.current) and not editing:
+    st.success("**Thanks — saved.** Your answers count in this round's results.", icon="✅")
+    st.button("Change my answers", icon="✏️", on_click=lambda: st.session_state.update({EDITING_KEY: survey.current}))
+    st.page_link("views/ideas.py", label="Got an idea? The ideas box is always open", icon="💡")
+    st.stop()
+
+
+def ask(question: Question, before: str | None, key: str) -> object:
+    """One question's widget, filled in with the earlier answer when the person is changing theirs."""
+    label = md_escape(question.text) + ("" if question.required else " (optional)")
+    if question.type == "scale":
+        low, high = question.scale_labels
+        earlier = int(before) if before and before.isdigit() and int(before) in SCALE_VALUES else None
+        value = st.segmented_control(label, list(SCALE_VALUES), default=earlier, key=key, width="stretch")
+        st.caption(f"1 = {md_escape(low)} · 5 = {md_escape(high)}")
+        return value
+    if question.type == "multi":
+        known = parse_multi(before, question.choices)[0] if before else []
+        return st.pills(label, list(question.choices), selection_mode="multi", default=known, format_func=md_escape, key=key)
+    if question.type == "text":
+        return st.text_area(label, value=before or "", max_chars=TEXT_LIMIT, height=110, key=key, placeholder="Write as much or as little as you like")
+    options = list(question.choices) + ([PREFER_NOT_TO_SAY] if question.is_team and not question.required else [])
+    index = options.index(before) if before in options else None
+    return st.radio(label, options, index=index, horizontal=question.type == "yesno", format_func=md_escape, key=key)
+
+
+with st.form("survey", border=False):
+    given = {q.id: ask(q, mine.get(q.id), f"answer-{survey.current}-{q.id}") for q in questions.questions}
+    sent = st.form_submit_button("Send my answers", type="primary", icon="📨", width="stretch")
+
+if sent:
+    checked = check_answers(questions.questions, given)
+    if not checked.ok:
+        st.error("\n\n".join(md_escape(problem) for problem in checked.problems), icon="✋")
+        st.stop()
+    rows = response_rows(
+        checked.answers,
+        questions,
+        response_id=str(uuid.uuid4()),
+        session=session,
+        round_name=survey.current,
+        day=today,
+        edit=next_edit(survey.answers.frame, session, survey.current),
+    )
+    try:
+        panel.submit_answers(rows)
+    except Exception:  # a full disk or a locked store: say so, keep the form as filled in
+        st.error("Your answers could not be saved on this server. Please press Send again in a moment.", icon="⚠️")
+        st.stop()
+    st.session_state[SAVED_KEY] = survey.current
+    st.session_state.pop(EDITING_KEY, None)
+    st.rerun()
