@@ -14,6 +14,13 @@ PAGES = {
     "Meeting": [
         st.Page("views/this_week.py", title="This week", icon="📅", default=True),
     ],
+    "Staff": [
+        st.Page("views/log_post.py", title="Log a post", icon="📣"),
+        st.Page("views/kudos.py", title="Kudos", icon="🙌"),
+    ],
+    "Facilitator": [
+        st.Page("views/training.py", title="Training tracker", icon="🧑‍🏫"),
+    ],
     "Admin": [
         st.Page("views/data_health.py", title="Data health", icon="🩺"),
         st.Page("views/connect.py", title="Connect & settings", icon="🔌"),

@@ -56,6 +56,7 @@ class Pending:
     row: dict[str, str]
     attempts: int
     error: str | None
+    sent: float | None = None  # when the Sheet confirmed it (clock seconds); None while queued
 
 
 class Outbox:
@@ -108,6 +109,16 @@ class Outbox:
         query = "SELECT id, tab, cells, attempts, error FROM outbox WHERE sent IS NULL" + (" AND tab = ?" if tab else "") + " ORDER BY created, rowid"
         with self._connect() as db:
             return [Pending(i, t, json.loads(c), a, e) for i, t, c, a, e in db.execute(query, (tab,) if tab else ())]
+
+    def unread(self, read_at: float, margin: float = 30.0) -> list[Pending]:
+        """Rows a read of the Sheet made at `read_at` may not show: still queued, or confirmed after that read began.
+
+        The read's start is not known, only when it finished: rows confirmed up to `margin`
+        seconds before are included too (readers drop the ones the read did bring, by ID).
+        """
+        query = "SELECT id, tab, cells, attempts, error, sent FROM outbox WHERE sent IS NULL OR sent >= ? ORDER BY created, rowid"
+        with self._connect() as db:
+            return [Pending(i, t, json.loads(c), a, e, s) for i, t, c, a, e, s in db.execute(query, (read_at - margin,))]
 
     def flush(self) -> int:
         """Send every row that is due, one append per tab; returns how many were confirmed."""
