@@ -1,0 +1,264 @@
+"""The weekly competition: streaks, badges and one winner per category.
+
+Each category measures something different, so the same loud account cannot win
+everything: Top reach · Most engaging (rate, with a minimum reach) · Most creative
+(the room's vote) · Most consistent (weeks running) · Rising star (against their
+own last four weeks; a first-ever post counts as a rise from nothing).
+Equal scores share the award. Opted-out people win as "Anonymous", with no
+summary or link that could give them away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pandas as pd
+
+from rally.parsing import iso_week_label, week_start
+from rally.scoring import ANONYMOUS, anonymous_people, score_posts, shown_name
+from rally.settings import Settings
+from rally.text import truncate
+
+BASELINE_WEEKS = 4
+CONSISTENT_MIN_WEEKS = 2  # one week is a post, not a habit
+SUMMARY_LIMIT = 70
+
+
+# -- weeks and streaks ---------------------------------------------------------------------------------
+def week_index(week: str) -> int:
+    """Weeks as consecutive integers, so runs of weeks are runs of numbers."""
+    return week_start(week).toordinal() // 7
+
+
+def weeks_before(week: str, count: int) -> list[str]:
+    """The `count` weeks before `week`, oldest first."""
+    monday = week_start(week)
+    return [iso_week_label(monday - timedelta(weeks=n)) for n in range(count, 0, -1)]
+
+
+def streaks(posts: pd.DataFrame, week: str) -> pd.Series:
+    """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out)."""
+    target = week_index(week)
+    weeks = posts.loc[posts["week"] <= week, ["person", "week"]].drop_duplicates()
+    if weeks.empty:
+        return pd.Series(dtype="int64", name="streak")
+    weeks = weeks.assign(index=weeks["week"].map(week_index))
+    posted_now = set(weeks.loc[weeks["index"] == target, "person"])
+    result = {}
+    for person, indexes in weeks[weeks["person"].isin(posted_now)].groupby("person")["index"]:
+        have = set(indexes)
+        length = 0
+        while target - length in have:
+            length += 1
+        result[person] = length
+    return pd.Series(result, dtype="int64", name="streak")
+
+
+def first_post_weeks(posts: pd.DataFrame) -> pd.Series:
+    """person -> the ISO week of their first-ever post."""
+    return posts.groupby("person")["week"].min()
+
+
+def first_timers(posts: pd.DataFrame, week: str) -> list[str]:
+    """People whose first-ever post is in `week`, in the order they posted."""
+    firsts = first_post_weeks(posts)
+    newcomers = set(firsts[firsts == week].index)
+    this_week = posts[(posts["week"] == week) & posts["person"].isin(newcomers)].sort_values(["date", "row"], kind="stable")
+    return list(dict.fromkeys(this_week["person"]))
+
+
+def weekly_points(posts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Points per person per week (weekly cap applied): a person × week table, 0 where they didn't post."""
+    scored = score_posts(posts, settings)
+    return scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0)
+
+
+def rises(posts: pd.DataFrame, settings: Settings, week: str) -> pd.DataFrame:
+    """This week's points against each poster's average over the previous four weeks (silent weeks count as 0).
+
+    Columns: person, points, baseline, rise — one row per person who posted in `week`.
+    """
+    table = weekly_points(posts[posts["week"] <= week], settings)
+    if week not in table.columns:
+        return pd.DataFrame({"person": pd.Series([], dtype="str"), "points": pd.Series([], dtype="float64"), "baseline": pd.Series([], dtype="float64"), "rise": pd.Series([], dtype="float64")})
+    before = table.reindex(columns=weeks_before(week, BASELINE_WEEKS), fill_value=0.0)
+    frame = pd.DataFrame({"points": table[week], "baseline": before.mean(axis=1)})
+    frame = frame[frame["points"] > 0]
+    frame["rise"] = frame["points"] - frame["baseline"]
+    return frame.rename_axis("person").reset_index().astype({"person": "str", "points": "float64", "baseline": "float64", "rise": "float64"})
+
+
+# -- badges -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Badge:
+    key: str
+    icon: str
+    label: str
+    rule: str
+
+
+BADGES: tuple[Badge, ...] = (
+    Badge("first-post", "🎉", "First post", "Their first-ever post"),
+    Badge("streak-4", "🔥", "4-week streak", "Posted 4 weeks running (reached this week)"),
+    Badge("streak-10", "🏆", "10-week streak", "Posted 10 weeks running (reached this week)"),
+    Badge("platforms-3", "🌐", "3+ platforms", "Posted on 3 or more platforms this week"),
+    Badge("reach-1000", "🚀", "1,000-reach post", "A post this week reached 1,000 people or more"),
+    Badge("creative", "🎨", "Most creative", "Won the room's most-creative vote"),
+)
+BADGE_BY_KEY = {b.key: b for b in BADGES}
+STREAK_BADGES = {4: "streak-4", 10: "streak-10"}
+PLATFORM_BADGE_MINIMUM = 3
+REACH_BADGE_MINIMUM = 1_000
+
+
+def badges_earned(posts: pd.DataFrame, staff: pd.DataFrame, week: str, creative_winners: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """One row per badge earned in `week`: person, name (as shown), key, icon, label — in BADGES order per person.
+
+    Streak badges are earned the week the streak reaches 4 or 10, not every week after.
+    """
+    this_week = posts[posts["week"] == week]
+    earned: list[tuple[str, str]] = []
+    earned += [(p, "first-post") for p in first_timers(posts, week)]
+    for person, length in streaks(posts, week).items():
+        if length in STREAK_BADGES:
+            earned.append((person, STREAK_BADGES[length]))
+    platforms = this_week.groupby("person")["platform"].nunique()
+    earned += [(p, "platforms-3") for p in platforms[platforms >= PLATFORM_BADGE_MINIMUM].index]
+    big = this_week[this_week["reach"] >= REACH_BADGE_MINIMUM]
+    earned += [(p, "reach-1000") for p in dict.fromkeys(big["person"])]
+    earned += [(p, "creative") for p in creative_winners if p]
+    names = dict(zip(posts["person"], posts["name"]))
+    hidden = anonymous_people(staff)
+    order = {b.key: i for i, b in enumerate(BADGES)}
+    rows = [
+        {"person": p, "name": shown_name(p, names.get(p, p), hidden), "key": k, "icon": BADGE_BY_KEY[k].icon, "label": BADGE_BY_KEY[k].label}
+        for p, k in dict.fromkeys(earned)
+    ]
+    frame = pd.DataFrame(rows, columns=["person", "name", "key", "icon", "label"]).astype("str")
+    if frame.empty:
+        return frame
+    frame["order"] = frame["key"].map(order)
+    return frame.sort_values(["name", "person", "order"], kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+def badges_by_person(badges: pd.DataFrame) -> dict[str, list[str]]:
+    """person -> ["🎉 First post", …], for people's cards."""
+    result: dict[str, list[str]] = {}
+    for person, icon, label in zip(badges["person"], badges["icon"], badges["label"]):
+        result.setdefault(person, []).append(f"{icon} {label}")
+    return result
+
+
+# -- categories -------------------------------------------------------------------------------------
+CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("Top reach", "Most people reached this week (posts within the weekly cap)"),
+    ("Most engaging", "Best engagement rate on a post that reached enough people"),
+    ("Most creative", "The room's vote"),
+    ("Most consistent", "Longest run of weeks with a post"),
+    ("Rising star", "Biggest rise against their own last four weeks; a first-ever post counts"),
+)
+
+
+@dataclass(frozen=True)
+class Award:
+    category: str
+    person: str  # "" when nobody qualified
+    name: str  # as shown: "Anonymous" for people who opted out
+    why: str  # one line a person would read out, or why nobody won
+    link: str = ""  # the winning post, when there is one and it may be shown
+
+    @property
+    def won(self) -> bool:
+        return bool(self.person)
+
+
+def _post_label(post: pd.Series) -> str:
+    summary = truncate(post["summary"], SUMMARY_LIMIT) if post["summary"] else ""
+    return f"“{summary}” on {post['platform']}" if summary else f"a {post['platform']} post"
+
+
+def _people(values: pd.Series) -> list[str]:
+    """The people sharing the highest value (ties share the award), in name order of their keys."""
+    if values.empty:
+        return []
+    best = values.round(6).max()
+    return sorted(values[values.round(6) == best].index)
+
+
+def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, tally: pd.DataFrame | None = None) -> list[Award]:
+    """Every category's winner(s) for `week`, in CATEGORIES order; a category nobody won says why.
+
+    `tally` is the most-creative vote (`rally.votes.tally`): columns person, votes, summary, platform, link.
+    Posts over the weekly cap don't compete.
+    """
+    hidden = anonymous_people(staff)
+    names = dict(zip(posts["person"], posts["name"]))
+    counted = score_posts(posts, settings)
+    counted = counted[~counted["capped"]]
+    week_posts = counted[counted["week"] == week]
+    awards: list[Award] = []
+
+    def award(category: str, person: str, why: str, link: str = "", detail_private: str = "") -> Award:
+        anonymous = person in hidden
+        return Award(category, person, shown_name(person, names.get(person, person), hidden), detail_private if anonymous and detail_private else why, "" if anonymous else link)
+
+    # Top reach: total reach of the week's posts.
+    reach = week_posts.groupby("person")["reach"].sum()
+    reach = reach[reach > 0]
+    for person in _people(reach):
+        count = int((week_posts["person"] == person).sum())
+        awards.append(award("Top reach", person, f"{reach[person]:,.0f} people reached with {count} post{'s' if count != 1 else ''}"))
+    if reach.empty:
+        awards.append(Award("Top reach", "", "", "No reach logged for this week yet"))
+
+    # Most engaging: the best rate on one post with enough reach.
+    eligible = week_posts[week_posts["reach"] >= max(settings.engagement_min_reach, 1)]
+    if eligible.empty:
+        awards.append(Award("Most engaging", "", "", f"No post reached {settings.engagement_min_reach:,.0f} people this week"))
+    else:
+        rate = eligible["engagements"] / eligible["reach"]
+        best = rate.round(6).max()
+        winners = eligible[rate.round(6) == best].sort_values(["date", "row"], kind="stable").drop_duplicates("person")
+        for _, post in winners.iterrows():
+            share = f"{best:.1%} of {post['reach']:,.0f} people reached engaged"
+            awards.append(award("Most engaging", post["person"], f"{_post_label(post)}: {share}", post["link"], share))
+
+    # Most creative: the room's vote.
+    if tally is None or tally.empty or int(tally["votes"].max()) == 0:
+        awards.append(Award("Most creative", "", "", "Voted by the room — no votes yet"))
+    else:
+        top = int(tally["votes"].max())
+        for _, post in tally[tally["votes"] == top].drop_duplicates("person").iterrows():
+            said = f"{top} vote{'s' if top != 1 else ''}"
+            awards.append(award("Most creative", post["person"], f"{said} for {_post_label(post)}", post["link"], said))
+
+    # Most consistent: weeks running.
+    runs = streaks(posts, week)
+    runs = runs[runs >= CONSISTENT_MIN_WEEKS]
+    for person in _people(runs.astype("float64")):
+        awards.append(award("Most consistent", person, f"posted {runs[person]} weeks running"))
+    if runs.empty:
+        awards.append(Award("Most consistent", "", "", f"Nobody has posted {CONSISTENT_MIN_WEEKS} weeks running yet"))
+
+    # Rising star: the biggest rise on their own baseline; a first-ever post is a rise from nothing.
+    rise = rises(posts, settings, week).set_index("person")
+    rise = rise[rise["rise"] > 0]
+    newcomers = set(first_timers(posts, week))
+    for person in _people(rise["rise"]):
+        row = rise.loc[person]
+        if person in newcomers:
+            why = f"first-ever post, {row['points']:,.0f} points straight in"
+        else:
+            why = f"{row['points']:,.0f} points, up from an average of {row['baseline']:,.0f} over the previous {BASELINE_WEEKS} weeks"
+        awards.append(award("Rising star", person, why))
+    if rise.empty:
+        awards.append(Award("Rising star", "", "", "Nobody beat their own recent average this week"))
+    return awards
+
+
+def creative_winners(awards: list[Award]) -> list[str]:
+    return [a.person for a in awards if a.category == "Most creative" and a.won]
+
+
+__all__ = ["ANONYMOUS", "BADGES", "CATEGORIES", "Award", "Badge", "badges_by_person", "badges_earned", "first_timers", "rises", "streaks", "weekly_awards"]

@@ -1,0 +1,102 @@
+"""Safety rules as tables: CSV defusing, the passcode throttle, the form spam limit, secret redaction."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data_sources.config import redact
+from rally.access import DEMO_PASSCODE, PasscodeThrottle, access_policy, passcode_matches
+from rally.export import safe_csv
+from rally.ratelimit import SubmissionLimiter, cap_text
+from tests.emulator.sheets_emulator import FakeClock
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"\"http://evil\"\")"),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),  # a phone number is defused too: the program would compute it
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Maya Patel", "Maya Patel"),
+        ("a=b", "a=b"),  # only a leading sign matters
+    ],
+)
+def test_csv_downloads_never_hand_a_formula_to_a_spreadsheet(cell, written):
+    """Text cells starting with = + - @ get a leading quote in every CSV Rally offers."""
+    text = safe_csv(pd.DataFrame({"Summary": [cell]})).decode("utf-8-sig")
+    assert text.splitlines()[1] in (written, f'"{written}"')
+
+
+def test_csv_downloads_leave_numbers_alone():
+    """A negative number column stays a number."""
+    assert safe_csv(pd.DataFrame({"Change": [-3]})).decode("utf-8-sig").splitlines()[1] == "-3"
+
+
+@pytest.mark.parametrize(
+    ("rally", "auth", "demo", "mode"),
+    [
+        ({}, {}, True, "demo"),  # the demo says its passcode on screen
+        ({}, {}, False, "none"),  # a real Sheet with nothing configured: no controls at all, never a default passcode
+        ({"facilitator_passcode": "s3cret-pass"}, {}, False, "passcode"),
+        ({"facilitator_passcode": "s3cret-pass"}, {"client_id": "x", "client_secret": "y"}, False, "oidc"),  # OIDC wins
+        ({}, {"google": {"client_id": "x"}}, False, "oidc"),  # named providers count too
+    ],
+)
+def test_the_configuration_picks_how_facilitators_sign_in(rally, auth, demo, mode):
+    """OIDC when [auth] is configured, else a passcode, else the documented demo passcode on the demo only."""
+    assert access_policy(rally, auth, demo).mode == mode
+
+
+def test_the_passcode_throttle_slows_guessing_and_resets_on_success():
+    """Three free tries, then doubling waits; an attempt during the wait is not even checked."""
+    clock = FakeClock()
+    throttle = PasscodeThrottle(clock)
+    results = [throttle.attempt("k", "wrong", DEMO_PASSCODE) for _ in range(3)]
+    assert results == [(False, 0.0), (False, 0.0), (False, 2.0)]
+    assert throttle.attempt("k", DEMO_PASSCODE, DEMO_PASSCODE)[0] is False  # still waiting: even the right one is refused
+    clock.advance(2.0)
+    assert throttle.attempt("k", "wrong", DEMO_PASSCODE) == (False, 4.0)
+    clock.advance(4.0)
+    assert throttle.attempt("k", DEMO_PASSCODE, DEMO_PASSCODE) == (True, 0.0)
+    assert throttle.attempt("k", "wrong", DEMO_PASSCODE) == (False, 0.0)
+
+
+def test_passcodes_compare_whole():
+    """A prefix or a different case is not the passcode."""
+    assert passcode_matches("rally-demo", "rally-demo")
+    assert not passcode_matches("rally", "rally-demo")
+    assert not passcode_matches("RALLY-DEMO", "rally-demo")
+
+
+def test_a_session_may_submit_ten_times_a_minute():
+    """The eleventh submission within a minute waits; a minute later it goes through."""
+    clock = FakeClock()
+    limiter = SubmissionLimiter(per_minute=10, clock=clock)
+    assert all(limiter.allow("phone")[0] for _ in range(10))
+    allowed, wait = limiter.allow("phone")
+    assert not allowed and wait == 60
+    assert limiter.allow("another phone")[0]
+    clock.advance(60)
+    assert limiter.allow("phone")[0]
+
+
+@pytest.mark.parametrize(("text", "stored"), [("  hi  ", "hi"), ("x" * 600, "x" * 500)])
+def test_free_text_is_trimmed_and_capped(text, stored):
+    """Answers are stored trimmed and at most 500 characters long."""
+    assert cap_text(text) == stored
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("token failed for CANARY-SECRET-123", "token failed for [redacted]"),
+        ("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----", "[redacted key]"),  # a PEM block even when not configured
+        ("-----BEGIN PRIVATE KEY-----\nabc (cut off", "[redacted key]"),  # a truncated one too
+        ("nothing secret", "nothing secret"),
+    ],
+)
+def test_secrets_are_cut_out_of_messages(text, shown):
+    """Anything that could end up on a page or in a log passes through redact()."""
+    assert redact(text, ["CANARY-SECRET-123"]) == shown

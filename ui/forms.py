@@ -1,0 +1,31 @@
+"""What every form needs: a stable anonymous token for this browser session, and the spam limit."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from rally.ratelimit import SubmissionLimiter
+
+TOKEN_STATE_KEY = "rally_session_token"  # noqa: S105 (a session_state key name, not a secret)
+
+
+@st.cache_resource(show_spinner=False)
+def _limiter() -> SubmissionLimiter:
+    return SubmissionLimiter()
+
+
+def session_token() -> str:
+    """A random token for this browser session: lets a person replace their own answer, identifies nobody."""
+    if TOKEN_STATE_KEY not in st.session_state:
+        st.session_state[TOKEN_STATE_KEY] = uuid.uuid4().hex
+    return st.session_state[TOKEN_STATE_KEY]
+
+
+def submission_allowed() -> bool:
+    """Counts a submission for this session; False (with a message drawn) when it is over the limit."""
+    allowed, wait = _limiter().allow(session_token())
+    if not allowed:
+        st.error(f"That's a lot of submissions in a minute — try again in {wait:.0f} s.", icon="⏳")
+    return allowed
