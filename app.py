@@ -16,10 +16,12 @@ PAGES = {
     ],
     "Staff": [
         st.Page("views/log_post.py", title="Log a post", icon="📣"),
+        st.Page("views/my_progress.py", title="My progress", icon="📈"),
         st.Page("views/kudos.py", title="Kudos", icon="🙌"),
     ],
     "Facilitator": [
         st.Page("views/training.py", title="Training tracker", icon="🧑‍🏫"),
+        st.Page("views/encouragement.py", title="Encouragement", icon="🤝"),
     ],
     "Admin": [
         st.Page("views/data_health.py", title="Data health", icon="🩺"),

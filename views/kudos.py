@@ -10,6 +10,7 @@ from rally.parsing import iso_week_label
 from rally.posting import TabUnusable, staff_spelling, write_plan
 from rally.text import md_escape
 from ui import layout
+from ui.forms import submission_allowed
 
 FLASH = "rally_kudos_flash"
 GENERATION = "rally_kudos_form"
@@ -45,7 +46,7 @@ if submitted:
     problems = kudos_problems(kudos)
     if problems:
         st.error("\n".join(f"- {md_escape(problem)}" for problem in problems), icon="✋")
-    else:
+    elif submission_allowed():
         try:
             plan = write_plan(dataset.raw, KUDOS, kudos.cells())
         except TabUnusable as error:

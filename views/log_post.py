@@ -5,8 +5,10 @@ import streamlit as st
 from data_sources import live
 from data_sources.row_writer import queue_row
 from rally.posting import METRIC_COLUMNS, PLATFORM_CHOICES, SUMMARY_MAX, NewPost, TabUnusable, post_problems, posts_write_plan, recent_posts, staff_spelling
-from rally.text import md_escape, md_link, truncate
+from rally.text import md_escape
 from ui import layout, people
+from ui.forms import submission_allowed
+from ui.post_list import draw_post_list
 
 FLASH = "rally_log_post_flash"
 GENERATION = "rally_log_post_form"  # a new number gives a fresh, empty form after a post is logged
@@ -53,7 +55,7 @@ if submitted:
     problems = post_problems(post, dataset.posts, dataset.staff, today)
     if problems:
         st.error("\n".join(f"- {md_escape(problem)}" for problem in problems), icon="✋")
-    else:
+    elif submission_allowed():
         try:
             plan = posts_write_plan(dataset.raw, post)
         except TabUnusable as error:
@@ -69,12 +71,8 @@ if submitted:
 me = people.remembered_name() or name
 if me:
     mine = recent_posts(dataset.posts, staff_spelling(me, dataset.staff))
+    st.page_link("views/my_progress.py", label="See my points, badges and streak", icon="📈")
     st.subheader("Your latest posts")
     if mine.empty:
         st.info(f"No posts logged for {md_escape(me)} yet. Your first one gets a mention in the meeting!", icon="🌱")
-    for post in mine.itertuples():
-        title = truncate(post.summary or post.link or "(no summary)", 90)
-        status = " · ⏳ on its way to the Sheet (already counted here)" if post.pending else ""
-        st.markdown(f"**{post.date:%a %d %b}** · {md_escape(post.platform)} · {md_link(title, post.link)}{status}")
-    if mine["pending"].any():
-        st.caption("Rally keeps your post safe and writes it to the Sheet by itself — even if Google Sheets is slow or down for a while.")
+    draw_post_list(mine)

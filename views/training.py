@@ -68,7 +68,7 @@ st.dataframe(
         "name": st.column_config.TextColumn("Name", pinned=True),
         "team": st.column_config.TextColumn("Team"),
         **{m: st.column_config.CheckboxColumn(m, disabled=True) for m in modules},
-        "done": st.column_config.ProgressColumn("Required done", format=f"%d of {len(required)}", min_value=0, max_value=max(1, len(required))),
+        "done": st.column_config.NumberColumn("Required done", format=f"%d of {len(required)}"),
     },
 )
 
