@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from rally import contract
+from rally import kudos as _kudos  # noqa: F401 — registers the Kudos tab, so init-sheet creates it
 from rally.dataset import Dataset, build_dataset
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2

@@ -8,7 +8,7 @@ import pytest
 
 from rally.kudos import KUDOS, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
 from rally.records import QueuedRow
-from tests.apptest import app, texts
+from tests.apptest import ROOT, app, texts
 
 TAB = {
     "Kudos": [
@@ -98,3 +98,12 @@ def test_a_kudos_without_a_message_is_not_sent(demo_app_env):
     at.selectbox(key="kudos-to-0").set_value("Maya Patel")
     at.button(key="FormSubmitter:kudos-0-Send kudos").click().run()
     assert [e.value for e in at.error] == ["- Write a line of thanks\\."]
+
+
+def test_init_sheet_knows_the_kudos_tab():
+    """The command line registers Kudos, so `python -m rally init-sheet` adds it with its header."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import rally.cli, rally.contract as c; print([t.name for t in c.ALL_TABS])"], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert "'Kudos'" in out.stdout
