@@ -8,15 +8,23 @@ sidebar, roles and layout) or shows a "Page not found" box.
 
 import streamlit as st
 
-st.set_page_config(page_title="Rally", page_icon="📣", layout="wide")
+from ui.audience import directors_link
 
+# Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
+st.set_page_config(page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state="collapsed" if directors_link() else "auto")
+
+DIRECTORS = st.Page("views/directors.py", title="Directors' view", icon="🧭", url_path="directors")
 PAGES = {
     "Meeting": [
         st.Page("views/this_week.py", title="This week", icon="📅", default=True),
     ],
+    "Monthly": [
+        st.Page("views/kpis.py", title="KPIs", icon="📈"),
+        DIRECTORS,
+    ],
     "Staff": [
         st.Page("views/log_post.py", title="Log a post", icon="📣"),
-        st.Page("views/my_progress.py", title="My progress", icon="📈"),
+        st.Page("views/my_progress.py", title="My progress", icon="🏅"),
         st.Page("views/kudos.py", title="Kudos", icon="🙌"),
     ],
     "Facilitator": [
@@ -29,5 +37,12 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+if directors_link():
+    # A director's link (/directors or ?view=directors) gets the read-only page alone, with no menu into the meeting.
+    # The default page is listed only so /directors keeps its own address; any other address lands on DIRECTORS.
+    page = st.navigation([PAGES["Meeting"][0], DIRECTORS], position="hidden")
+    if page is not DIRECTORS:
+        st.switch_page(DIRECTORS, query_params=st.query_params.to_dict())
+else:
+    page = st.navigation(PAGES)
 page.run()

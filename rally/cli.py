@@ -111,6 +111,42 @@ def reset_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month_argument(text: str) -> str:
+    from rally.months import parse_month
+
+    month = parse_month(text)
+    if not month:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (try 2026-10 or 'Oct 2026')")
+    return month
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--month", type=_month_argument, help="the month to report (default: the last complete month)")
+    parser.add_argument("--format", choices=["html", "pdf", "json"], default="html")
+    parser.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+
+
+@command("report", "the monthly KPI report for directors: KPIs against targets and programme health (html, pdf or json)", _report_arguments)
+def report(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from rally.kpis import last_complete_month
+    from rally.report import monthly_report, render
+
+    snapshot, dataset = read_dataset()
+    today = date.today()
+    month = args.month or last_complete_month(today)
+    content = render(monthly_report(dataset, month, today, f"{snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"), args.format)
+    if args.output == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        Path(args.output).write_bytes(content)
+        print(f"Wrote the {month} report ({args.format.upper()}, {len(content):,} bytes) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rally", description="Rally from the command line (same configuration as the app).")
     commands = parser.add_subparsers(dest="command", required=True)

@@ -15,6 +15,7 @@ import pandas as pd
 from rally import contract
 from rally.contract import TabSpec, find_tab, normalise_key, read_table
 from rally.issues import DataIssue, issues_from_mask
+from rally.kpis import typed_computed_issues
 from rally.months import parse_months
 from rally.parsing import canonical_platform, clean_name, is_web_link, iso_week_label, link_identity, parse_date, parse_dates, parse_numbers, week_start
 from rally.records import QueuedRow, queued_frame
@@ -114,6 +115,8 @@ def build_dataset(tabs: dict[str, list[list]], locale: str | None = None, queued
 
     kpi_table = table(contract.KPIS)
     kpis = _kpis(kpi_table, day_first, issues) if kpi_table is not None else empty_frame(KPI_COLUMNS)
+    # Number of posts and Reach of posts are counted from Posts: a typed actual is reported (the count wins).
+    issues += typed_computed_issues(kpis, posts)
     summaries["KPIs"].valid = len(kpis)
 
     notes_table = table(contract.NOTES)

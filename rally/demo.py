@@ -37,6 +37,9 @@ KPI_MONTHS = 12
 DEMO_TEAMS: tuple[str, ...] = ("Sales", "Engineering", "Customer Success", "Marketing", "Operations")
 TRAINING_MODULES: tuple[str, ...] = ("Platform mechanics", "Company message", "Time management", "Analytics")
 DEMO_KPIS: tuple[str, ...] = ("Web traffic from social", "Company page followers", "Leads", "Sales")
+# Rally counts these from the Posts tab; the KPIs tab only sets their targets (Actual left blank).
+DEMO_COUNTED_KPIS: tuple[str, ...] = ("Number of posts", "Reach of posts")
+PROGRAMME_MONTHS = 6  # the advocacy programme began six months ago (the months the Posts tab covers)
 
 POSTS_HEADER = ["Date", "Name", "Team", "Platform", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks"]
 STAFF_HEADER = ["Name", "Team", "Role", "Leaderboard", "Trained", "Joined"]
@@ -502,11 +505,12 @@ def _kpi_rows(today: dt.date, seed: int) -> list[list[str]]:
         current = index == KPI_MONTHS - 1
         share = elapsed if current else 1.0
         # The advocacy programme began six months ago: before it, most months fall short.
-        form = rng.gauss(1.04, 0.08) if index >= KPI_MONTHS - 6 else rng.gauss(0.93, 0.07)
+        programme = index >= KPI_MONTHS - PROGRAMME_MONTHS
+        form = rng.gauss(1.04, 0.08) if programme else rng.gauss(0.93, 0.07)
         traffic_target = round(1_800 * 1.035**index, -1)
         leads_target = 30 + index
         sales_target = 5 + index // 4
-        growth = rng.gauss(165, 30) if index >= KPI_MONTHS - 6 else rng.gauss(95, 25)
+        growth = rng.gauss(165, 30) if programme else rng.gauss(95, 25)
         follower_target = 4_200 + 110 * (index + 1)
         leads = leads_target * form * rng.gauss(1.0, 0.06)
         values = (
@@ -517,6 +521,10 @@ def _kpi_rows(today: dt.date, seed: int) -> list[list[str]]:
         )
         followers += growth
         rows += [[label, kpi, str(round(actual)), str(round(target))] for kpi, actual, target in values]
+        if programme:
+            # Targets that rise as the programme grows; the figures themselves come from the Posts tab.
+            posts_target = 110 + 22 * (index - (KPI_MONTHS - PROGRAMME_MONTHS))
+            rows += [[label, DEMO_COUNTED_KPIS[0], "", str(posts_target)], [label, DEMO_COUNTED_KPIS[1], "", str(posts_target * 600)]]
     return rows
 
 

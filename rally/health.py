@@ -22,6 +22,7 @@ ADVICE: tuple[tuple[str, str], ...] = (
     ("not a month", "Write months as 2026-10 or Oct 2026."),
     ("no KPI name", "Name the KPI on every row of the KPIs tab."),
     ("appears again", "Keep one row per month and KPI."),
+    ("computed from the Posts tab", "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome)."),
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python -m rally init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),

@@ -22,7 +22,7 @@ MODULES = sorted(
 @pytest.mark.parametrize("module", MODULES)
 def test_every_module_is_on_the_module_map(module):
     """A new module gets a line in the README's module map."""
-    assert f"`{Path(module).name}`" in README, f"add {module} to the README's module map"
+    assert f"- `{Path(module).name}` —" in README, f"add {module} to the README's module map, with what it is for"
 
 
 @pytest.mark.parametrize("spec", CORE_TABS, ids=lambda s: s.name)

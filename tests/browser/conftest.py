@@ -113,13 +113,22 @@ def rally_server(tmp_path_factory) -> Iterator[RallyServer]:
     stop_server(server)
 
 
-def open_page(page, url: str, text: str, timeout: float = 30_000) -> None:
-    """Go to `url` and wait until the app has rendered `text` (the shell renders before the script's output)."""
+def open_page(page, url: str, text: str, timeout: float = 30_000, menu: bool = True) -> None:
+    """Go to `url` and wait until the app has rendered `text` (the shell renders before the script's output).
+
+    `menu=False` for a directors' link, whose page comes without the menu.
+    """
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
     # Until the script's st.navigation arrives, the sidebar shows a placeholder list of files.
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Connect & settings").first.wait_for(state="attached", timeout=timeout)
+    if menu:
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Connect & settings").first.wait_for(state="attached", timeout=timeout)
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit's lazily loaded widgets (select boxes, metrics) have replaced their grey skeletons."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout)
 
 
 def screenshot(page, name: str) -> Path:

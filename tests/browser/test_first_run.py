@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest import PAGES, ROOT
-from tests.browser.conftest import open_page, screenshot
+from tests.browser.conftest import open_page, screenshot, settle
+from ui.audience import DIRECTORS_PATH
 
 
 def url_path(page_file: str) -> str:
@@ -25,8 +26,9 @@ def test_every_page_renders_for_a_new_user(page, rally_server, page_file):
     console_errors: list[str] = []
     page.on("console", lambda message: console_errors.append(f"{message.text} {message.location['url']}") if message.type == "error" else None)
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    open_page(page, f"{rally_server.url}/{url_path(page_file)}", "Data as of")
+    open_page(page, f"{rally_server.url}/{url_path(page_file)}", "Data as of", menu=url_path(page_file) != DIRECTORS_PATH)
     page.wait_for_timeout(500)
+    settle(page)
     screenshot(page, f"first-run-{url_path(page_file) or 'home'}")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0

@@ -1,0 +1,77 @@
+"""Scorecards and charts the monthly pages share (the KPI page and the directors' view draw the same cards)."""
+
+from __future__ import annotations
+
+import functools
+import math
+from datetime import date
+
+import streamlit as st
+
+from rally.dataset import Dataset
+from rally.kpi_charts import kpi_trend_chart
+from rally.kpis import Scorecard, format_change, format_figure, trend
+from rally.report import FORMATS, MEDIA_TYPES, card_lines, file_name, month_label_short, monthly_report, render
+from rally.text import md_escape
+
+COLUMNS = 3
+# Faceted charts can't stretch to their container: a width that fits beside the sidebar on a 1280-pixel projector.
+ACTIVITY_WIDTH = 720
+
+
+def scorecard_grid(cards: list[Scorecard]) -> None:
+    """One bordered card per KPI: figure, change against last month with a 12-month sparkline, target, pace."""
+    for start in range(0, len(cards), COLUMNS):
+        for column, card in zip(st.columns(COLUMNS), cards[start : start + COLUMNS]):
+            with column.container(border=True):
+                _card(card)
+
+
+def _card(card: Scorecard) -> None:
+    spark = [math.nan if v is None else v for v in card.spark]
+    while spark and math.isnan(spark[0]):
+        spark.pop(0)  # months before the KPI existed: no line rather than a gap
+    st.metric(
+        md_escape(card.kpi),
+        format_figure(card.actual),
+        delta=format_change(card.change_abs, card.change_pct),
+        delta_color="off" if not card.change_abs else "normal",
+        delta_description=f"vs {month_label_short(card.month, -1)}",
+        chart_data=spark if len(spark) > 1 else None,
+        chart_type="line",
+        help="Counted from the Posts tab" if card.computed else "From the KPIs tab",
+    )
+    if card.pct_of_target is not None:
+        st.progress(min(card.pct_of_target / 100, 1.0))
+    lines = [line for line in card_lines(card) if not line.startswith(("+", "-", "0", "No figure"))]
+    st.caption(md_escape(lines[0]))
+    if card.pace is not None:
+        colour = {"ahead": "green", "on pace": "blue", "behind": "orange"}[card.pace.status]
+        st.markdown(f":{colour}-badge[{card.pace.status.capitalize()}] :small[{md_escape(card.pace.sentence())}]")
+
+
+def trend_grid(kpis, cards: list[Scorecard], month: str) -> None:
+    """A 12-month trend chart per KPI, three to a row."""
+    for start in range(0, len(cards), COLUMNS):
+        for column, card in zip(st.columns(COLUMNS), cards[start : start + COLUMNS]):
+            column.altair_chart(kpi_trend_chart(trend(kpis, card.kpi, month), card.kpi, month, width="container", height=230, legend=False), width="stretch")
+
+
+def report_downloads(dataset: Dataset, month: str, today: date, data_as_of: str, key: str) -> None:
+    """Download buttons for the monthly report (made only when clicked: the charts take a second to draw)."""
+    columns = st.columns(len(FORMATS))
+    for column, kind in zip(columns, FORMATS):
+        column.download_button(
+            f"Report ({kind.upper()})",
+            data=functools.partial(_report_bytes, dataset, month, today, data_as_of, kind),
+            file_name=file_name(month, kind),
+            mime=MEDIA_TYPES[kind],
+            icon=":material/download:",
+            key=f"{key}-{kind}",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
+def _report_bytes(dataset: Dataset, month: str, today: date, data_as_of: str, kind: str) -> bytes:
+    return render(monthly_report(dataset, month, today, data_as_of), kind)

@@ -1,0 +1,89 @@
+"""KPIs: the month against targets, pacing, twelve-month trends, activity next to outcomes, and what each team contributed."""
+
+import streamlit as st
+
+from rally.join import join_url
+from rally.kpi_charts import activity_outcomes_chart, team_contribution_chart
+from rally.kpis import activity_and_outcomes, default_month, kpi_months, month_csv, month_table, month_team_table, monthly_kpis, team_contribution
+from rally.months import month_of
+from rally.report import NOT_CAUSE, monthly_report, status_line
+from ui import layout
+from ui.join import public_base_url
+from ui.kpi_cards import ACTIVITY_WIDTH, report_downloads, scorecard_grid, trend_grid
+from ui.months import month_picker
+
+data = layout.load()
+dataset = data.dataset
+today = layout.today()
+as_of = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
+
+st.title("KPIs")
+months = kpi_months(monthly_kpis(dataset.kpis, dataset.posts, today), today)
+if not months:
+    st.info(
+        "No KPIs yet. Add rows to the KPIs tab (Month, KPI, Actual, Target — one row per month and KPI); "
+        "Number of posts and Reach of posts appear by themselves once posts are logged.",
+        icon="📈",
+    )
+    st.stop()
+
+picker, note = st.columns([1, 2], vertical_alignment="bottom")
+with picker:
+    month = month_picker(months, default_month(months, today), "kpi-month", month_of(today))
+report = monthly_report(dataset, month, today, as_of)
+note.caption(f"{status_line(report)} · {layout.data_as_of(data)}")
+
+scorecard_grid(report.cards)
+if not report.cards:
+    st.info(f"No KPI figures for {report.label}. Pick another month, or add its rows to the KPIs tab.")
+
+trends, activity, teams, table = st.tabs(["12-month trends", "Activity next to outcomes", "Team contribution", "Table & share"])
+with trends:
+    st.caption("Actual as a solid line, target as a dashed step; the selected month is marked in orange.")
+    trend_grid(report.kpis, report.cards, month)
+
+with activity:
+    series = activity_and_outcomes(report.kpis, month)
+    if series.empty:
+        st.info("Nothing to compare yet: this needs posts and at least one outcome KPI on the KPIs tab.")
+    else:
+        st.altair_chart(activity_outcomes_chart(series, month, width=ACTIVITY_WIDTH), width="content")
+        st.info(NOT_CAUSE, icon="🧭")
+
+with teams:
+    contribution = team_contribution(dataset.posts, dataset.staff, month)
+    if contribution["posts"].sum() == 0:
+        st.info(f"No posts logged in the twelve months to {report.label}.")
+    else:
+        left, right = st.columns(2)
+        left.altair_chart(team_contribution_chart(contribution, "posts", width="container"), width="stretch")
+        right.altair_chart(team_contribution_chart(contribution, "reach", width="container"), width="stretch")
+        st.subheader(f"Teams in {report.label}")
+        st.dataframe(
+            month_team_table(contribution, month),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Share of posts": st.column_config.ProgressColumn("Share of posts", format="%.0f%%", min_value=0, max_value=100),
+                "Reach": st.column_config.NumberColumn("Reach", format="localized"),
+            },
+        )
+
+with table:
+    st.download_button(
+        f"Download {report.label} as CSV",
+        data=month_csv(report.cards),
+        file_name=f"rally-kpis-{month}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.dataframe(
+        month_table(report.cards),
+        hide_index=True,
+        width="stretch",
+    )
+    st.subheader("Share with directors")
+    st.caption("A read-only link with the scorecards and programme health for this month (aggregates only), and the same report as a file.")
+    st.code(join_url(public_base_url(), "directors", month=month), language=None)
+    report_downloads(dataset, month, today, as_of, key="kpi-report")
