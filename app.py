@@ -30,6 +30,15 @@ PAGES = {
         st.Page("views/survey.py", title="Answer the survey", icon="📝"),
         st.Page("views/ideas.py", title="Ideas box", icon="💡"),
     ],
+    "Staff": [
+        st.Page("views/log_post.py", title="Log a post", icon="📣"),
+        st.Page("views/my_progress.py", title="My progress", icon="🏅"),
+        st.Page("views/kudos.py", title="Kudos", icon="🙌"),
+    ],
+    "Facilitator": [
+        st.Page("views/training.py", title="Training tracker", icon="🧑‍🏫"),
+        st.Page("views/encouragement.py", title="Encouragement", icon="🤝"),
+    ],
     "Admin": [
         st.Page("views/data_health.py", title="Data health", icon="🩺"),
         st.Page("views/connect.py", title="Connect & settings", icon="🔌"),
@@ -43,5 +52,6 @@ if directors_link():
     if page is not DIRECTORS:
         st.switch_page(DIRECTORS, query_params=st.query_params.to_dict())
 else:
-    page = st.navigation(PAGES)
+    # Every section open: the Admin pages must not hide behind "View more" at the foot of a long menu.
+    page = st.navigation(PAGES, expanded=True)
 page.run()

@@ -79,6 +79,14 @@ class DataSource(ABC):
     def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:
         """Add any missing tab with its header row; returns the tabs it added. Never touches data."""
 
+    def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
+        """Add the `names` missing from row `header_row` (1-based) of `tab` after its last header cell; returns those added.
+
+        Never touches data: for a feature that writes a column a hand-made tab may lack
+        (the ID of a post logged in Rally). The names are written RAW.
+        """
+        raise SourceError(f"This source can't add columns to {tab}.")
+
     @abstractmethod
     def info(self) -> SourceInfo:
         """Where the data lives, for the Connect page and the CLI."""

@@ -201,6 +201,23 @@ class GoogleSheetSource(DataSource):
         except requests.RequestException as error:
             raise SourceError(f"Google Sheets unreachable: {type(error).__name__} while adding rows to {tab}", transient=True) from None
 
+    def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
+        with self._lock:
+            if self._titles is None:
+                self._load_metadata()
+            tab = next((t for t in self._titles or [] if normalise_key(t) == normalise_key(tab)), tab)
+        http = self._http()
+        row = f"{a1_tab(tab)}!{header_row}:{header_row}"
+        reply = self._call(f"reading the header of {tab}", lambda: http.values_get(self._key, row, params=READ_PARAMS))
+        cells = [as_text(v) for v in (reply.get("values") or [[]])[0]]
+        present = {normalise_key(c) for c in cells}
+        missing = [n for n in names if normalise_key(n) not in present]
+        if missing:
+            # Google trims trailing blanks: len(cells) is the first free column after the header.
+            anchor = f"{a1_tab(tab)}!{gspread.utils.rowcol_to_a1(header_row, len(cells) + 1)}"
+            self._call(f"adding {', '.join(missing)} to the header of {tab}", lambda: http.values_update(self._key, anchor, {"valueInputOption": "RAW"}, {"values": [missing]}))
+        return missing
+
     def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:
         with self._lock:
             self._load_metadata()

@@ -6,8 +6,12 @@ process-wide singletons (`st.cache_resource`) that every session shares.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -20,10 +24,14 @@ from data_sources.derived import DerivedCache, call_key
 from data_sources.factory import open_source
 from data_sources.outbox import Outbox
 from data_sources.snapshot_cache import CacheState, SnapshotCache
+from rally.contract import POSTS, TabSpec, normalise_key
 from rally.dataset import Dataset, build_dataset
+from rally.records import QueuedRow
 from rally.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger("rally.live")
+
 # Until the Settings tab has been read, the default refresh interval applies.
 DEFAULT_MAX_AGE = Settings().refresh_seconds
 OUTBOX_FILE = "outbox.sqlite"
@@ -46,6 +54,7 @@ class LiveData:
     dataset: Dataset | None  # None only when nothing has ever been read
     state: CacheState
     info: SourceInfo
+    version: str = ""  # the data's version: the Sheet's read plus this server's queued posts
 
     def derive(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
         """`function(*args, **kwargs)`, computed once per data version for the whole server, then reused by every rerun.
@@ -53,9 +62,8 @@ class LiveData:
         For pure `rally/` functions of the data: `data.derive(weekly_leaderboard, data.dataset.posts, week)`.
         Arguments are the dataset, its parts (posts, staff, kpis, notes, issues…) or hashable values; the result is shared, so treat it as read-only.
         """
-        version = self.state.snapshot.version if self.state.snapshot else ""
         key = call_key(function, args, kwargs, self.dataset)
-        return derived_cache().get(version, key, lambda: function(*args, **kwargs))
+        return derived_cache().get(self.version, key, lambda: function(*args, **kwargs))
 
 
 def _secrets() -> dict:
@@ -100,13 +108,24 @@ def source(config: RallyConfig | None = None) -> DataSource:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _dataset(version: str, _tabs: dict, locale: str | None) -> Dataset:
-    # Keyed by the data's version: a rerun on unchanged data reuses the parsed frames (treat them as read-only).
-    dataset = build_dataset(_tabs, locale)
+def _dataset(version: str, _tabs: dict, locale: str | None, _queued: Sequence[QueuedRow] = ()) -> Dataset:
+    # Keyed by the data's version (the Sheet's and this server's queued posts'): a rerun on
+    # unchanged data reuses the parsed frames (treat them as read-only).
+    dataset = build_dataset(_tabs, locale, {POSTS.name: _queued})
     # Parsing goes through Arrow buffers that Arrow's allocator keeps once freed (over 100 MB at 100k rows)
     # unless asked to give them back: the server would carry them until the next read.
     pa.default_memory_pool().release_unused()
     return dataset
+
+
+def _dataset_for(snapshot: Snapshot) -> tuple[Dataset, str]:
+    """The snapshot's dataset with the posts logged here that it does not show yet (so they count at once), and its version."""
+    queued = queued_rows(POSTS, snapshot)
+    version = snapshot.version
+    if queued:
+        key = json.dumps([[dict(q.cells), q.pending] for q in queued], sort_keys=True)
+        version += ":" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    return _dataset(version, snapshot.tabs, snapshot.locale, tuple(queued)), version
 
 
 @st.cache_resource(show_spinner=False)
@@ -140,18 +159,38 @@ def pending_rows(tab: str, snapshot: Snapshot | None = None) -> list[dict[str, s
     return [p.row for p in outbox().pending(tab, sent_since=since)]
 
 
+def queued_rows(spec: TabSpec, snapshot: Snapshot | None) -> list[QueuedRow]:
+    """This server's rows for `spec`'s tab that `snapshot` may not show: still queued, or confirmed after it was read.
+
+    Readers de-duplicate by ID (`rally.records`), so a row the read did bring counts once.
+    """
+    read_at = snapshot.fetched_at.timestamp() if snapshot else 0.0
+    names = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
+    try:
+        rows = outbox().pending(sent_since=read_at)
+    except (sqlite3.Error, OSError) as error:  # the page still shows the Sheet; the writer logs its own trouble
+        log.warning("outbox unreadable: %s", error)
+        return []
+    return [QueuedRow(p.row, pending=p.sent is None) for p in rows if normalise_key(p.tab) in names]
+
+
 def current(refresh: bool = False) -> LiveData:
-    """The data every page reads: shared, at most one upstream read per refresh interval."""
+    """The data every page reads: shared, at most one upstream read per refresh interval.
+
+    Posts logged on this server join it at once (marked `pending` until the Sheet has them).
+    """
     cache = shared_cache()
     if refresh:
         state = cache.refresh()
     else:
         previous = cache.state().snapshot
-        max_age = _dataset(previous.version, previous.tabs, previous.locale).settings.refresh_seconds if previous else DEFAULT_MAX_AGE
+        max_age = _dataset_for(previous)[0].settings.refresh_seconds if previous else DEFAULT_MAX_AGE
         state = cache.get(max_age)
     snapshot = state.snapshot
-    dataset = _dataset(snapshot.version, snapshot.tabs, snapshot.locale) if snapshot else None
-    return LiveData(dataset, state, cache.source.info())
+    dataset, version = _dataset_for(snapshot) if snapshot else (None, "")
+    return LiveData(dataset, state, cache.source.info(), version)
 
 
-__all__ = ["ConfigError", "LiveData", "app_config", "current", "derived_cache", "live_tabs", "outbox", "pending_rows", "set_clock", "shared_cache", "source"]
+__all__ = [
+    "ConfigError", "LiveData", "app_config", "current", "derived_cache", "live_tabs", "outbox", "pending_rows", "queued_rows", "set_clock", "shared_cache", "source",
+]  # fmt: skip

@@ -79,8 +79,11 @@ class LocalStore(DataSource):
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("DELETE FROM rows WHERE origin = 'seed'")
+                kept = {title: json.loads(header) for title, header in db.execute("SELECT title, header FROM tabs")}
                 for position, (title, rows) in enumerate(tabs.items()):
                     header = rows[0] if rows else []
+                    # Columns added since the last seed (the ID of posts logged in the demo) stay: people's rows use them.
+                    header = header + [c for c in kept.get(title, [])[len(header) :] if normalise_key(c) not in {normalise_key(h) for h in header}]
                     db.execute(
                         "INSERT INTO tabs (title, position, header) VALUES (?, ?, ?) ON CONFLICT(title) DO UPDATE SET header = excluded.header",
                         (title, position, json.dumps(header)),
@@ -133,6 +136,26 @@ class LocalStore(DataSource):
                 if self._add_tab(db, tab, header):
                     added.append(tab)
         return added
+
+    def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
+        # The local store keeps one header per tab (its first row): header_row is always 1 here.
+        with self._lock, self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                found = next(((t, h) for t, h in db.execute("SELECT title, header FROM tabs") if normalise_key(t) == normalise_key(tab)), None)
+                if found is None:
+                    db.execute("ROLLBACK")
+                    return []
+                title, header = found[0], json.loads(found[1])
+                present = {normalise_key(c) for c in header}
+                missing = [n for n in names if normalise_key(n) not in present]
+                if missing:
+                    db.execute("UPDATE tabs SET header = ? WHERE title = ?", (json.dumps([*header, *missing]), title))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return missing
 
     @staticmethod
     def _add_tab(db: sqlite3.Connection, tab: str, header: list[str]) -> bool:

@@ -59,6 +59,7 @@ class Pending:
     row: dict[str, str]
     attempts: int
     error: str | None
+    sent: float | None = None  # when the Sheet confirmed it (clock seconds); None while queued
 
 
 class Outbox:
@@ -140,10 +141,10 @@ class Outbox:
         drop the repeat when a row is in both (`rally.records.read_records`).
         """
         unsent = "sent IS NULL" if sent_since is None else "(sent IS NULL OR sent >= ?)"
-        query = f"SELECT id, tab, cells, attempts, error FROM outbox WHERE {unsent}" + (" AND tab = ?" if tab else "") + " ORDER BY created, rowid"
+        query = f"SELECT id, tab, cells, attempts, error, sent FROM outbox WHERE {unsent}" + (" AND tab = ?" if tab else "") + " ORDER BY created, rowid"
         parameters = ([] if sent_since is None else [sent_since]) + ([tab] if tab else [])
         with self._connect() as db:
-            return [Pending(i, t, json.loads(c), a, e) for i, t, c, a, e in db.execute(query, parameters)]
+            return [Pending(i, t, json.loads(c), a, e, s) for i, t, c, a, e, s in db.execute(query, parameters)]
 
     def flush(self) -> int:
         """Send the queued rows of every tab that is due, in one append per tab; returns how many were confirmed.

@@ -181,6 +181,69 @@ def badges_by_person(badges: pd.DataFrame) -> dict[str, list[str]]:
     return result
 
 
+# -- the next badge within reach (My progress, the encouragement list) --------------------------------
+@dataclass(frozen=True)
+class BadgeHint:
+    key: str  # the badge's key in BADGES
+    steps: int  # how far off: 1 = one more week, platform or good post
+    text: str  # what a person reads: "one more week for a 4-week streak"
+
+    @property
+    def badge(self) -> Badge:
+        return BADGE_BY_KEY[self.key]
+
+
+REACH_CLOSE = (0.75, 0.5)  # a best recent reach over 75% of the bar is one step away, over 50% two
+
+
+def streak_status(posts: pd.DataFrame, person: str, week: str) -> tuple[int, bool]:
+    """(weeks running, posted in `week`) for one person.
+
+    Someone who has not posted in `week` yet still has the run that ended the week
+    before (it stays alive until `week` is over); 0 when that week was silent too.
+    """
+    mine = posts[posts["person"] == person]
+    if (mine["week"] == week).any():
+        return int(streaks(mine, week).get(person, 0)), True
+    before = weeks_before(week, 1)[0]
+    return int(streaks(mine, before).get(person, 0)), False
+
+
+def _more(count: int, unit: str) -> str:
+    return f"{'one' if count == 1 else count} more {unit}{'s' if count != 1 else ''}"
+
+
+def next_badges(posts: pd.DataFrame, person: str, week: str) -> list[BadgeHint]:
+    """Badges `person` can earn next, nearest first, each with the sentence that says how ("one more week for a 4-week streak").
+
+    Only this person's posts up to the end of `week` count. The streak hint names the
+    next streak badge only; the platforms hint appears one platform away; the reach hint
+    once a recent post (this week or the four before) came within half of the bar; the
+    room's vote is never hinted.
+    """
+    mine = posts[(posts["person"] == person) & (posts["week"] <= week)]
+    if mine.empty:
+        return [BadgeHint("first-post", 1, "log a first post for the First post badge")]
+    hints: list[BadgeHint] = []
+    run, posted = streak_status(mine, person, week)
+    target = next((length for length in sorted(STREAK_BADGES) if run < length), None)
+    if target is not None:
+        remaining = target - run
+        hints.append(BadgeHint(STREAK_BADGES[target], remaining, f"{_more(remaining, 'week')} for a {target}-week streak" + ("" if posted or not run else " (post this week to keep your run going)")))
+    this_week = mine[mine["week"] == week]
+    platforms = this_week["platform"].nunique()
+    if platforms == PLATFORM_BADGE_MINIMUM - 1:  # only one away: nobody should be pushed onto two new networks in a week
+        hints.append(BadgeHint("platforms-3", 1, f"one more platform this week for {BADGE_BY_KEY['platforms-3'].label}"))
+    if not (this_week["reach"] >= REACH_BADGE_MINIMUM).any():
+        recent = mine[mine["week"].isin([*weeks_before(week, BASELINE_WEEKS), week])]["reach"].max()
+        if pd.notna(recent):
+            steps = next((n for n, share in enumerate(REACH_CLOSE, start=1) if recent >= share * REACH_BADGE_MINIMUM), None)
+            if steps:
+                hints.append(BadgeHint("reach-1000", steps, f"a post this week that reaches {REACH_BADGE_MINIMUM:,} people (your best lately: {recent:,.0f})"))
+    order = {b.key: i for i, b in enumerate(BADGES)}
+    return sorted(hints, key=lambda h: (h.steps, order[h.key]))
+
+
 # -- categories -------------------------------------------------------------------------------------
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("Top reach", "Most people reached this week (posts within the weekly cap)"),
@@ -292,4 +355,7 @@ def creative_winners(awards: list[Award]) -> list[str]:
     return [a.person for a in awards if a.category == "Most creative" and a.won]
 
 
-__all__ = ["ANONYMOUS", "BADGES", "CATEGORIES", "Award", "Badge", "PostHistory", "badges_by_person", "badges_earned", "first_timers", "rises", "streaks", "weekly_awards"]
+__all__ = [
+    "ANONYMOUS", "BADGES", "CATEGORIES", "Award", "Badge", "BadgeHint", "PostHistory", "badges_by_person", "badges_earned", "first_timers", "next_badges",
+    "rises", "streak_status", "streaks", "weekly_awards",
+]  # fmt: skip

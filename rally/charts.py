@@ -46,3 +46,17 @@ def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar(color="#0B5FFF")
     labels = base.mark_text(align="left", dx=6, fontSize=20, fontWeight="bold", color="#111111").encode(text="votes:Q")
     return (bars + labels).properties(height=alt.Step(44))
+
+
+def posts_per_week_chart(per_week: pd.DataFrame) -> alt.Chart:
+    """One person's posts per week (`rally.progress.posts_per_week`): a bar a week, the current week highlighted."""
+    return (
+        alt.Chart(per_week, title="Your posts per week")
+        .mark_bar()
+        .encode(
+            x=alt.X("week:O", title=None, sort=list(per_week["week"]), axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("posts:Q", title="Posts", axis=alt.Axis(tickMinStep=1)),
+            color=alt.condition(alt.datum.current, alt.value("#e4572e"), alt.value("#4c78a8")),
+            tooltip=[alt.Tooltip("week:N", title="Week"), alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("posts:Q", title="Posts")],
+        )
+    )

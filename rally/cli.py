@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from rally import contract
-from rally import votes as _votes  # noqa: F401 (each feature registers the tabs it writes; init-sheet creates them)
 from rally.dataset import Dataset, build_dataset
 from rally.health import all_issues
 
@@ -23,7 +22,7 @@ EXIT_USAGE = 2  # argparse's own code for a bad argument
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
 # Feature modules register their tabs (and commands) when imported; init-sheet must know every tab.
-FEATURE_MODULES: tuple[str, ...] = ("rally.survey", "rally.moderation", "rally.ideas")
+FEATURE_MODULES: tuple[str, ...] = ("rally.votes", "rally.survey", "rally.moderation", "rally.ideas", "rally.kudos")
 
 
 def load_features() -> None:

@@ -73,6 +73,8 @@ POSTS = TabSpec(
         Column("Comments", False, (), "", "12"),
         Column("Shares", False, ("Reposts", "Retweets"), "", "4"),
         Column("Clicks", False, ("Link clicks",), "", "30"),
+        # Filled in by Rally for posts logged from the app (a retried write may land twice: the ID says it is one post).
+        Column("ID", False, (), "Filled in by Rally for posts logged in the app; leave blank", ""),
     ),
     required_tab=True,
     description="One row per post, from any channel.",
@@ -136,6 +138,12 @@ def register_written_tab(spec: TabSpec) -> TabSpec:
     return spec
 
 
+def contract_column(spec: TabSpec, header_cell: str) -> str | None:
+    """The contract column a header cell names ('Posted on' -> 'Date' on Posts), or None."""
+    key = normalise_key(header_cell)
+    return next((c.name for c in spec.columns if key and key in c.keys()), None)
+
+
 def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec) -> str | None:
     """The actual title of the tab that matches `spec`, or None."""
     wanted = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
@@ -155,7 +163,8 @@ class Table:
     issues: list[DataIssue] = field(default_factory=list)
 
 
-def _map_header(cells: list, spec: TabSpec) -> dict[str, int]:
+def map_header(cells: list, spec: TabSpec) -> dict[str, int]:
+    """Contract column name -> index of the first header cell that names it (by name or alias)."""
     mapping: dict[str, int] = {}
     for index, cell in enumerate(cells):
         key = normalise_key(cell)
@@ -177,7 +186,7 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
     best: dict[str, int] = {}
     header_index = None
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = _map_header(cells, spec)
+        mapping = map_header(cells, spec)
         if all(c.name in mapping for c in spec.required_columns):
             header_index, best = index, mapping
             break

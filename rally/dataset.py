@@ -7,6 +7,7 @@ could not be read, becomes a DataIssue with the row number Google Sheets shows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,6 +22,7 @@ from rally.parsing import (
     clean_name,
     iso_week_label,
     link_identities,
+    link_identity,
     map_text,
     parse_date,
     parse_dates,
@@ -28,6 +30,7 @@ from rally.parsing import (
     web_links,
     week_start,
 )
+from rally.records import QueuedRow, queued_frame
 from rally.settings import Settings, parse_settings
 
 METRICS = ["reach", "reactions", "comments", "shares", "clicks"]
@@ -47,6 +50,7 @@ POSTS_COLUMNS = {
     "summary": "str",
     **{m: "float64" for m in METRICS},
     "engagements": "float64",
+    "pending": "bool",  # logged in Rally, still on its way to the Sheet (row is 0)
 }
 STAFF_COLUMNS = {"row": "int64", "person": "str", "name": "str", "team": "str", "role": "str", "anonymous": "bool", "trained": "object", "joined": "datetime64[ns]"}
 KPI_COLUMNS = {"row": "int64", "month": "str", "kpi": "str", "actual": "float64", "target": "float64"}
@@ -82,8 +86,13 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
 
 
-def build_dataset(tabs: dict[str, list[list]], locale: str | None = None) -> Dataset:
-    """Parse and validate every tab Rally knows; unknown tabs are left for features that read them."""
+def build_dataset(tabs: dict[str, list[list]], locale: str | None = None, queued: Mapping[str, Sequence[QueuedRow]] | None = None) -> Dataset:
+    """Parse and validate every tab Rally knows; unknown tabs are left for features that read them.
+
+    `queued` holds rows this server wrote that the read may not show yet, by tab
+    ("Posts": posts logged in Rally): they join the tab's rows, each ID and each link
+    once, so a logged post counts at once instead of after the next read.
+    """
     issues: list[DataIssue] = []
     summaries: dict[str, TabSummary] = {}
 
@@ -108,6 +117,11 @@ def build_dataset(tabs: dict[str, list[list]], locale: str | None = None) -> Dat
     staff = _staff(staff_table, day_first, issues) if staff_table is not None else empty_frame(STAFF_COLUMNS)
 
     posts_table = table(contract.POSTS)
+    queued_posts = (queued or {}).get(contract.POSTS.name, ())
+    if posts_table is None and queued_posts:
+        posts_table = read_table([contract.POSTS.header], contract.POSTS).frame
+    if posts_table is not None:
+        posts_table = _with_queued(posts_table, queued_posts, issues)
     posts = _posts(posts_table, staff, day_first, issues) if posts_table is not None else empty_frame(POSTS_COLUMNS)
     summaries["Posts"].valid = len(posts)
 
@@ -151,6 +165,38 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
         }
     )
     return frame[~repeated & ~no_name].reset_index(drop=True).astype(STAFF_COLUMNS)
+
+
+def _with_queued(table: pd.DataFrame, queued: Sequence[QueuedRow], issues: list[DataIssue]) -> pd.DataFrame:
+    """The Posts rows, each ID once (a retried write that landed twice is reported), then queued posts not yet read.
+
+    A queued post is left out when its ID or its link is already in the Sheet: it has
+    landed (the link check also covers a Sheet without an ID column).
+    """
+    table = table.assign(pending=False)
+    has_id = table["ID"] != ""
+    first_row = table["row"][has_id].groupby(table["ID"][has_id]).transform("min")
+    twice = pd.Series(False, index=table.index)
+    twice[has_id] = table["row"][has_id] != first_row
+    issues += [
+        DataIssue("Posts", int(r), "ID", i, f"same ID as row {int(f)}: Rally wrote this post twice — counted once, this row may be deleted")
+        for r, i, f in zip(table["row"][twice], table["ID"][twice], first_row.reindex(table.index)[twice])
+    ]
+    table = table[~twice]
+    extra = queued_frame(contract.POSTS, queued)
+    if extra.empty:
+        return table.reset_index(drop=True)
+    seen_ids = set(table["ID"]) - {""}
+    seen_links = {link_identity(link) for link in table["Link"] if link}
+    keep = []
+    for row_id, link in zip(extra["ID"], extra["Link"]):
+        key = link_identity(link) if link else None
+        fresh = row_id not in seen_ids and (key is None or key not in seen_links)
+        keep.append(fresh)
+        seen_ids.add(row_id)
+        if key:
+            seen_links.add(key)
+    return pd.concat([table, extra[keep][table.columns]], ignore_index=True)
 
 
 def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
@@ -205,6 +251,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
             "link": link,
             "summary": table["Summary"],
             **metrics,
+            "pending": table["pending"] if "pending" in table else False,
         }
     )[keep].reset_index(drop=True)
 
@@ -216,7 +263,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     staff_team = staff.loc[staff["team"] != NO_TEAM].set_index("person")["team"]
     on_staff = frame["person"].map(staff_team)
     frame["team"] = on_staff.where(on_staff.notna(), frame["team"].replace("", NO_TEAM))
-    return frame.astype(POSTS_COLUMNS)
+    return frame[list(POSTS_COLUMNS)].astype(POSTS_COLUMNS)
 
 
 def _display_names(posts: pd.DataFrame, staff: pd.DataFrame) -> pd.Series:

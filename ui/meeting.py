@@ -84,7 +84,7 @@ def _meeting(version: str, week: str, votes_key: str, _dataset: Dataset, _votes:
 
 
 def meeting_for(data: live.LiveData, week: str, votes: pd.DataFrame | None) -> WeeklyMeeting:
-    version = data.state.snapshot.version if data.state.snapshot else "none"
+    version = data.version or "none"
     return _meeting(version, week, _votes_key(votes), data.dataset, votes)
 
 

@@ -1,0 +1,81 @@
+"""Kudos: thank a colleague in a line (to the Kudos tab, through the outbox); this week's kudos, shown as text."""
+
+import pandas as pd
+import streamlit as st
+
+from data_sources import live
+from data_sources.row_writer import queue_row
+from rally.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
+from rally.parsing import iso_week_label
+from rally.posting import TabUnusable, staff_spelling, write_plan
+from rally.text import md_escape
+from ui import layout
+from ui.forms import submission_allowed
+
+FLASH = "rally_kudos_flash"
+GENERATION = "rally_kudos_form"
+EARLIER = 20
+
+data = layout.load()
+dataset = data.dataset
+today = layout.today()
+week = iso_week_label(today)
+
+st.title("Kudos")
+st.caption("Thank a colleague for a post, a tip or a hand. This week's kudos are read out in the weekly meeting.")
+
+if flash := st.session_state.pop(FLASH, None):
+    st.success(flash, icon="🙌")
+
+generation = st.session_state.setdefault(GENERATION, 0)
+with st.form(f"kudos-{generation}"):
+    to = st.selectbox(
+        "Kudos to",
+        sorted(dataset.staff["name"], key=str.casefold),
+        index=None,
+        accept_new_options=True,
+        placeholder="Pick or type a name",
+        key=f"kudos-to-{generation}",
+    )
+    message = st.text_area("Your message", max_chars=MESSAGE_MAX, placeholder="Your case study got us two calls this week — thank you!", key=f"kudos-message-{generation}")
+    sender = st.text_input("From (optional)", placeholder="Your name — leave blank to send it anonymously", key=f"kudos-from-{generation}")
+    submitted = st.form_submit_button("Send kudos", type="primary", icon="🙌", width="stretch")
+
+if submitted:
+    kudos = NewKudos(staff_spelling(to or "", dataset.staff), message, sender, today)
+    problems = kudos_problems(kudos)
+    if problems:
+        st.error("\n".join(f"- {md_escape(problem)}" for problem in problems), icon="✋")
+    elif submission_allowed():
+        try:
+            plan = write_plan(dataset.raw, KUDOS, kudos.cells())
+        except TabUnusable as error:
+            st.error(md_escape(str(error)), icon="🚫")
+            st.stop()
+        queue_row(live.outbox(), live.source(), plan, sheet_reachable=data.state.error is None)
+        st.session_state[FLASH] = f"Kudos sent to {md_escape(kudos.to)} — it'll be read out in the meeting."
+        st.session_state[GENERATION] = generation + 1
+        st.rerun()
+
+snapshot = data.state.snapshot
+kudos = read_kudos(dataset.raw, live.queued_rows(KUDOS, snapshot), dataset.display_names(), dataset.settings.day_first(snapshot.locale))
+
+
+def show(rows) -> None:
+    for row in rows.itertuples():
+        when = "undated" if pd.isna(row.date) else f"{row.date:%a %d %b}"
+        pending = " · ⏳ on its way to the Sheet" if row.pending else ""
+        st.markdown(f"🙌 **{md_escape(row.to)}** — {md_escape(row.message)}  \n*from {md_escape(signed(row.sender))} · {when}{pending}*")
+
+
+this_week = kudos_for_week(kudos, week)
+st.subheader(f"This week ({week})")
+if this_week.empty:
+    st.info(f"No kudos yet for {week}. Be the first — it takes ten seconds.", icon="💬")
+else:
+    show(this_week.iloc[::-1])
+
+earlier = kudos[kudos["week"] != week].head(EARLIER)
+if not earlier.empty:
+    with st.expander(f"Earlier kudos ({len(earlier)} most recent)"):
+        show(earlier)
