@@ -15,6 +15,7 @@ from datetime import timedelta
 import pandas as pd
 
 from rally.awards import PostHistory, badges_earned
+from rally.kudos import kudos_for_week
 from rally.months import month_of, shift_month
 from rally.parsing import name_key, week_start
 from rally.scoring import ANONYMOUS, anonymous_people, shown_name
@@ -93,8 +94,9 @@ def weekly_highlights(
     week: str,
     history: PostHistory | None = None,
     badges: pd.DataFrame | None = None,
+    kudos: pd.DataFrame | None = None,
 ) -> list[Highlight]:
-    """Everything worth celebrating in `week`, in reading order."""
+    """Everything worth celebrating in `week`, in reading order; `kudos` is `rally.kudos.read_kudos(...)`'s frame."""
     history = history or PostHistory(posts, settings)
     hidden = anonymous_people(staff)
     names = {**history.names, **dict(zip(staff["person"], staff["name"]))}
@@ -128,6 +130,12 @@ def weekly_highlights(
     for _, note in week_notes[week_notes["kind"] == "Kudos"].iterrows():
         who = _note_person(note["person"], staff, names)
         found.append(Highlight("kudos", (f"Kudos to {who}: " if who else "Kudos: ") + note["text"]))
+    if kudos is not None:
+        for _, sent in kudos_for_week(kudos, week).iterrows():
+            # Someone off the public board is thanked without their name on the projector.
+            to = "a colleague" if sent["to_person"] in hidden else sent["to"]
+            sender = "" if name_key(sent["sender"]) in hidden else sent["sender"]
+            found.append(Highlight("kudos", f"Kudos to {to}" + (f" from {sender}" if sender else "") + f": {truncate(sent['message'], 200)}"))
     return found
 
 

@@ -17,6 +17,7 @@ from rally.health import all_issues
 from rally.hero import Hero, hero_of_the_week
 from rally.highlights import Highlight, improvements, kpi_month, weekly_highlights
 from rally.issues import DataIssue
+from rally.kudos import read_kudos
 from rally.parsing import week_start
 from rally.scoring import leaderboard, team_board
 from rally.votes import tally as vote_tally
@@ -89,7 +90,7 @@ def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = Non
         awards=awards,
         badges=badges,
         hero=hero_of_the_week(posts, staff, dataset.notes, settings, week),
-        highlights=weekly_highlights(posts, staff, dataset.notes, dataset.kpis, settings, week, history, badges),
+        highlights=weekly_highlights(posts, staff, dataset.notes, dataset.kpis, settings, week, history, badges, read_kudos(dataset.raw, display_names=dataset.display_names())),
         improve=improvements(posts, dataset.notes, week),
         candidates=candidates,
         tally=tally,

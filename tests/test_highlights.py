@@ -31,7 +31,10 @@ def highlights(rows, **tabs):
 def test_top_posts_by_reach_then_engagement_with_links_and_no_repeats():
     """Three by reach, then two more by engagement that weren't listed already, each with its link."""
     rows = [on("W47", n) for n in "ABCDEF"]
-    rows += [post(MONDAYS["W48"], n, reach=str(r), reactions=str(e), link=f"https://x.com/{n}", summary=f"Post {n}") for n, r, e in [("A", 900, 10), ("B", 800, 90), ("C", 700, 5), ("D", 100, 80), ("E", 50, 70), ("F", 10, 60)]]
+    rows += [
+        post(MONDAYS["W48"], n, reach=str(r), reactions=str(e), link=f"https://x.com/{n}", summary=f"Post {n}")
+        for n, r, e in [("A", 900, 10), ("B", 800, 90), ("C", 700, 5), ("D", 100, 80), ("E", 50, 70), ("F", 10, 60)]
+    ]
     found = [h for h in highlights(rows) if h.kind in ("top-reach", "top-engagement")]
     assert [(h.kind, h.link) for h in found] == [
         ("top-reach", "https://x.com/A"),
@@ -111,15 +114,27 @@ def test_the_kpi_month_is_the_last_full_month(week, month):
 
 def test_kpi_wins_are_kpis_at_or_above_target():
     """Met and beaten targets are wins; missed ones and ones without a target aren't."""
-    kpis = [["2026-10", "Leads", "42", "40"], ["2026-10", "Sales", "7", "7"], ["2026-10", "Followers", "90", "100"], ["2026-10", "Visits", "900", ""], ["2026-11", "Leads", "99", "1"]]
+    kpis = [
+        ["2026-10", "Leads", "42", "40"],
+        ["2026-10", "Sales", "7", "7"],
+        ["2026-10", "Followers", "90", "100"],
+        ["2026-10", "Visits", "900", ""],
+        ["2026-11", "Leads", "99", "1"],
+    ]
     d = dataset_of([on("W48", "Maya")], kpis=kpis)
     assert kpi_wins(d.kpis, WEEK) == ["October 2026: Leads 42 against a target of 40.", "October 2026: Sales 7 against a target of 7."]
 
 
 def test_improvements_are_the_improve_notes_then_missing_numbers():
     """Improve notes for the week, then a next step when posts have no reach yet."""
-    d = dataset_of([on("W48", "Maya"), on("W48", "Leo", reach="100")], notes=[[WEEK, "Improve", "", "Reply to comments within a day"], [WEEK, "Highlight", "", "Not this one"]])
-    assert improvements(d.posts, d.notes, WEEK) == ["Reply to comments within a day", "1 post from 2026-W48 has no reach yet: add the numbers in the Sheet so they count in full."]
+    d = dataset_of(
+        [on("W48", "Maya"), on("W48", "Leo", reach="100")],
+        notes=[[WEEK, "Improve", "", "Reply to comments within a day"], [WEEK, "Highlight", "", "Not this one"]],
+    )
+    assert improvements(d.posts, d.notes, WEEK) == [
+        "Reply to comments within a day",
+        "1 post from 2026-W48 has no reach yet: add the numbers in the Sheet so they count in full.",
+    ]
 
 
 def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
@@ -132,3 +147,26 @@ def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
     older = kpi_scorecards(dataset_of([on("W48", "Maya")], kpis=kpis[:1]).kpis, WEEK)
     assert older["month"].tolist() == ["2026-09"]
     assert kpi_scorecards(dataset_of([on("W48", "Maya")]).kpis, WEEK).empty
+
+
+def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt_out():
+    """This week's Kudos-tab rows are read out as text; someone off the public board is 'a colleague'; other weeks stay out."""
+    from rally.kudos import KUDOS, read_kudos
+
+    d = dataset_of([on("W48", "Maya Patel")], staff=[["Maya Patel", "Sales", "show"], ["Ana Ruiz", "Ops", "anonymous"]])
+    header = KUDOS.header
+
+    def row(**cells):
+        return [cells.get(c, "") for c in header]
+
+    tabs = {
+        "Kudos": [
+            header,
+            row(ID="k1", Date=MONDAYS["W48"], To="maya patel", From="Leo", Message="<b>Great</b> talk"),
+            row(ID="k2", Date=MONDAYS["W48"], To="Ana Ruiz", Message="Thanks for the help"),
+            row(ID="k3", Date=MONDAYS["W47"], To="Maya Patel", Message="Last week"),
+        ]
+    }
+    kudos = read_kudos(tabs, display_names=d.display_names())
+    found = [h.text for h in weekly_highlights(d.posts, d.staff, d.notes, d.kpis, d.settings, WEEK, kudos=kudos) if h.kind == "kudos"]
+    assert found == ["Kudos to Maya Patel from Leo: <b>Great</b> talk", "Kudos to a colleague: Thanks for the help"]
