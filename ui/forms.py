@@ -17,7 +17,11 @@ def _limiter() -> SubmissionLimiter:
 
 
 def session_token() -> str:
-    """A random token for this browser session: lets a person replace their own answer, identifies nobody."""
+    """A random token for this browser session, used only in memory (the spam limit's key).
+
+    The vote and the survey each keep a token of their own on purpose: the Votes tab stores
+    its token next to an optional name, so the survey's (stored only hashed) must never equal it.
+    """
     if TOKEN_STATE_KEY not in st.session_state:
         st.session_state[TOKEN_STATE_KEY] = uuid.uuid4().hex
     return st.session_state[TOKEN_STATE_KEY]
