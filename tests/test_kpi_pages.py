@@ -20,15 +20,6 @@ KPI_PAGE = "views/kpis.py"
 DIRECTORS_PAGE = "views/directors.py"
 
 
-@pytest.fixture(scope="module")
-def demo_env(tmp_path_factory):
-    """One private demo store for this module's pages (seeding it per test would cost a second each)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RALLY_DATA_DIR", str(tmp_path_factory.mktemp("rally-data")))
-        patch.delenv("SHEETS_EMULATOR_HOST", raising=False)
-        clear_caches()
-        yield
-        clear_caches()
 
 
 @functools.cache
@@ -45,7 +36,7 @@ def metrics(at) -> dict[str, str]:
     return {m.label.replace("\\", ""): m.value for m in at.metric}
 
 
-def test_the_kpi_page_opens_on_the_last_complete_month_with_everything_below_the_cards(demo_env):
+def test_the_kpi_page_opens_on_the_last_complete_month_with_everything_below_the_cards(module_demo_env):
     """No ?month=: the last complete month, written into the URL so the link keeps meaning it, then trends, activity and teams."""
     at = app(KPI_PAGE)
     month = last_complete_month(date.today())
@@ -63,7 +54,7 @@ def test_the_kpi_page_opens_on_the_last_complete_month_with_everything_below_the
 
 
 @pytest.mark.parametrize("asked", ["{month}", "{label}"], ids=["iso", "as-people-type-it"])
-def test_a_month_in_the_url_opens_that_month(demo_env, asked):
+def test_a_month_in_the_url_opens_that_month(module_demo_env, asked):
     """?month=2026-09 (or ?month=Sep 2026) shows that month's scorecards."""
     month = shift_month(last_complete_month(date.today()), -1)
     at = app(KPI_PAGE, query={"month": asked.format(month=month, label=f"{date.fromisoformat(month + '-01'):%b %Y}")})
@@ -72,7 +63,7 @@ def test_a_month_in_the_url_opens_that_month(demo_env, asked):
     assert metrics(at)["Leads"] == expected_figures(month)["Leads"]
 
 
-def test_a_month_without_figures_in_the_url_says_so_and_shows_the_default(demo_env):
+def test_a_month_without_figures_in_the_url_says_so_and_shows_the_default(module_demo_env):
     """An old or mistyped month is explained, not an error box."""
     at = app(KPI_PAGE, query={"month": "2019-01"})
     assert not at.exception and not at.error
@@ -80,7 +71,7 @@ def test_a_month_without_figures_in_the_url_says_so_and_shows_the_default(demo_e
     assert at.selectbox(key="kpi-month").value == last_complete_month(date.today())
 
 
-def test_picking_a_month_puts_it_in_the_url(demo_env):
+def test_picking_a_month_puts_it_in_the_url(module_demo_env):
     """The picker and the address bar agree after every choice."""
     at = app(KPI_PAGE)
     month = shift_month(last_complete_month(date.today()), -3)
@@ -89,7 +80,7 @@ def test_picking_a_month_puts_it_in_the_url(demo_env):
     assert metrics(at)["Leads"] == expected_figures(month)["Leads"]
 
 
-def test_the_current_month_shows_a_pace_line_for_each_kpi_with_a_target(demo_env):
+def test_the_current_month_shows_a_pace_line_for_each_kpi_with_a_target(module_demo_env):
     """Today's month is unfinished: every KPI (all have targets in the demo) says where it should be by today."""
     today = date.today()
     at = app(KPI_PAGE, query={"month": month_of(today)})
@@ -99,7 +90,7 @@ def test_the_current_month_shows_a_pace_line_for_each_kpi_with_a_target(demo_env
     assert "so far" in texts(at)
 
 
-def test_a_directors_link_shows_the_directors_view_alone(demo_env):
+def test_a_directors_link_shows_the_directors_view_alone(module_demo_env):
     """?view=directors&month=…: the read-only page, the report's figures, no sign-in box and no issue details."""
     month = shift_month(last_complete_month(date.today()), -1)
     at = app(query={"view": "directors", "month": month})
@@ -113,7 +104,7 @@ def test_a_directors_link_shows_the_directors_view_alone(demo_env):
     assert "data issues in the Sheet" in texts(at)
 
 
-def test_the_directors_page_opens_from_the_menu_too(demo_env):
+def test_the_directors_page_opens_from_the_menu_too(module_demo_env):
     """A facilitator can look at the directors' view from the menu."""
     at = app(DIRECTORS_PAGE)
     assert not at.exception and at.title[0].value == "KPIs and programme health"

@@ -17,18 +17,6 @@ from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 
-
-@pytest.fixture(scope="module")
-def shared_demo(tmp_path_factory):
-    """One private demo store and warm caches for this module's read-only tests (voting tests get their own)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RALLY_DATA_DIR", str(tmp_path_factory.mktemp("rally-data")))
-        patch.delenv("SHEETS_EMULATOR_HOST", raising=False)
-        clear_caches()
-        yield
-        clear_caches()
-
-
 MEETING, VOTE, BOARD, HEALTH = "views/meeting.py", "views/vote.py", "views/leaderboard.py", "views/data_health.py"
 SLIDE_TITLES = ["the week at a glance", "Highlights", "Hero of the week", "Competition & leaderboards", "KPIs", "What we'll do better", "Over to you"]
 
@@ -50,7 +38,7 @@ def candidate_keys(week: str) -> list[str]:
 
 
 @pytest.mark.parametrize("slide", range(1, 8))
-def test_every_slide_renders_on_the_demo(shared_demo, slide):
+def test_every_slide_renders_on_the_demo(module_demo_env, slide):
     """Each slide of the agenda has its title, the week and the data stamp, and no error."""
     at = app(MEETING, query={"slide": str(slide)})
     assert not at.exception and not at.error
@@ -59,7 +47,7 @@ def test_every_slide_renders_on_the_demo(shared_demo, slide):
     assert f"Slide {slide} of 7" in shown and "Data as of" in shown
 
 
-def test_the_meeting_opens_on_the_last_complete_week_at_slide_one(shared_demo):
+def test_the_meeting_opens_on_the_last_complete_week_at_slide_one(module_demo_env):
     """No preparation: open the page and the week is ready, with the place in the URL."""
     at = app(MEETING)
     assert at.title[0].value == f"{last_week()}: the week at a glance"
@@ -67,7 +55,7 @@ def test_the_meeting_opens_on_the_last_complete_week_at_slide_one(shared_demo):
     assert [m.label for m in at.metric] == ["Posts", "People posting", "Reach", "Engagements"]
 
 
-def test_next_and_back_move_through_the_slides_and_the_url_follows(shared_demo):
+def test_next_and_back_move_through_the_slides_and_the_url_follows(module_demo_env):
     """Next goes forward, Back goes back, the slide number is in the query string so a refresh keeps the place."""
     at = app(MEETING)
     assert at.button(key="slide-back").disabled
@@ -79,13 +67,13 @@ def test_next_and_back_move_through_the_slides_and_the_url_follows(shared_demo):
 
 
 @pytest.mark.parametrize(("given", "shown"), [("99", "Over to you"), ("0", "the week at a glance"), ("three", "the week at a glance")])
-def test_a_slide_number_out_of_range_lands_on_a_real_slide(shared_demo, given, shown):
+def test_a_slide_number_out_of_range_lands_on_a_real_slide(module_demo_env, given, shown):
     """A hand-edited URL never breaks the projector."""
     at = app(MEETING, query={"slide": given})
     assert not at.exception and shown in at.title[0].value
 
 
-def test_the_week_in_the_url_is_used_and_a_bad_one_falls_back(shared_demo):
+def test_the_week_in_the_url_is_used_and_a_bad_one_falls_back(module_demo_env):
     """A week from the picker (typed in any case) opens that week; a week outside the data opens the last complete week."""
     at = app(MEETING, query={"week": "1999-W01"})
     assert at.title[0].value.startswith(last_week())
@@ -94,7 +82,7 @@ def test_the_week_in_the_url_is_used_and_a_bad_one_falls_back(shared_demo):
     assert at.title[0].value.startswith(older)
 
 
-def test_picking_another_week_keeps_the_slide(shared_demo):
+def test_picking_another_week_keeps_the_slide(module_demo_env):
     """The week picker under the slide changes the week and leaves the facilitator on the same slide."""
     at = app(MEETING, query={"slide": "4"})
     older = at.selectbox(key="meeting-week").options[3]
@@ -103,13 +91,13 @@ def test_picking_another_week_keeps_the_slide(shared_demo):
     assert at.title[0].value == "Competition & leaderboards"
 
 
-def test_the_hero_slide_names_the_hero_with_a_reason(shared_demo):
+def test_the_hero_slide_names_the_hero_with_a_reason(module_demo_env):
     """The demo's last complete week has a hero and a spoken reason."""
     shown = texts(app(MEETING, query={"slide": "3"}))
     assert "🌟" in shown and ("the most this week" in shown or "first time" in shown or "points this week" in shown)
 
 
-def test_a_vote_from_a_phone_is_counted_hidden_then_revealed(shared_demo):
+def test_a_vote_from_a_phone_is_counted_hidden_then_revealed(module_demo_env):
     """A vote shows as a count on the last slide; the leader appears only after the facilitator reveals it."""
     phone = app(VOTE)
     assert "Vote: most creative post" in texts(phone)
@@ -130,7 +118,7 @@ def test_a_vote_from_a_phone_is_counted_hidden_then_revealed(shared_demo):
     assert "Your vote" not in texts(screen) and "1 vote for" in texts(screen)
 
 
-def test_voting_again_replaces_the_earlier_vote(shared_demo):
+def test_voting_again_replaces_the_earlier_vote(module_demo_env):
     """The same phone votes twice: the count stays at one."""
     week = weeks_back(1)
     phone = app(VOTE, query={"week": week})
@@ -140,7 +128,7 @@ def test_voting_again_replaces_the_earlier_vote(shared_demo):
     assert "1 vote so far" in texts(app(MEETING, query={"slide": "7", "week": week}))
 
 
-def test_sending_without_a_choice_asks_for_one(shared_demo):
+def test_sending_without_a_choice_asks_for_one(module_demo_env):
     """Nothing is written until a post is picked."""
     week = weeks_back(2)
     phone = app(VOTE, query={"week": week})
@@ -149,7 +137,7 @@ def test_sending_without_a_choice_asks_for_one(shared_demo):
     assert "0 votes so far" in texts(app(MEETING, query={"slide": "7", "week": week}))
 
 
-def test_the_leaderboard_shows_periods_breakdown_and_rules(shared_demo):
+def test_the_leaderboard_shows_periods_breakdown_and_rules(module_demo_env):
     """This week / this month / all time, a breakdown that ends in the person's points, the rules table."""
     at = app(BOARD)
     assert not at.exception and not at.error
@@ -163,7 +151,7 @@ def test_the_leaderboard_shows_periods_breakdown_and_rules(shared_demo):
     assert "Fatima Al-Sayed" not in board["Name"].tolist()  # the demo's opted-out regular
 
 
-def test_the_digest_download_is_on_the_meeting_page(shared_demo):
+def test_the_digest_download_is_on_the_meeting_page(module_demo_env):
     """The sidebar offers the week's digest in the three formats."""
     at = app(MEETING)
     assert at.sidebar.selectbox(key="meeting-digest-format").options == ["E-mail (HTML)", "Markdown", "JSON"]
