@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from data_sources import live
 from tests.apptest import PAGES, ROOT, clear_caches
 from tests.emulator.sheets_emulator import SheetsEmulator
+from ui.access import SESSION_KEY as FACILITATOR_KEY
 
 __all__ = ["PAGES", "open_session", "sheet_app"]
 
@@ -19,8 +20,9 @@ __all__ = ["PAGES", "open_session", "sheet_app"]
 def sheet_secrets(key: str) -> dict:
     return {
         "connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit", "client_email": "rally@bench.iam.gserviceaccount.com"}},
-        # A failed read falls back at once instead of sleeping between tries.
-        "rally": {"sheet_read_attempts": 1},
+        # A failed read falls back at once instead of sleeping between tries; a passcode so the
+        # facilitator's pages (Data health rows, training, encouragement) are measured with their content.
+        "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "bench-facilitator"},
     }
 
 
@@ -44,10 +46,11 @@ def sheet_app(emulator: SheetsEmulator, key: str, data_dir: Path) -> Iterator[di
 
 
 def open_session(page: str, secrets: dict, timeout: float = 120) -> AppTest:
-    """A new viewer's session with `page` open (one run)."""
+    """A new viewer's session with `page` open (one run), signed in as facilitator so every page draws all it has."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in secrets.items():
         at.secrets[key] = value
+    at.session_state[FACILITATOR_KEY] = True
     return at.switch_page(page).run()
 
 

@@ -44,16 +44,30 @@ class RallyConfig:
 
     def secret_values(self) -> list[str]:
         """Every secret in the configuration, so error messages and logs can be scrubbed of them."""
-        values: list[str] = []
-        for table in (self.gsheets or {}, self.rally, self.auth):
-            for key, value in table.items():
-                if key in SECRET_FIELDS and isinstance(value, str) and len(value) >= 6:
-                    values.append(value)
-        for value in list(values):
-            if "PRIVATE KEY" in value:
-                # A key's base64 lines are secret on their own too (they show up split in tracebacks).
-                values += [line for line in value.splitlines() if len(line) >= 16 and "PRIVATE KEY" not in line]
-        return values
+        return secret_values({"gsheets": self.gsheets or {}, "rally": self.rally, "auth": self.auth})
+
+
+def secret_values(tables: Mapping[str, object]) -> list[str]:
+    """The secret values anywhere in `tables` (nested tables too, such as [auth.google]), longest first.
+
+    Works on the raw secrets as well as on a checked configuration, so logs are scrubbed
+    even while the secrets file is still being filled in.
+    """
+    values: list[str] = []
+
+    def walk(table: Mapping[str, object]) -> None:
+        for key, value in table.items():
+            if isinstance(value, Mapping):
+                walk(value)
+            elif key in SECRET_FIELDS and isinstance(value, str) and len(value.strip()) >= 6:
+                values.append(value)
+                values.append(value.strip())
+                if "PRIVATE KEY" in value:
+                    # A key's base64 lines are secret on their own too (they show up split, or with \\n escapes, in tracebacks).
+                    values.extend(line.strip() for line in value.replace("\\n", "\n").splitlines() if len(line.strip()) >= 16 and "PRIVATE KEY" not in line)
+
+    walk(tables)
+    return sorted(set(values), key=len, reverse=True)
 
 
 def read_secrets_file(path: Path = DEFAULT_SECRETS_PATH) -> dict:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import google.auth.exceptions
 import gspread
 import requests
 from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
@@ -119,8 +120,24 @@ class GoogleSheetSource(DataSource):
                 raise self._explain(error, what) from None
             except requests.RequestException as error:
                 raise SourceError(f"Google Sheets unreachable: {self._safe(type(error).__name__)} while {what}", transient=True) from None
+            except google.auth.exceptions.GoogleAuthError as error:
+                raise self._auth_failure(error) from None
 
         return with_retry(attempt, self._retry, self._sleep)
+
+    def _auth_failure(self, error: google.auth.exceptions.GoogleAuthError) -> SourceError:
+        """The service account's sign-in failed (a deleted or disabled key, a wrong token_uri, no network to Google).
+
+        google-auth's message quotes Google's answer, and can quote the request: it goes out redacted.
+        """
+        if isinstance(error, google.auth.exceptions.TransportError):
+            return SourceError(f"Google Sheets unreachable: signing in to Google failed ({self._safe(type(error).__name__)})", transient=True)
+        reason = self._safe(" ".join(str(error).split()))[:200]
+        return SourceError(
+            f"Google refused Rally's service account ({reason}). Check the key under [connections.gsheets] in the secrets: "
+            "it may have been deleted or disabled in Google Cloud, or belong to another project.",
+            status=401,
+        )
 
     def _explain(self, error: gspread.exceptions.APIError, what: str) -> SourceError:
         code = error.code
@@ -200,6 +217,8 @@ class GoogleSheetSource(DataSource):
             raise self._explain(error, f"adding rows to {tab}") from None
         except requests.RequestException as error:
             raise SourceError(f"Google Sheets unreachable: {type(error).__name__} while adding rows to {tab}", transient=True) from None
+        except google.auth.exceptions.GoogleAuthError as error:
+            raise self._auth_failure(error) from None
 
     def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
         with self._lock:

@@ -18,8 +18,9 @@ from typing import TypeVar
 import pyarrow as pa
 import streamlit as st
 
+from data_sources import secret_logs
 from data_sources.base import DataSource, Snapshot, SourceInfo
-from data_sources.config import ConfigError, RallyConfig, load_config
+from data_sources.config import ConfigError, RallyConfig, load_config, secret_values
 from data_sources.derived import DerivedCache, call_key
 from data_sources.factory import open_source
 from data_sources.outbox import Outbox
@@ -39,12 +40,13 @@ OUTBOX_FILE = "outbox.sqlite"
 _clock: Callable[[], float] = time.monotonic
 
 
-def _now() -> float:
+def now() -> float:
+    """The time every server-wide timer reads: shared caches, the passcode throttle, the form spam limit."""
     return _clock()
 
 
 def set_clock(clock: Callable[[], float] = time.monotonic) -> None:
-    """Time every shared cache by `clock` from now on (the benchmark's simulated minute); no argument restores the real one."""
+    """Time every server-wide timer by `clock` from now on (the benchmark's simulated minute, tests of waits); no argument restores the real one."""
     global _clock
     _clock = clock
 
@@ -74,13 +76,19 @@ def _secrets() -> dict:
 
 
 def app_config() -> RallyConfig:
-    """The configuration from st.secrets and the environment; raises ConfigError with what to fix."""
-    return load_config(_secrets())
+    """The configuration from st.secrets and the environment; raises ConfigError with what to fix.
+
+    Every log line from here on is scrubbed of the secrets it holds (see data_sources/secret_logs.py),
+    even when the configuration is refused.
+    """
+    secrets = _secrets()
+    secret_logs.install(secret_values(secrets))
+    return load_config(secrets)
 
 
 @st.cache_resource(show_spinner=False)
 def _shared_cache(cache_key: str, _config: RallyConfig) -> SnapshotCache:
-    return SnapshotCache(open_source(_config), clock=_now)
+    return SnapshotCache(open_source(_config), clock=now)
 
 
 def shared_cache(config: RallyConfig | None = None) -> SnapshotCache:
@@ -90,7 +98,7 @@ def shared_cache(config: RallyConfig | None = None) -> SnapshotCache:
 
 @st.cache_resource(show_spinner=False)
 def _live_cache(cache_key: str, tabs: tuple[str, ...], _config: RallyConfig) -> SnapshotCache:
-    return SnapshotCache(shared_cache(_config).source, clock=_now, only=list(tabs))
+    return SnapshotCache(shared_cache(_config).source, clock=now, only=list(tabs))
 
 
 def live_tabs(tabs: tuple[str, ...], max_age: float) -> CacheState:
@@ -192,5 +200,5 @@ def current(refresh: bool = False) -> LiveData:
 
 
 __all__ = [
-    "ConfigError", "LiveData", "app_config", "current", "derived_cache", "live_tabs", "outbox", "pending_rows", "queued_rows", "set_clock", "shared_cache", "source",
+    "ConfigError", "LiveData", "app_config", "current", "derived_cache", "live_tabs", "now", "outbox", "pending_rows", "queued_rows", "set_clock", "shared_cache", "source",
 ]  # fmt: skip

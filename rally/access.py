@@ -33,8 +33,20 @@ class AccessPolicy:
             "none": "Facilitator controls are off: set facilitator_passcode under [rally] (or configure [auth]) in the secrets.",
         }[self.mode]
 
-    def email_allowed(self, email: str | None) -> bool:
-        return bool(email) and email.strip().casefold() in self.facilitator_emails
+    def email_allowed(self, email: object) -> bool:
+        return isinstance(email, str) and bool(email.strip()) and email.strip().casefold() in self.facilitator_emails
+
+    def user_allowed(self, user: Mapping[str, object]) -> bool:
+        """A logged-in user (OIDC claims as st.user gives them) whose e-mail is on the allow-list, unless the provider says it is unverified.
+
+        Some providers let people type any e-mail into their profile and mark it `email_verified: false`:
+        such an address proves nothing about who signed in.
+        """
+        if self.mode != "oidc" or user.get("is_logged_in") is not True:
+            return False
+        if str(user.get("email_verified", True)).strip().casefold() in ("false", "0", "no"):
+            return False
+        return self.email_allowed(user.get("email"))
 
 
 def access_policy(rally: Mapping[str, object], auth: Mapping[str, object], demo: bool) -> AccessPolicy:

@@ -45,11 +45,13 @@ class Unreadable(Exception):
 
 
 def open_configured_source():
+    from data_sources import secret_logs
     from data_sources.config import ConfigError, load_config
     from data_sources.factory import open_source
 
     try:
         config = load_config()
+        secret_logs.install(config.secret_values())  # a library's log line quoting the key prints without it
         return open_source(config)
     except ConfigError as error:
         raise Unreadable(str(error)) from None

@@ -409,8 +409,8 @@ def format_change(change_abs: float | None, change_pct: float | None) -> str | N
     return text
 
 
-def month_csv(cards: list[Scorecard]) -> str:
-    """The month's table as CSV; text cells escaped so a spreadsheet program never runs one as a formula."""
-    from rally.text import csv_safe
+def month_csv(cards: list[Scorecard]) -> bytes:
+    """The month's table as CSV bytes; text cells defused so a spreadsheet program never runs one as a formula."""
+    from rally.export import safe_csv
 
-    return month_table(cards).map(csv_safe).to_csv(index=False)
+    return safe_csv(month_table(cards))

@@ -14,6 +14,7 @@ import pandas as pd
 
 from rally.contract import Column, TabSpec, register_written_tab
 from rally.parsing import clean_name, iso_week_label, name_key, parse_dates
+from rally.posting import NAME_MAX
 from rally.records import QueuedRow, read_records
 
 MESSAGE_MAX = 280
@@ -62,6 +63,10 @@ def kudos_problems(kudos: NewKudos) -> list[str]:
     problems = []
     if not clean_name(kudos.to):
         problems.append("Pick who the kudos is for.")
+    elif len(clean_name(kudos.to)) > NAME_MAX:
+        problems.append(f"Keep the name to {NAME_MAX} characters.")
+    if len(clean_name(kudos.sender)) > NAME_MAX:
+        problems.append(f"Keep your name to {NAME_MAX} characters (or leave it blank).")
     if not kudos.message.strip():
         problems.append("Write a line of thanks.")
     elif len(kudos.message) > MESSAGE_MAX:

@@ -21,6 +21,10 @@ from rally.records import PENDING_ROW
 PLATFORM_CHOICES: tuple[str, ...] = ("LinkedIn", "X", "Facebook", "Instagram", "Blog", "TikTok", "YouTube")
 METRIC_COLUMNS: tuple[str, ...] = ("Reach", "Reactions", "Comments", "Shares", "Clicks")
 SUMMARY_MAX = 200
+# Caps on what a typed field may hold: a name or a platform is a few words, a post's address well under 2,000 characters.
+NAME_MAX = 80
+PLATFORM_MAX = 40
+LINK_MAX = 2000
 ANONYMOUS = "Anonymous"
 
 
@@ -70,10 +74,16 @@ def post_problems(post: NewPost, posts: pd.DataFrame, staff: pd.DataFrame, today
     problems = []
     if not clean_name(post.name):
         problems.append("Pick your name from the list, or type it.")
+    elif len(clean_name(post.name)) > NAME_MAX:
+        problems.append(f"Keep your name to {NAME_MAX} characters.")
     if not clean_name(post.platform):
         problems.append("Pick the platform you posted on.")
+    elif len(clean_name(post.platform)) > PLATFORM_MAX:
+        problems.append(f"Keep the platform's name to {PLATFORM_MAX} characters.")
     link = post.link.strip()
-    if not link:
+    if len(link) > LINK_MAX:
+        problems.append(f"That link is over {LINK_MAX:,} characters: copy the post's own link from its Share menu.")
+    elif not link:
         problems.append("Paste the link to your post (copy it from the post's Share menu).")
     elif not is_web_link(link):
         problems.append("The link must start with http:// or https:// — copy it from the post's Share menu.")

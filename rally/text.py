@@ -21,6 +21,11 @@ def truncate(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def md_text(text: str, limit: int = 300) -> str:
+    """Untrusted free text for Markdown: cut to `limit` characters for display, then escaped."""
+    return md_escape(truncate(text, limit))
+
+
 def safe_link(url: str) -> str | None:
     """The URL when it may become a link (http or https only), else None."""
     return url.strip() if url and is_web_link(url) else None

@@ -35,6 +35,7 @@ VOTES = register_written_tab(
     )
 )
 
+NAME_MAX = 80  # characters of the optional voter name that are kept
 CANDIDATE_COLUMNS = {"key": "str", "person": "str", "name": "str", "platform": "str", "summary": "str", "link": "str", "reach": "float64"}
 TALLY_COLUMNS = {**CANDIDATE_COLUMNS, "votes": "int64"}
 
@@ -73,7 +74,7 @@ def vote_candidates(posts: pd.DataFrame, staff: pd.DataFrame, week: str) -> pd.D
 def vote_row(week: str, key: str, token: str, name: str = "", now: datetime | None = None) -> dict[str, str]:
     """The Votes row for one vote (the outbox adds the ID)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return {"Timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "Week": week, "Post link": key, "Voter token": token, "Name": " ".join(name.split())[:80]}
+    return {"Timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "Week": week, "Post link": key, "Voter token": token, "Name": " ".join(name.split())[:NAME_MAX]}
 
 
 def read_votes(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, str]] = ()) -> pd.DataFrame:

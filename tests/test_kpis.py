@@ -361,7 +361,7 @@ def test_changes_carry_an_ascii_sign(absolute, percent, text):
 def test_the_csv_download_escapes_formulas_in_kpi_names():
     """A KPI named like a formula stays text when the CSV is opened in a spreadsheet program."""
     frame = monthly_kpis(kpi_frame([("2026-10", '=HYPERLINK("http://x")', 1, 2), ("2026-10", "Leads", 3, 4)]), posts_frame([]), date(2026, 11, 1))
-    text = month_csv(scorecards(frame, "2026-10", date(2026, 11, 1)))
+    text = month_csv(scorecards(frame, "2026-10", date(2026, 11, 1))).decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0] == "Month,KPI,Actual,Target,% of target,Previous month,Change,Change %,Source"
     assert any(line.startswith("2026-10,\"'=HYPERLINK(") for line in lines)

@@ -63,11 +63,16 @@ def test_a_kudos_without_a_sender_is_signed_by_a_colleague():
         (" ", "Thanks!", ["Pick who the kudos is for."]),
         ("Maya", "   ", ["Write a line of thanks."]),
         ("Maya", "x" * 281, ["Keep it to 280 characters."]),
+        ("M" * 81, "Thanks!", ["Keep the name to 80 characters."]),  # the picker accepts a typed name: capped like the form's
     ],
 )
 def test_a_kudos_needs_someone_and_a_message(to, message, problems):
     """The form's rules."""
     assert kudos_problems(NewKudos(to, message, "", date(2026, 11, 18))) == problems
+
+
+def test_a_sender_s_name_is_capped_too():
+    assert kudos_problems(NewKudos("Maya", "Thanks!", "S" * 81, date(2026, 11, 18))) == ["Keep your name to 80 characters (or leave it blank)."]
 
 
 def test_the_kudos_tab_is_part_of_the_contract_with_an_id_first():

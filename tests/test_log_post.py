@@ -52,6 +52,9 @@ def problems_for(post: NewPost, queued: tuple[QueuedRow, ...] = ()) -> list[str]
         ({"day": date(2026, 11, 19)}, ["The date can't be in the future."]),
         ({"summary": "x" * 201}, ["Keep the summary to one line (200 characters)."]),
         ({"metrics": {"Reach": -5}}, ["Numbers can't be negative."]),
+        ({"name": "L" * 81}, ["Keep your name to 80 characters."]),  # the form stops at 80; a hand-made request is refused too
+        ({"platform": "P" * 41}, ["Keep the platform's name to 40 characters."]),
+        ({"link": "https://www.linkedin.com/posts/" + "x" * 2000}, ["That link is over 2,000 characters: copy the post's own link from its Share menu."]),
     ],
 )
 def test_the_form_says_what_to_fix(changes, expected):

@@ -166,7 +166,7 @@ def implausible_sheet_env(sheets_emulator, tmp_path, monkeypatch):
     monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
     monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
     clear_caches()
-    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
+    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"}}
     clear_caches()
 
 
@@ -174,6 +174,8 @@ def test_data_health_flags_an_implausible_reach(implausible_sheet_env):
     """Row 5's 250,000 against a usual 500 is listed with advice; the post still counts."""
     at = app(HEALTH, secrets=implausible_sheet_env)
     assert not at.exception
+    at.text_input(key="passcode-input-the rows and values to fix").input("orange-kite-42")
+    at = at.button(key="FormSubmitter:passcode-the rows and values to fix-Unlock").click().run()  # the rows are the facilitator's
     issues = at.dataframe[1].value
     flagged = issues[issues["column"] == "Reach"]
     assert flagged[["row", "value"]].values.tolist() == [[5, "250,000"]]

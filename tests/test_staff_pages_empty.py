@@ -7,7 +7,7 @@ import pytest
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
 
-SECRETS = {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
+SECRETS = {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"}}  # facilitator pages need a way in configured
 
 
 @pytest.fixture

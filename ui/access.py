@@ -2,23 +2,37 @@
 
 Pages call `facilitator_gate()` around every control that changes something
 (reveal results, start a round, hide an answer) and around private views (the
-encouragement list, data-issue details). Everyone else sees the page without them.
+encouragement list, the training tracker, data-issue details). Everyone else sees
+the page without them. The writes behind those controls are wrapped in
+`facilitator_action`, so a control drawn for a facilitator does nothing once the
+session has lost the role (signed out in the sidebar, say) before it is clicked.
 """
 
 from __future__ import annotations
+
+import functools
+import logging
+import math
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
 from data_sources import live
 from rally.access import AccessPolicy, PasscodeThrottle, access_policy
+from rally.text import md_escape
 
 SESSION_KEY = "rally_facilitator"
 THROTTLE_KEY = "facilitator-passcode"
+P = ParamSpec("P")
+R = TypeVar("R")
+log = logging.getLogger("rally.access")
 
 
 @st.cache_resource(show_spinner=False)
 def _throttle() -> PasscodeThrottle:
-    return PasscodeThrottle()
+    # live.now: the server's settable clock, so a test can walk through the waits without sleeping.
+    return PasscodeThrottle(clock=live.now)
 
 
 def policy() -> AccessPolicy:
@@ -26,11 +40,17 @@ def policy() -> AccessPolicy:
     return access_policy(config.rally, config.auth, demo=not config.uses_google_sheet)
 
 
+def _user() -> dict:
+    return st.user.to_dict()
+
+
 def is_facilitator() -> bool:
     """True when this browser session has facilitator rights."""
     current = policy()
     if current.mode == "oidc":
-        return bool(st.user.is_logged_in) and current.email_allowed(st.user.get("email"))
+        return current.user_allowed(_user())
+    if current.mode == "none":
+        return False  # nothing configured: there is no way in, whatever the session holds
     return bool(st.session_state.get(SESSION_KEY))
 
 
@@ -43,26 +63,58 @@ def facilitator_gate(what: str = "these controls") -> bool:
         st.info(f"Facilitator only. {current.explanation}", icon="🔒")
         return False
     if current.mode == "oidc":
-        if st.user.is_logged_in:
-            st.warning(f"{st.user.get('email')} is not on the facilitator list for {what}.", icon="🔒")
+        user = _user()
+        if user.get("is_logged_in") is True:
+            who = md_escape(str(user.get("email") or "This account"))
+            st.warning(f"{who} is not on the facilitator list for {what}. A facilitator adds e-mails to facilitator_emails under [rally] in the secrets.", icon="🔒")
         else:
+            st.caption(f"🔒 Facilitator only: {what}. {current.explanation}")
             st.button("Sign in as facilitator", icon="🔑", on_click=st.login, key=f"login-{what}")
         return False
     with st.form(key=f"passcode-{what}", clear_on_submit=True, border=True):
         st.caption(f"🔒 Facilitator only: {what}. {current.explanation if current.mode == 'demo' else ''}")
-        given = st.text_input("Facilitator passcode", type="password", key=f"passcode-input-{what}")
+        given = st.text_input("Facilitator passcode", type="password", key=f"passcode-input-{what}", max_chars=200)
         submitted = st.form_submit_button("Unlock")
     if submitted:
-        # One throttle for the whole server: opening a new browser session must not reset the wait.
-        accepted, wait = _throttle().attempt(THROTTLE_KEY, given, current.passcode or "")
-        if accepted:
-            st.session_state[SESSION_KEY] = True
-            st.rerun()
-        st.error("That passcode isn't right." + (f" Too many wrong tries: wait {wait:.0f} s before the next one." if wait else ""))
+        _check_passcode(given or "", current)
     return False
 
 
+def _check_passcode(given: str, current: AccessPolicy) -> None:
+    """Unlock this session, or say why not: never repeating what was typed."""
+    throttle = _throttle()
+    # One throttle for the whole server: opening a new browser session must not reset the wait.
+    waiting = throttle.wait_seconds(THROTTLE_KEY)
+    if waiting > 0:
+        st.error(f"Too many wrong tries: wait {math.ceil(waiting)} s, then try again.", icon="⏳")
+        return
+    if not given.strip():
+        st.error("Type the facilitator passcode first.", icon="✋")
+        return
+    accepted, wait = throttle.attempt(THROTTLE_KEY, given, current.passcode or "")
+    if accepted:
+        st.session_state[SESSION_KEY] = True
+        st.rerun()
+    if wait:
+        log.warning("facilitator passcode: another wrong try; the next one waits %.0f s", wait)
+    st.error("That passcode isn't right." + (f" Too many wrong tries: wait {math.ceil(wait)} s before the next one." if wait else ""), icon="🔒")
+
+
+def facilitator_action(action: Callable[P, R]) -> Callable[P, R | None]:
+    """`action` only for a facilitator: for anyone else it is refused (logged, nothing written)."""
+
+    @functools.wraps(action)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R | None:
+        if not is_facilitator():
+            log.warning("refused %s from a session without the facilitator role", action.__name__)
+            st.toast("That needs the facilitator role: sign in again.", icon="🔒")
+            return None
+        return action(*args, **kwargs)
+
+    return guarded
+
+
 def sign_out() -> None:
+    st.session_state.pop(SESSION_KEY, None)
     if policy().mode == "oidc":
         st.logout()
-    st.session_state.pop(SESSION_KEY, None)

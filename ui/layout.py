@@ -10,6 +10,7 @@ from data_sources import live
 from data_sources.config import ConfigError
 from rally.dataset import Dataset
 from rally.text import md_escape
+from ui import access
 
 
 def data_as_of(data: live.LiveData) -> str:
@@ -50,6 +51,9 @@ def today() -> date:
 def _sidebar(data: live.LiveData) -> live.LiveData:
     with st.sidebar:
         st.caption(data_as_of(data))
-        if st.button("Refresh now", icon="🔄", help="Read the Sheet again instead of waiting for the next refresh"):
-            return live.current(refresh=True)
-    return data
+        refresh = st.button("Refresh now", icon="🔄", help="Read the Sheet again instead of waiting for the next refresh")
+        if access.is_facilitator():
+            # Signed in once, the controls are on for every page of this tab; sign out before handing the screen over.
+            st.caption("🔓 Facilitator controls are on in this browser tab.")
+            st.button("Sign out", icon="🔒", key="sidebar-sign-out", on_click=access.sign_out, type="tertiary")
+    return live.current(refresh=True) if refresh else data

@@ -29,6 +29,7 @@ from rally.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
 from rally.survey import SURVEY, SURVEY_ROUNDS, Answers, Rounds, previous_round, read_answers, read_rounds, response_count, round_action_row
 from rally.survey_questions import QuestionSet, parse_questions
 from rally.text import md_escape, truncate
+from ui.access import facilitator_action
 from ui.join import public_base_url
 
 SPECS = (SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
@@ -38,6 +39,7 @@ SESSION_PARAM = "s"  # the query parameter holding the anonymous session token
 SESSION_STATE_KEY = "rally_survey_session"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SURVEY_PATH = "survey"
+ROUND_NAME_MAX = 60  # characters: a round's name is a heading on the projector
 IDEAS_PATH = "ideas"
 
 
@@ -147,15 +149,19 @@ def submit_answers(rows: list[dict[str, str]]) -> None:
     live.outbox().submit_many(SURVEY.name, SURVEY.header, rows)
 
 
+@facilitator_action
 def start_round(name: str, survey: LiveSurvey, today: date) -> None:
+    name = " ".join(name.split())[:ROUND_NAME_MAX]
     live.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(rules.START, name, survey.rounds.next_seq, today))
 
 
+@facilitator_action
 def show_results(round_name: str, shown: bool, survey: LiveSurvey, today: date) -> None:
     action = rules.SHOW if shown else rules.HIDE
     live.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, survey.rounds.next_seq, today))
 
 
+@facilitator_action
 def set_hidden(tab: str, target: str, hide: bool, survey: LiveSurvey, today: date) -> None:
     row = moderation_row(tab, target, HIDE if hide else SHOW, survey.next_moderation_seq, today)
     live.outbox().submit(MODERATION.name, MODERATION.header, row)

@@ -1,4 +1,8 @@
-"""Connect your sheet: which source is live, how to connect a Google Sheet, and the settings in force."""
+"""Connect your sheet: which source is live, how to connect a Google Sheet, and the settings in force.
+
+Everyone sees which source is live, the tabs and the settings (the scoring rules are
+public on purpose); the Sheet's address and the service account are for the facilitator.
+"""
 
 import streamlit as st
 
@@ -6,6 +10,7 @@ from rally.contract import CORE_TABS
 from rally.health import tab_counts
 from rally.settings import settings_table
 from ui import layout
+from ui.access import facilitator_gate
 
 data = layout.load()
 info = data.info
@@ -13,11 +18,13 @@ info = data.info
 st.title("Connect your sheet & settings")
 if info.kind == "google-sheet":
     st.success("Rally is reading your Google Sheet.", icon="✅")
-    if info.sheet_url:
-        st.link_button("Open the Sheet", info.sheet_url, icon="📄")
-    if info.share_with:
-        st.write("The Sheet must be shared (as Editor, so forms can write) with Rally's service account:")
-        st.code(info.share_with, language=None)
+    with st.expander("The Sheet and Rally's service account", icon="🔒"):
+        if facilitator_gate("the Sheet's address"):
+            if info.sheet_url:
+                st.link_button("Open the Sheet", info.sheet_url, icon="📄")
+            if info.share_with:
+                st.write("The Sheet must be shared (as Editor, so forms can write) with Rally's service account:")
+                st.code(info.share_with, language=None)
 else:
     st.info("Rally is running on the **embedded demo company**: no Sheet is connected yet.", icon="🧪")
     st.markdown(

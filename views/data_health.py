@@ -1,9 +1,14 @@
-"""Data health: every problem in the Sheet, with the row to fix."""
+"""Data health: every problem in the Sheet, with the row to fix.
+
+Everyone sees the counts; the rows and the values in them (names, figures, a reach
+flagged as implausible) are for the facilitator, who fixes them.
+"""
 
 import streamlit as st
 
 from rally.health import health_tables
 from ui import layout
+from ui.access import facilitator_gate, is_facilitator
 
 data = layout.load()
 dataset = data.dataset
@@ -11,7 +16,7 @@ counts, issues, advice = data.derive(health_tables, dataset)  # build_dataset's 
 
 st.title("Data health")
 st.caption(layout.data_as_of(data))
-if data.info.sheet_url:
+if data.info.sheet_url and is_facilitator():  # the Sheet's address, like its rows, is the facilitator's
     st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
 
 st.dataframe(counts, hide_index=True, width="stretch")
@@ -22,6 +27,10 @@ if issues.empty:
 
 st.subheader(f"{len(issues):,} thing{'s' if len(issues) != 1 else ''} to fix")
 st.caption("Row numbers are the ones Google Sheets shows. Rows without a usable date or name are left out of every figure; everything else still counts.")
+if not facilitator_gate("the rows and values to fix"):
+    st.caption("The rows and what they hold (names, figures) are shown to the facilitator, who fixes them. The counts per tab are above.")
+    st.stop()
+
 st.dataframe(
     issues,
     hide_index=True,

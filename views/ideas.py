@@ -3,10 +3,11 @@
 import streamlit as st
 
 from rally.ideas import IDEA_LIMIT, IDEAS, clean_idea
-from rally.text import md_escape, truncate
+from rally.text import md_text
 from ui import layout
 from ui import survey_panel as panel
 from ui.access import facilitator_gate, is_facilitator
+from ui.forms import submission_allowed
 
 SHOWN = 30
 
@@ -24,7 +25,7 @@ if sent:
     idea = clean_idea(text)
     if not idea:
         st.error("Write your idea in the box first.", icon="✋")
-    else:
+    elif submission_allowed():
         try:
             panel.submit_idea(idea, today)
         except Exception:  # a full disk or a locked store: say so; the person can send again
@@ -42,10 +43,10 @@ if visible.empty:
 for idea_id, text in zip(visible["id"].head(SHOWN), visible["text"].head(SHOWN)):
     if facilitator:
         text_col, button_col = st.columns([6, 1], vertical_alignment="center")
-        text_col.markdown(f"💡 {md_escape(truncate(text, 300))}")
+        text_col.markdown(f"💡 {md_text(text)}")
         button_col.button("Hide", key=f"hide-idea-{idea_id}", on_click=panel.set_hidden, args=(IDEAS.name, idea_id, True, survey, today), type="tertiary")
     else:
-        st.markdown(f"💡 {md_escape(truncate(text, 300))}")
+        st.markdown(f"💡 {md_text(text)}")
 if len(visible) > SHOWN:
     st.caption(f"…and {len(visible) - SHOWN} earlier ideas, all in the Sheet's Ideas tab.")
 hidden = ideas[ideas["hidden"]]
@@ -54,7 +55,7 @@ if len(hidden):
     if facilitator:
         with st.expander("Hidden ideas"):
             for idea_id, text in zip(hidden["id"], hidden["text"]):
-                st.markdown(md_escape(truncate(text, 300)))
+                st.markdown(md_text(text))
                 st.button("Show again", key=f"show-idea-{idea_id}", on_click=panel.set_hidden, args=(IDEAS.name, idea_id, False, survey, today))
 if not facilitator:
     with st.expander("Facilitator", icon="🎛️"):

@@ -7,8 +7,8 @@ from data_sources import live
 from data_sources.row_writer import queue_row
 from rally.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
 from rally.parsing import iso_week_label
-from rally.posting import TabUnusable, staff_spelling, write_plan
-from rally.text import md_escape
+from rally.posting import NAME_MAX, TabUnusable, staff_spelling, write_plan
+from rally.text import md_escape, md_text
 from ui import layout
 from ui.forms import submission_allowed
 
@@ -38,7 +38,7 @@ with st.form(f"kudos-{generation}"):
         key=f"kudos-to-{generation}",
     )
     message = st.text_area("Your message", max_chars=MESSAGE_MAX, placeholder="Your case study got us two calls this week — thank you!", key=f"kudos-message-{generation}")
-    sender = st.text_input("From (optional)", placeholder="Your name — leave blank to send it anonymously", key=f"kudos-from-{generation}")
+    sender = st.text_input("From (optional)", max_chars=NAME_MAX, placeholder="Your name — leave blank to send it anonymously", key=f"kudos-from-{generation}")
     submitted = st.form_submit_button("Send kudos", type="primary", icon="🙌", width="stretch")
 
 if submitted:
@@ -65,7 +65,7 @@ def show(rows) -> None:
     for row in rows.itertuples():
         when = "undated" if pd.isna(row.date) else f"{row.date:%a %d %b}"
         pending = " · ⏳ on its way to the Sheet" if row.pending else ""
-        st.markdown(f"🙌 **{md_escape(row.to)}** — {md_escape(row.message)}  \n*from {md_escape(signed(row.sender))} · {when}{pending}*")
+        st.markdown(f"🙌 **{md_text(row.to, NAME_MAX)}** — {md_text(row.message)}  \n*from {md_text(signed(row.sender), NAME_MAX)} · {when}{pending}*")
 
 
 this_week = kudos_for_week(kudos, week)

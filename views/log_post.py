@@ -4,7 +4,18 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.row_writer import queue_row
-from rally.posting import METRIC_COLUMNS, PLATFORM_CHOICES, SUMMARY_MAX, NewPost, TabUnusable, post_problems, posts_write_plan, recent_posts, staff_spelling
+from rally.posting import (
+    LINK_MAX,
+    METRIC_COLUMNS,
+    PLATFORM_CHOICES,
+    SUMMARY_MAX,
+    NewPost,
+    TabUnusable,
+    post_problems,
+    posts_write_plan,
+    recent_posts,
+    staff_spelling,
+)
 from rally.text import md_escape
 from ui import layout, people
 from ui.forms import submission_allowed
@@ -39,7 +50,7 @@ with st.form(f"log-post-{generation}"):
         accept_new_options=True,
         help="Not on the list? Type it.",
     )
-    link = st.text_input("Link to the post", placeholder="https://www.linkedin.com/posts/…", key=f"log-link-{generation}", help="From the post's Share menu: Copy link.")
+    link = st.text_input("Link to the post", max_chars=LINK_MAX, placeholder="https://www.linkedin.com/posts/…", key=f"log-link-{generation}", help="From the post's Share menu: Copy link.")
     summary = st.text_input("What's it about? (one line, optional)", max_chars=SUMMARY_MAX, placeholder="Case study: how Acme cut waste by 20%", key=f"log-summary-{generation}")
     day = st.date_input("Posted on", value=today, max_value=today, format="YYYY-MM-DD", key=f"log-day-{generation}")
     with st.expander("Numbers so far (optional — add or update them in the Sheet later)"):

@@ -11,7 +11,7 @@ from rally.awards import CATEGORIES
 from rally.charts import platforms_chart, vote_tally_chart
 from rally.meeting import WeeklyMeeting, kpi_scorecards
 from rally.scoring import points_summary
-from rally.text import md_escape, md_link, safe_link
+from rally.text import md_escape, md_link, md_text, safe_link
 from rally.votes import tally as vote_tally
 from ui import access, join, layout, survey_panel
 from ui import meeting as shared
@@ -72,7 +72,7 @@ POST_KINDS = ("top-reach", "top-engagement")
 
 def highlight_line(h) -> str:
     """One bullet: the text as typed (escaped), then a short link to the post when it may be shown."""
-    return f"- {md_escape(h.text)}" + (f" {md_link('open ↗', h.link)}" if safe_link(h.link) else "")
+    return f"- {md_text(h.text)}" + (f" {md_link('open ↗', h.link)}" if safe_link(h.link) else "")
 
 
 def highlights_slide(m: WeeklyMeeting) -> None:
@@ -98,8 +98,8 @@ def hero_slide(m: WeeklyMeeting) -> None:
         st.info(f"No hero for {m.week}: nobody has logged a post yet. A Notes row with Kind = Hero picks one by hand.", icon="🌟")
         return
     with st.container(key="hero-card"):
-        st.header(f"🌟 {md_escape(hero.name or 'Our hero')}")
-        st.markdown(f"### {md_escape(hero.reason)}")
+        st.header(f"🌟 {md_text(hero.name or 'Our hero', 80)}")
+        st.markdown(f"### {md_text(hero.reason)}")
         if hero.rule == "note":
             st.caption("Chosen by the facilitator (Notes tab).")
         if safe_link(hero.link):
@@ -191,7 +191,7 @@ def improve_slide(m: WeeklyMeeting) -> None:
     if not m.improve:
         st.info(f"Nothing on the list for {m.week}. Add a Notes row with Kind = Improve to put a next step here.", icon="🛠️")
         return
-    st.markdown("\n".join(f"{i}. {md_escape(text)}" for i, text in enumerate(m.improve, start=1)))
+    st.markdown("\n".join(f"{i}. {md_text(text)}" for i, text in enumerate(m.improve, start=1)))
     st.caption("Not blame: the next steps we agree to take this week.")
 
 

@@ -9,6 +9,7 @@ from rally.survey_questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, 
 from rally.text import md_escape
 from ui import layout
 from ui import survey_panel as panel
+from ui.forms import submission_allowed
 
 EDITING_KEY = "survey-editing"
 SAVED_KEY = "survey-saved"
@@ -72,6 +73,8 @@ if sent:
     checked = check_answers(questions.questions, given)
     if not checked.ok:
         st.error("\n\n".join(md_escape(problem) for problem in checked.problems), icon="✋")
+        st.stop()
+    if not submission_allowed():
         st.stop()
     rows = response_rows(
         checked.answers,

@@ -6,7 +6,7 @@ from rally.anonymity import count_phrase
 from rally.survey import SURVEY, in_round, question_result, suggested_round_name, team_breakdown
 from rally.survey_actions import action_points
 from rally.survey_charts import choice_chart, scale_chart, words_chart
-from rally.text import md_escape, truncate
+from rally.text import md_escape, md_text, truncate
 from ui import layout
 from ui import survey_panel as panel
 from ui.access import facilitator_gate, is_facilitator, sign_out
@@ -36,9 +36,9 @@ with st.expander("Facilitator controls", icon="🎛️", expanded=is_facilitator
             )
             st.button("Sign out", icon="🔒", on_click=sign_out, type="tertiary")
         with new_round, st.form("new-round", border=False):
-            name = st.text_input("Start a new round", value=suggested_round_name(today, [n for n, _ in survey.rounds.started]), max_chars=60)
+            name = st.text_input("Start a new round", value=suggested_round_name(today, [n for n, _ in survey.rounds.started]), max_chars=panel.ROUND_NAME_MAX)
             if st.form_submit_button("Start round", icon="▶️"):
-                name = " ".join(name.split())
+                name = " ".join(name.split())[: panel.ROUND_NAME_MAX]
                 if not name:
                     st.error("Give the round a name, e.g. 2026-11 opening.")
                 elif any(name.casefold() == n.casefold() for n, _ in survey.rounds.started):
@@ -48,7 +48,7 @@ with st.expander("Facilitator controls", icon="🎛️", expanded=is_facilitator
                     st.rerun()
         st.caption(md_escape(survey.questions.note))
         for issue in (*survey.questions.issues, *survey.answers.issues, *survey.rounds.issues):
-            st.caption(f"⚠️ {md_escape(issue.tab)} row {issue.row} {md_escape(issue.column)}: {md_escape(issue.problem)}")
+            st.caption(f"⚠️ {md_escape(issue.tab)} row {issue.row} {md_escape(issue.column)}: {md_text(issue.problem)}")
 
 
 def draw_question(result, live: panel.LiveSurvey, hidden_controls: bool) -> None:

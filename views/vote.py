@@ -6,11 +6,12 @@ import streamlit as st
 
 from data_sources import live
 from rally.text import md_escape, md_link, safe_link, truncate
-from rally.votes import VOTES, my_vote, new_voter_token, vote_candidates, vote_row
+from rally.votes import NAME_MAX, VOTES, my_vote, new_voter_token, vote_candidates, vote_row
 from ui import layout
 from ui import meeting as shared
+from ui.forms import submission_allowed
 
-VOTER_KEY = "rally_voter_token"  # session-state key of this browser session's random voter token
+VOTER_KEY = "rally_voter_token"  # session-state key of this browser session's random voter token (its own: see ui/forms.py)
 SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
 JUST_SENT_KEY = "rally_vote_just_sent"
 
@@ -42,13 +43,13 @@ st.markdown("Which post this week was the most **creative**? Not the biggest —
 with st.form("vote", border=False):
     keys = list(labels)
     choice = st.radio("The week's posts", keys, index=keys.index(current) if current in keys else None, format_func=labels.get, captions=captions)
-    name = st.text_input("Your name (optional)", max_chars=80, help="Leave it blank to vote without a name. Names are never shown with results.")
+    name = st.text_input("Your name (optional)", max_chars=NAME_MAX, help="Leave it blank to vote without a name. Names are never shown with results.")
     sent = st.form_submit_button("Send my vote", type="primary", icon="🗳️", width="stretch")
 
 if sent:
     if choice is None:
         st.error("Pick a post first, then send your vote.")
-    else:
+    elif submission_allowed():
         live.outbox().submit(VOTES.name, VOTES.header, vote_row(week, choice, token, name))
         st.session_state.setdefault(SENT_KEY, {})[week] = choice
         st.session_state[JUST_SENT_KEY] = True
