@@ -11,7 +11,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>$:&])")
 
 
 def md_escape(text: str) -> str:
-    """Text that Markdown shows literally: no links, emphasis, headings or HTML can come from it."""
+    """Text that Markdown shows literally: no Markdown link, emphasis, heading or HTML can come from it.
+
+    One thing stays: Streamlit's Markdown makes a bare web address ("see https://…") clickable
+    after escaping. That is only ever http(s) or mailto, which the house rule allows; the
+    hostile-data browser suite checks that nothing else becomes a link.
+    """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 

@@ -65,7 +65,7 @@ def test_two_phones_answer_and_the_projector_counts_them_without_a_reload(browse
     expect(answers_count(projector)).to_have_text("0", timeout=15_000)
     projector.get_by_role("button", name="Show results").click()
     expect(projector.get_by_role("button", name="Hide results")).to_be_visible(timeout=15_000)
-    projector.get_by_text("Facilitator controls").click()  # fold the controls away for the room
+    projector.get_by_text("Facilitator controls", exact=True).click()  # fold the controls away for the room
     navigations = []
     projector.on("framenavigated", lambda frame: navigations.append(frame.url))
 
