@@ -49,10 +49,7 @@ class PostHistory:
         self.scored = score_posts(posts, settings)
         self.names: dict[str, str] = dict(zip(posts["person"], posts["name"]))  # person -> display name
         self.first_week = posts.groupby("person")["week"].min()
-        weeks = posts[["person", "week"]].drop_duplicates()
-        self.active: dict[str, set[int]] = {}
-        for person, week in zip(weeks["person"], weeks["week"]):
-            self.active.setdefault(person, set()).add(week_index(week))
+        self.active = active_weeks(posts)
         self.points = self.scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0) if len(posts) else pd.DataFrame()
         # Per-week slices, in posting order: the weekly rules look at one week at a time.
         ordered = self.scored.sort_values(["date", "row"], kind="stable")
@@ -65,15 +62,7 @@ class PostHistory:
 
     def streaks(self, week: str) -> pd.Series:
         """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out)."""
-        target = week_index(week)
-        result = {}
-        for person, have in self.active.items():
-            length = 0
-            while target - length in have:
-                length += 1
-            if length:
-                result[person] = length
-        return pd.Series(result, dtype="int64", name="streak")
+        return _streaks(self.active, week)
 
     def first_timers(self, week: str) -> list[str]:
         """People whose first-ever post is in `week`, in the order they posted."""
@@ -94,9 +83,33 @@ class PostHistory:
         return frame.rename_axis("person").reset_index().astype({"person": "str", "points": "float64", "baseline": "float64", "rise": "float64"})
 
 
+def active_weeks(posts: pd.DataFrame) -> dict[str, set[int]]:
+    """person -> the week numbers (week_index) they posted in."""
+    weeks = posts[["person", "week"]].drop_duplicates()
+    active: dict[str, set[int]] = {}
+    for person, week in zip(weeks["person"], weeks["week"]):
+        active.setdefault(person, set()).add(week_index(week))
+    return active
+
+
+def _streaks(active: dict[str, set[int]], week: str) -> pd.Series:
+    target = week_index(week)
+    result = {}
+    for person, have in active.items():
+        length = 0
+        while target - length in have:
+            length += 1
+        if length:
+            result[person] = length
+    return pd.Series(result, dtype="int64", name="streak")
+
+
 def streaks(posts: pd.DataFrame, week: str) -> pd.Series:
-    """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out)."""
-    return PostHistory(posts[posts["week"] <= week], Settings()).streaks(week)
+    """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out).
+
+    Only which weeks people posted in matters: nothing is scored (one person's streak is asked for per person on big lists).
+    """
+    return _streaks(active_weeks(posts[posts["week"] <= week]), week)
 
 
 def first_post_weeks(posts: pd.DataFrame) -> pd.Series:
@@ -105,8 +118,11 @@ def first_post_weeks(posts: pd.DataFrame) -> pd.Series:
 
 
 def first_timers(posts: pd.DataFrame, week: str) -> list[str]:
-    """People whose first-ever post is in `week`, in the order they posted."""
-    return PostHistory(posts, Settings()).first_timers(week)
+    """People whose first-ever post is in `week`, in the order they posted (as PostHistory.first_timers, without scoring)."""
+    first_week = first_post_weeks(posts)
+    newcomers = set(first_week[first_week == week].index)
+    this_week = posts[posts["week"] == week].sort_values(["date", "row"], kind="stable")
+    return [p for p in dict.fromkeys(this_week["person"]) if p in newcomers]
 
 
 def weekly_points(posts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -196,17 +212,33 @@ class BadgeHint:
 REACH_CLOSE = (0.75, 0.5)  # a best recent reach over 75% of the bar is one step away, over 50% two
 
 
-def streak_status(posts: pd.DataFrame, person: str, week: str) -> tuple[int, bool]:
-    """(weeks running, posted in `week`) for one person.
+def streak_runs(posts: pd.DataFrame, week: str) -> dict[str, tuple[int, bool]]:
+    """person -> (weeks running, posted in `week`) for everyone at once.
 
     Someone who has not posted in `week` yet still has the run that ended the week
     before (it stays alive until `week` is over); 0 when that week was silent too.
     """
-    mine = posts[posts["person"] == person]
-    if (mine["week"] == week).any():
-        return int(streaks(mine, week).get(person, 0)), True
-    before = weeks_before(week, 1)[0]
-    return int(streaks(mine, before).get(person, 0)), False
+    target = week_index(week)
+    result = {}
+    for person, have in active_weeks(posts[posts["week"] <= week]).items():
+        posted = target in have
+        end = target if posted else target - 1
+        run = 0
+        while end - run in have:
+            run += 1
+        result[person] = (run, posted)
+    return result
+
+
+def streak_status(posts: pd.DataFrame, person: str, week: str) -> tuple[int, bool]:
+    """(weeks running, posted in `week`) for one person (see streak_runs)."""
+    return streak_runs(posts[posts["person"] == person], week).get(person, (0, False))
+
+
+def next_streak_badge(run: int) -> tuple[int, str] | None:
+    """(weeks still to go, badge key) of the next streak badge after a run of `run` weeks; None past the last one."""
+    target = next((length for length in sorted(STREAK_BADGES) if run < length), None)
+    return None if target is None else (target - run, STREAK_BADGES[target])
 
 
 def _more(count: int, unit: str) -> str:
@@ -226,10 +258,9 @@ def next_badges(posts: pd.DataFrame, person: str, week: str) -> list[BadgeHint]:
         return [BadgeHint("first-post", 1, "log a first post for the First post badge")]
     hints: list[BadgeHint] = []
     run, posted = streak_status(mine, person, week)
-    target = next((length for length in sorted(STREAK_BADGES) if run < length), None)
-    if target is not None:
-        remaining = target - run
-        hints.append(BadgeHint(STREAK_BADGES[target], remaining, f"{_more(remaining, 'week')} for a {target}-week streak" + ("" if posted or not run else " (post this week to keep your run going)")))
+    if (upcoming := next_streak_badge(run)) is not None:
+        remaining, key = upcoming
+        hints.append(BadgeHint(key, remaining, f"{_more(remaining, 'week')} for a {run + remaining}-week streak" + ("" if posted or not run else " (post this week to keep your run going)")))
     this_week = mine[mine["week"] == week]
     platforms = this_week["platform"].nunique()
     if platforms == PLATFORM_BADGE_MINIMUM - 1:  # only one away: nobody should be pushed onto two new networks in a week

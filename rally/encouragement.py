@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from rally.awards import STREAK_BADGES, first_timers, next_badges, streak_status, week_index
+from rally.awards import BADGE_BY_KEY, first_timers, next_streak_badge, streak_runs, week_index
 from rally.parsing import iso_week_label, week_start
 from rally.progress import teams_by_person
 from rally.text import truncate
@@ -58,8 +58,9 @@ def encouragement_list(posts: pd.DataFrame, staff: pd.DataFrame, trained: pd.Dat
         rows.append({"rule": rule, "person": person, "name": names.get(person, person), "team": teams.get(person, ""), "why": why, "step": step or RULE_BY_KEY[rule].step})
 
     up_to = posts[posts["week"] <= week]
+    firsts = up_to.sort_values(["date", "row"], kind="stable").drop_duplicates("person").set_index("person")  # each person's first post
     for person in first_timers(up_to, week):
-        first = up_to[up_to["person"] == person].sort_values(["date", "row"]).iloc[0]
+        first = firsts.loc[person]
         said = f"“{truncate(first['summary'], 60)}”" if first["summary"] else "a post"
         add("first-post", person, f"{said} on {first['platform']}, {first['date']:%a %d %b}")
 
@@ -76,12 +77,13 @@ def encouragement_list(posts: pd.DataFrame, staff: pd.DataFrame, trained: pd.Dat
 
     # Hints look at the week after: the one in progress when the meeting reviews the last complete week.
     following = iso_week_label(week_start(week) + timedelta(days=7))
+    runs = streak_runs(posts, following)  # everyone's at once: one person at a time would be people × posts
     for person in sorted(set(up_to["person"]) - set(silent[silent >= SILENT_WEEKS].index)):
-        close = [h for h in next_badges(posts, person, following) if h.steps == 1 and h.key in STREAK_BADGES.values()]
-        if close:
-            hint = close[0]
-            run, posted = streak_status(posts[posts["week"] <= following], person, following)
-            add("close-to-badge", person, f"{hint.badge.icon} {run} weeks running{'' if posted else ', not yet this week'} — one more week for the {hint.badge.label} badge")
+        run, posted = runs.get(person, (0, False))
+        upcoming = next_streak_badge(run)
+        if upcoming is not None and upcoming[0] == 1:
+            badge = BADGE_BY_KEY[upcoming[1]]
+            add("close-to-badge", person, f"{badge.icon} {run} weeks running{'' if posted else ', not yet this week'} — one more week for the {badge.label} badge")
 
     order = {r.key: i for i, r in enumerate(RULES)}
     frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)
