@@ -71,6 +71,29 @@ def vote_candidates(posts: pd.DataFrame, staff: pd.DataFrame, week: str) -> pd.D
     return frame.drop_duplicates("key").reset_index(drop=True).astype(CANDIDATE_COLUMNS)
 
 
+SHORTLIST = 30  # posts a phone lists at once; a big company's week has thousands
+
+
+def find_candidates(candidates: pd.DataFrame, query: str = "", limit: int = SHORTLIST, keep: str | None = None) -> tuple[pd.DataFrame, int]:
+    """(the posts to list, how many match): those whose name, platform or summary hold every word of `query`, oldest first, at most `limit`.
+
+    The post `keep` (this session's current vote) stays listed whatever the search, so a vote is never silently dropped from the form.
+    """
+    words = query.casefold().split()
+    if words:
+        text = (candidates["name"] + " " + candidates["platform"] + " " + candidates["summary"]).str.casefold()
+        matches = pd.Series(True, index=candidates.index)
+        for word in words:
+            matches &= text.str.contains(word, regex=False)
+        found = candidates[matches]
+    else:
+        found = candidates
+    shown = found.head(limit)
+    if keep is not None and keep not in set(shown["key"]):
+        shown = pd.concat([candidates[candidates["key"] == keep], shown], ignore_index=True)
+    return shown.reset_index(drop=True), len(found)
+
+
 def vote_row(week: str, key: str, token: str, name: str = "", now: datetime | None = None) -> dict[str, str]:
     """The Votes row for one vote (the outbox adds the ID)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)

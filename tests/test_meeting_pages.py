@@ -11,7 +11,7 @@ import pytest
 from rally.dataset import build_dataset
 from rally.demo import demo_tabs
 from rally.parsing import week_start
-from rally.votes import vote_candidates
+from rally.votes import post_key, vote_candidates
 from rally.weekly import last_complete_week
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
@@ -204,3 +204,34 @@ def test_on_an_empty_sheet_every_page_explains_itself(empty_sheet_env):
     for page, message in ((BOARD, "No posts logged in"), (VOTE, "nothing to vote on")):
         at = app(page, secrets=empty_sheet_env)
         assert not at.exception and message in texts(at)
+
+
+@pytest.fixture
+def busy_week_env(sheets_emulator, tmp_path, monkeypatch):
+    """A big company's week: 45 posts in the last complete week."""
+    monday = week_start(last_week())
+    rows = [
+        post(str(monday + pd.Timedelta(days=6 if n == 44 else n % 6)), f"Person {n:02d}", link=f"https://x.com/p/{n}", platform="X" if n % 3 else "LinkedIn", summary="Drone footage" if n == 44 else f"Post {n}")
+        for n in range(45)
+    ]
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": [HEADER, *rows]})
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
+    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
+    clear_caches()
+    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
+    clear_caches()
+
+
+def test_a_busy_week_s_vote_lists_a_shortlist_and_finds_any_post(busy_week_env):
+    """45 posts: the phone lists 30 and says so; a search finds the 45th; a vote for it stays listed after the search is cleared."""
+    phone = app(VOTE, secrets=busy_week_env, query={"week": last_week()})
+    assert "45 of 45 posts match; 30 listed below — type to narrow it down." in texts(phone)
+    assert len(phone.radio[0].options) == 30
+    phone.text_input(key="vote-find").input("drone").run()
+    assert "1 of 45 posts match; 1 listed below." in texts(phone)
+    key = post_key("https://x.com/p/44", 46)  # the Sunday post, past the first 30
+    phone.radio[0].set_value(key)
+    phone.button(key="FormSubmitter:vote-Send my vote").click().run()
+    phone.text_input(key="vote-find").input("").run()
+    assert len(phone.radio[0].options) == 31 and phone.radio[0].value == key  # the first 30, and this session's vote
+    assert "Your vote is in" in texts(phone)

@@ -10,7 +10,7 @@ import pytest
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
 from rally.contract import ALL_TABS, WRITTEN_TABS
-from rally.votes import VOTES, counted_votes, my_vote, post_key, read_votes, tally, vote_candidates, vote_row
+from rally.votes import VOTES, counted_votes, find_candidates, my_vote, post_key, read_votes, tally, vote_candidates, vote_row
 from tests.sources import SHEET_KEY, google_source
 from tests.test_scoring import post, sheet
 
@@ -148,3 +148,28 @@ def test_a_sent_vote_stays_visible_until_the_next_read_can_hold_it(tmp_path):
     assert box.pending(VOTES.name) == [] and len(box.pending(VOTES.name, sent_since=read_began)) == 1
     now[0] += 8
     assert box.pending(VOTES.name, sent_since=now[0]) == []
+
+
+def listed_candidates():
+    data = week_sheet()
+    return vote_candidates(data.posts, data.staff, WEEK)
+
+
+@pytest.mark.parametrize(
+    ("query", "limit", "keep", "listed", "matching"),
+    [
+        ("", 30, None, ["Maya Patel", "Leo Martin", "Ana Ruiz", "Jo"], 4),  # a small week: every post, oldest first
+        ("", 2, None, ["Maya Patel", "Leo Martin"], 4),  # a big one: the first few, and how many there are
+        ("maya", 30, None, ["Maya Patel"], 1),  # a name, any case
+        ("HACKATHON", 30, None, ["Leo Martin"], 1),  # a word of the summary
+        ("my talk", 30, None, ["Ana Ruiz"], 1),  # every word must be there, in any order
+        ("my drone", 30, None, [], 0),  # words from two different posts match neither
+        ("leo", 30, "https://x.com/maya/1", ["Maya Patel", "Leo Martin"], 1),  # this session's vote stays listed whatever the search
+        ("", 2, "Posts row 5", ["Jo", "Maya Patel", "Leo Martin"], 4),  # ... and past the limit
+        ("(", 30, None, [], 0),  # a search is text, never a pattern
+    ],
+)
+def test_a_phone_lists_a_few_posts_found_by_who_or_what(query, limit, keep, listed, matching):
+    """With thousands of posts a week the Vote page lists a shortlist; a search finds the post a person has in mind."""
+    shown, found = find_candidates(listed_candidates(), query, limit=limit, keep=keep)
+    assert shown["name"].tolist() == listed and found == matching

@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_sources import live
 from rally.text import md_escape, md_link, safe_link, truncate
-from rally.votes import NAME_MAX, VOTES, my_vote, new_voter_token, vote_candidates, vote_row
+from rally.votes import NAME_MAX, SHORTLIST, VOTES, find_candidates, my_vote, new_voter_token, vote_candidates, vote_row
 from ui import layout
 from ui import meeting as shared
 from ui.forms import submission_allowed
@@ -17,9 +17,9 @@ JUST_SENT_KEY = "rally_vote_just_sent"
 
 data = layout.load()
 dataset = data.dataset
-options = shared.week_options(dataset)
+options = shared.week_options(data)
 week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
-candidates = vote_candidates(dataset.posts, dataset.staff, week)
+candidates = data.derive(vote_candidates, dataset.posts, dataset.staff, week)
 
 st.title("Vote: most creative post")
 st.caption(f"Week {week} · {layout.data_as_of(data)}")
@@ -28,18 +28,26 @@ if candidates.empty:
     st.stop()
 
 token = st.session_state.setdefault(VOTER_KEY, new_voter_token())
-labels = {
-    row["key"]: f"**{md_escape(row['name'])}** · {md_escape(row['platform'])}" + (f" — {md_escape(truncate(row['summary'], 90))}" if row["summary"] else "")
-    for _, row in candidates.iterrows()
-}
-captions = [md_link("Open the post ↗", row["link"]) if safe_link(row["link"]) else "" for _, row in candidates.iterrows()]
-
 # This session's last vote first: a vote just sent may be between the outbox and the next read of the Votes tab.
 current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(shared.live_votes(dataset), week, token)
-if current in labels:
-    st.success(f"Your vote is in: {labels[current]}. Vote again to change it; only your latest vote counts.", icon="✅")
 
 st.markdown("Which post this week was the most **creative**? Not the biggest — the one with the best idea.")
+query = ""
+if len(candidates) > SHORTLIST:
+    # A big company's week has thousands of posts: a phone lists a few at a time, found by who or what.
+    query = st.text_input("Find a post", placeholder="A name, a platform or a word from the post", key="vote-find", max_chars=100)
+shown, matching = find_candidates(candidates, query, keep=current)
+if len(candidates) > SHORTLIST:
+    listed = min(matching, SHORTLIST)
+    st.caption(f"{matching:,} of {len(candidates):,} posts match; {listed:,} listed below" + (" — type to narrow it down." if matching > listed else "."))
+
+labels = {
+    row["key"]: f"**{md_escape(row['name'])}** · {md_escape(row['platform'])}" + (f" — {md_escape(truncate(row['summary'], 90))}" if row["summary"] else "")
+    for _, row in shown.iterrows()
+}
+captions = [md_link("Open the post ↗", row["link"]) if safe_link(row["link"]) else "" for _, row in shown.iterrows()]
+if current in labels:
+    st.success(f"Your vote is in: {labels[current]}. Vote again to change it; only your latest vote counts.", icon="✅")
 with st.form("vote", border=False):
     keys = list(labels)
     choice = st.radio("The week's posts", keys, index=keys.index(current) if current in keys else None, format_func=labels.get, captions=captions)
