@@ -141,6 +141,11 @@ def kpi_months(frame: pd.DataFrame, today: date) -> list[str]:
     return sorted({m for m in frame["month"] if m <= current}, reverse=True)
 
 
+def available_months(kpis: pd.DataFrame, posts: pd.DataFrame, today: date) -> list[str]:
+    """The months the KPI pages offer (kpi_months of monthly_kpis), newest first."""
+    return kpi_months(monthly_kpis(kpis, posts, today), today)
+
+
 def last_complete_month(today: date) -> str:
     return shift_month(month_of(today), -1)
 

@@ -43,8 +43,9 @@ def projector_style() -> None:
     st.html(PROJECTOR_CSS)
 
 
-def week_options(dataset: Dataset) -> list[str]:
-    return weeks_to_show(dataset.posts, layout.today())
+def week_options(data: live.LiveData) -> list[str]:
+    """Every week from the first post to today's, newest first (once per data version and day)."""
+    return data.derive(weeks_to_show, data.dataset.posts, layout.today())
 
 
 def default_week() -> str:

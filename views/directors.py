@@ -7,7 +7,7 @@ no meeting controls, no names, no survey answers, and data issues only as a coun
 import streamlit as st
 
 from rally.kpi_charts import activity_outcomes_chart
-from rally.kpis import activity_and_outcomes, default_month, kpi_months, monthly_kpis
+from rally.kpis import activity_and_outcomes, available_months, default_month
 from rally.months import month_of
 from rally.report import NOT_CAUSE, health_lines, monthly_report, status_line
 from ui import layout
@@ -20,7 +20,7 @@ today = layout.today()
 as_of = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
 
 st.title("KPIs and programme health")
-months = kpi_months(monthly_kpis(dataset.kpis, dataset.posts, today), today)
+months = data.derive(available_months, dataset.kpis, dataset.posts, today)  # once per data version for the whole server
 if not months:
     st.info("No KPI figures have been recorded yet. This page fills in once the team adds them.", icon="📈")
     st.stop()
@@ -28,7 +28,7 @@ if not months:
 picker, note = st.columns([1, 2], vertical_alignment="bottom")
 with picker:
     month = month_picker(months, default_month(months, today), "directors-month", month_of(today))
-report = monthly_report(dataset, month, today, as_of)
+report = data.derive(monthly_report, dataset, month, today, as_of)
 note.caption(f"{status_line(report)} · {layout.data_as_of(data)}")
 
 st.subheader("KPIs against targets")

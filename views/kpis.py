@@ -4,7 +4,7 @@ import streamlit as st
 
 from rally.join import join_url
 from rally.kpi_charts import activity_outcomes_chart, team_contribution_chart
-from rally.kpis import activity_and_outcomes, default_month, kpi_months, month_csv, month_table, month_team_table, monthly_kpis, team_contribution
+from rally.kpis import activity_and_outcomes, available_months, default_month, month_csv, month_table, month_team_table, team_contribution
 from rally.months import month_of
 from rally.report import NOT_CAUSE, monthly_report, status_line
 from ui import layout
@@ -18,7 +18,7 @@ today = layout.today()
 as_of = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
 
 st.title("KPIs")
-months = kpi_months(monthly_kpis(dataset.kpis, dataset.posts, today), today)
+months = data.derive(available_months, dataset.kpis, dataset.posts, today)  # once per data version for the whole server
 if not months:
     st.info(
         "No KPIs yet. Add rows to the KPIs tab (Month, KPI, Actual, Target — one row per month and KPI); "
@@ -30,7 +30,7 @@ if not months:
 picker, note = st.columns([1, 2], vertical_alignment="bottom")
 with picker:
     month = month_picker(months, default_month(months, today), "kpi-month", month_of(today))
-report = monthly_report(dataset, month, today, as_of)
+report = data.derive(monthly_report, dataset, month, today, as_of)
 note.caption(f"{status_line(report)} · {layout.data_as_of(data)}")
 
 scorecard_grid(report.cards)
@@ -51,7 +51,7 @@ with activity:
         st.info(NOT_CAUSE, icon="🧭")
 
 with teams:
-    contribution = team_contribution(dataset.posts, dataset.staff, month)
+    contribution = data.derive(team_contribution, dataset.posts, dataset.staff, month)
     if contribution["posts"].sum() == 0:
         st.info(f"No posts logged in the twelve months to {report.label}.")
     else:

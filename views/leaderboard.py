@@ -15,13 +15,14 @@ data = layout.load()
 dataset = data.dataset
 
 st.title("Leaderboard")
-options = shared.week_options(dataset)
+options = shared.week_options(data)
 week_column, period_column = st.columns([1, 2])
 week = week_column.selectbox("Week", options, index=options.index(shared.week_from_query(options, options[0])), help="The period ends with this week (ISO weeks, Monday to Sunday)")
 period = period_column.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="week", required=True, key="leaderboard-period")
 st.caption(f"{period_label(period, week)} · {layout.data_as_of(data)}")
 
-people = leaderboard(dataset.posts, dataset.staff, dataset.settings, period, week)
+# Once per data version for the whole server, not per session's rerun (a big company's posts take a second).
+people = data.derive(leaderboard, dataset.posts, dataset.staff, dataset.settings, period, week)
 meeting = shared.meeting_for(data, week, None)
 
 st.subheader("People")
@@ -54,14 +55,14 @@ else:
     labels = {i: f"{r['rank']}. {r['name']}" + (f" ({r['team']})" if r["team"] and not r["anonymous"] else "") for i, r in people.iterrows()}
     chosen = st.selectbox("How did they score?", list(labels), format_func=labels.get, key="leaderboard-breakdown")
     st.dataframe(
-        points_breakdown(dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week),
+        data.derive(points_breakdown, dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week),
         hide_index=True,
         width="stretch",
         column_config={"How many": st.column_config.NumberColumn(format="%,.0f"), "Points each": st.column_config.NumberColumn(format="%g"), "Points": st.column_config.NumberColumn(format="%,.0f")},
     )
 
 st.subheader("Teams")
-teams = team_board(dataset.posts, dataset.staff, dataset.settings, period, week)
+teams = data.derive(team_board, dataset.posts, dataset.staff, dataset.settings, period, week)
 if teams.empty:
     st.info("No teams yet: add a Team column to the Staff tab (or to Posts) to compare teams.", icon="👥")
 else:

@@ -26,7 +26,7 @@ dataset = data.dataset
 shared.projector_style()
 
 # -- where we are: week and slide live in the URL, so a refresh keeps the place ---------------------
-options = shared.week_options(dataset)
+options = shared.week_options(data)
 week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
 try:
     slide = min(max(int(st.query_params.get("slide", "1")), 1), len(SLIDES))
