@@ -7,6 +7,12 @@ changes, the new version's results are computed afresh and old versions age out.
 Concurrent askers of the same result wait for one computation (single flight).
 
 Results are shared by every session: treat them as read-only, like the Dataset.
+
+Computations run one at a time for the whole server (`one_at_a_time`): under the GIL two
+pandas computations side by side finish no sooner than one after the other, but their
+working memory adds up, and a room opening every page at once would pay all of it together.
+The functions are pure `rally/` functions, which never ask for another derived result, so
+holding the lock while computing can't wait on itself.
 """
 
 from __future__ import annotations
@@ -20,6 +26,14 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 # The parts of a Dataset an argument may be, identified by name within the version.
 DATASET_PARTS = ("posts", "staff", "kpis", "notes", "issues", "tabs", "settings")
+
+
+_computing = threading.Lock()
+
+
+def one_at_a_time() -> threading.Lock:
+    """The server-wide lock every derived computation holds while it runs (see the module's docstring)."""
+    return _computing
 
 
 @dataclass
@@ -95,7 +109,8 @@ class DerivedCache:
 
     def _compute(self, entries: OrderedDict, key: tuple, slot: _Slot, compute: Callable[[], T]) -> T:
         try:
-            slot.value = compute()
+            with _computing:
+                slot.value = compute()
             slot.ok = True
             with self._lock:
                 self.computed += 1

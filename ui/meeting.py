@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_sources import live
+from data_sources.derived import one_at_a_time
 from rally.dataset import Dataset
 from rally.digest import digest_data, render_digest
 from rally.meeting import WeeklyMeeting, weekly_meeting
@@ -81,7 +82,8 @@ def _votes_key(votes: pd.DataFrame | None) -> str:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _meeting(version: str, week: str, votes_key: str, _dataset: Dataset, _votes: pd.DataFrame | None) -> WeeklyMeeting:
     # Keyed by data version, week and the votes seen: reruns on unchanged data reuse it (treat as read-only).
-    return weekly_meeting(_dataset, week, _votes)
+    with one_at_a_time():  # like every derived result: its working memory never adds to another's
+        return weekly_meeting(_dataset, week, _votes)
 
 
 def meeting_for(data: live.LiveData, week: str, votes: pd.DataFrame | None) -> WeeklyMeeting:
