@@ -48,8 +48,13 @@ class WeeklyMeeting:
         return badges_by_person(self.badges).get(person, [])
 
     def badge_icons(self, person: str) -> str:
-        """"🎉 🚀": the icons alone, for a table column."""
+        """"🎉 🚀": the icons alone, for a card."""
         return " ".join(self.badges.loc[self.badges["person"] == person, "icon"])
+
+    def badge_icon_column(self, people: pd.Series) -> list[str]:
+        """badge_icons for each of `people` at once, for a table column (thousands of rows on a big company's board)."""
+        icons = self.badges.groupby("person", sort=False)["icon"].agg(" ".join)
+        return people.map(icons).fillna("").astype("str").tolist()
 
 
 def platform_counts(posts: pd.DataFrame, week: str) -> dict[str, int]:

@@ -195,3 +195,19 @@ def test_first_post_weeks_and_weekly_points_per_person():
     table = weekly_points(dataset.posts, dataset.settings)
     assert table.loc["maya"].to_dict() == {"2026-W46": 10.0, "2026-W48": 15.0}
     assert table.loc["leo", "2026-W46"] == 0.0
+
+
+def test_a_board_s_badge_column_matches_each_person_s_icons():
+    """The leaderboard's Badges column, made for thousands of rows at once, says what each person's card says."""
+    from datetime import date
+
+    from rally.dataset import build_dataset
+    from rally.demo import demo_tabs
+    from rally.meeting import weekly_meeting
+    from rally.weekly import last_complete_week
+
+    today = date.today()
+    meeting = weekly_meeting(build_dataset(demo_tabs(today)), last_complete_week(today))
+    people = meeting.leaderboard["person"]
+    assert meeting.badge_icon_column(people) == [meeting.badge_icons(p) for p in people]
+    assert any(meeting.badge_icon_column(people)) and "" in meeting.badge_icon_column(people)  # some with badges, some without

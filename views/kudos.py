@@ -5,6 +5,7 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.row_writer import queue_row
+from rally.dataset import Dataset
 from rally.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
 from rally.parsing import iso_week_label
 from rally.posting import NAME_MAX, TabUnusable, staff_spelling, write_plan
@@ -58,7 +59,8 @@ if submitted:
         st.rerun()
 
 snapshot = data.state.snapshot
-kudos = read_kudos(dataset.raw, live.queued_rows(KUDOS, snapshot), dataset.display_names(), dataset.settings.day_first(snapshot.locale))
+names = data.derive(Dataset.display_names, dataset)  # once per data version: it walks every post
+kudos = read_kudos(dataset.raw, live.queued_rows(KUDOS, snapshot), names, dataset.settings.day_first(snapshot.locale))
 
 
 def show(rows) -> None:

@@ -42,7 +42,7 @@ else:
         }
     )
     if period == "week":
-        table["Badges"] = [meeting.badge_icons(p) for p in people["person"]]
+        table["Badges"] = meeting.badge_icon_column(people["person"])
     number = st.column_config.NumberColumn(format="%,.0f")
     st.dataframe(
         table,
@@ -52,7 +52,8 @@ else:
     )
     st.caption("Equal points share a rank (1, 1, 3). People who chose Leaderboard = anonymous on the Staff tab show as Anonymous; their points still count for their team.")
 
-    labels = {i: f"{r['rank']}. {r['name']}" + (f" ({r['team']})" if r["team"] and not r["anonymous"] else "") for i, r in people.iterrows()}
+    teams_shown = [f" ({team})" if team and not anonymous else "" for team, anonymous in zip(people["team"], people["anonymous"])]
+    labels = {i: f"{rank}. {name}{team}" for i, rank, name, team in zip(people.index, people["rank"], people["name"], teams_shown)}
     chosen = st.selectbox("How did they score?", list(labels), format_func=labels.get, key="leaderboard-breakdown")
     st.dataframe(
         data.derive(points_breakdown, dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week),

@@ -133,7 +133,7 @@ def people_table(board: pd.DataFrame, m: WeeklyMeeting) -> pd.DataFrame:
             "Points": board["points"],
             "Posts": board["posts"],
             "Reach": board["reach"],
-            "Badges": [m.badge_icons(p) for p in board["person"]],
+            "Badges": m.badge_icon_column(board["person"]),
         }
     )
 
