@@ -8,15 +8,38 @@ from datetime import date
 
 import streamlit as st
 
+from data_sources import live
 from rally.dataset import Dataset
 from rally.kpi_charts import kpi_trend_chart
-from rally.kpis import Scorecard, format_change, format_figure, trend
-from rally.report import FORMATS, MEDIA_TYPES, card_lines, file_name, month_label_short, monthly_report, render
+from rally.kpis import Scorecard, available_months, default_month, format_change, format_figure, trend
+from rally.months import month_of
+from rally.report import FORMATS, MEDIA_TYPES, MonthlyReport, card_lines, file_name, month_label_short, monthly_report, render, status_line
 from rally.text import md_escape
+from ui import layout
+from ui.months import month_picker
 
 COLUMNS = 3
 # Faceted charts can't stretch to their container: a width that fits beside the sidebar on a 1280-pixel projector.
 ACTIVITY_WIDTH = 720
+
+
+def month_and_report(data: live.LiveData, key: str, no_months: str) -> tuple[str, MonthlyReport, str]:
+    """The month picker (in the URL) and the month's report, with its status line beside the picker; stops the page with `no_months` when there are none.
+
+    Returns (month, report, as_of): both KPI pages start this way. Computed once per data version for the whole server.
+    """
+    dataset, today = data.dataset, layout.today()
+    as_of = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
+    months = data.derive(available_months, dataset.kpis, dataset.posts, today)
+    if not months:
+        st.info(no_months, icon="📈")
+        st.stop()
+    picker, note = st.columns([1, 2], vertical_alignment="bottom")
+    with picker:
+        month = month_picker(months, default_month(months, today), key, month_of(today))
+    report = data.derive(monthly_report, dataset, month, today, as_of)
+    note.caption(f"{status_line(report)} · {layout.data_as_of(data)}")
+    return month, report, as_of
 
 
 def scorecard_grid(cards: list[Scorecard]) -> None:

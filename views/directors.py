@@ -7,29 +7,17 @@ no meeting controls, no names, no survey answers, and data issues only as a coun
 import streamlit as st
 
 from rally.kpi_charts import activity_outcomes_chart
-from rally.kpis import activity_and_outcomes, available_months, default_month
-from rally.months import month_of
-from rally.report import NOT_CAUSE, health_lines, monthly_report, status_line
+from rally.kpis import activity_and_outcomes
+from rally.report import NOT_CAUSE, health_lines
 from ui import layout
-from ui.kpi_cards import ACTIVITY_WIDTH, report_downloads, scorecard_grid, trend_grid
-from ui.months import month_picker
+from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid
 
 data = layout.load()
 dataset = data.dataset
 today = layout.today()
-as_of = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
 
 st.title("KPIs and programme health")
-months = data.derive(available_months, dataset.kpis, dataset.posts, today)  # once per data version for the whole server
-if not months:
-    st.info("No KPI figures have been recorded yet. This page fills in once the team adds them.", icon="📈")
-    st.stop()
-
-picker, note = st.columns([1, 2], vertical_alignment="bottom")
-with picker:
-    month = month_picker(months, default_month(months, today), "directors-month", month_of(today))
-report = data.derive(monthly_report, dataset, month, today, as_of)
-note.caption(f"{status_line(report)} · {layout.data_as_of(data)}")
+month, report, as_of = month_and_report(data, "directors-month", "No KPI figures have been recorded yet. This page fills in once the team adds them.")
 
 st.subheader("KPIs against targets")
 if report.cards:

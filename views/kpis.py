@@ -4,34 +4,23 @@ import streamlit as st
 
 from rally.join import join_url
 from rally.kpi_charts import activity_outcomes_chart, team_contribution_chart
-from rally.kpis import activity_and_outcomes, available_months, default_month, month_csv, month_table, month_team_table, team_contribution
-from rally.months import month_of
-from rally.report import NOT_CAUSE, monthly_report, status_line
+from rally.kpis import activity_and_outcomes, month_csv, month_table, month_team_table, team_contribution
+from rally.report import NOT_CAUSE
 from ui import layout
 from ui.join import public_base_url
-from ui.kpi_cards import ACTIVITY_WIDTH, report_downloads, scorecard_grid, trend_grid
-from ui.months import month_picker
+from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid
 
 data = layout.load()
 dataset = data.dataset
 today = layout.today()
-as_of = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
 
 st.title("KPIs")
-months = data.derive(available_months, dataset.kpis, dataset.posts, today)  # once per data version for the whole server
-if not months:
-    st.info(
-        "No KPIs yet. Add rows to the KPIs tab (Month, KPI, Actual, Target — one row per month and KPI); "
-        "Number of posts and Reach of posts appear by themselves once posts are logged.",
-        icon="📈",
-    )
-    st.stop()
-
-picker, note = st.columns([1, 2], vertical_alignment="bottom")
-with picker:
-    month = month_picker(months, default_month(months, today), "kpi-month", month_of(today))
-report = data.derive(monthly_report, dataset, month, today, as_of)
-note.caption(f"{status_line(report)} · {layout.data_as_of(data)}")
+month, report, as_of = month_and_report(
+    data,
+    "kpi-month",
+    "No KPIs yet. Add rows to the KPIs tab (Month, KPI, Actual, Target — one row per month and KPI); "
+    "Number of posts and Reach of posts appear by themselves once posts are logged.",
+)
 
 scorecard_grid(report.cards)
 if not report.cards:
