@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from data_sources.base import DataSource, Snapshot, SourceError
 
@@ -62,7 +62,23 @@ class SnapshotCache:
     def _read(self) -> None:
         self.reads += 1
         try:
-            self._snapshot, self._error = self.source.fetch(self._only), None
+            self._snapshot, self._error = share_unchanged(self.source.fetch(self._only), self._snapshot), None
         except SourceError as error:
             self._error = str(error)
         self._checked_at = self._clock()
+
+
+def share_unchanged(new: Snapshot, old: Snapshot | None) -> Snapshot:
+    """`new`, holding `old`'s rows wherever they are the same, so a server keeps one copy of what didn't change.
+
+    Every read brings every cell again as fresh strings (a 100k-row Posts tab is over 100 MB of them), while
+    the parsed data and the pages still hold the previous read's. The same version keeps the old tabs
+    outright; otherwise each tab equal to the old one (a survey answer came in, Posts didn't change) is
+    the old list. What the new snapshot says is unchanged: only which copy of equal rows it holds.
+    """
+    if old is None:
+        return new
+    if new.version == old.version and new.locale == old.locale:
+        return replace(old, fetched_at=new.fetched_at)
+    tabs = {title: old.tabs[title] if old.tabs.get(title) == rows else rows for title, rows in new.tabs.items()}
+    return replace(new, tabs=tabs)

@@ -47,7 +47,8 @@ class PostHistory:
         self.posts = posts
         self.settings = settings
         self.scored = score_posts(posts, settings)
-        self.names: dict[str, str] = dict(zip(posts["person"], posts["name"]))  # person -> display name
+        latest = posts.drop_duplicates("person", keep="last")
+        self.names: dict[str, str] = dict(zip(latest["person"], latest["name"]))  # person -> display name (their last post's)
         self.first_week = posts.groupby("person")["week"].min()
         self.active = active_weeks(posts)
         self.points = self.scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0) if len(posts) else pd.DataFrame()
@@ -86,9 +87,10 @@ class PostHistory:
 def active_weeks(posts: pd.DataFrame) -> dict[str, set[int]]:
     """person -> the week numbers (week_index) they posted in."""
     weeks = posts[["person", "week"]].drop_duplicates()
+    number = {week: week_index(week) for week in weeks["week"].unique()}  # a few hundred weeks, not a number per row
     active: dict[str, set[int]] = {}
     for person, week in zip(weeks["person"], weeks["week"]):
-        active.setdefault(person, set()).add(week_index(week))
+        active.setdefault(person, set()).add(number[week])
     return active
 
 

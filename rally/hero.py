@@ -16,6 +16,7 @@ not to be in the spotlight); a Notes row naming one shows them as "Anonymous".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,39 +49,56 @@ def _possessive(name: str) -> str:
 
 def hero_candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None) -> list[Hero]:
     """Everyone the rule would consider for `week`, best first, each with their reason (a person appears once)."""
+    return list(_candidates(posts, staff, settings, week, history))
+
+
+def _candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None) -> Iterator[Hero]:
+    """hero_candidates one at a time, each rule worked out only when the ones before it are used up.
+
+    The hero walk of every week since the first post nearly always stops at the first or second candidate;
+    scoring everybody who posted that week only to drop them made a big company's meeting take seconds.
+    """
+    seen: set[str] = set()
+    for hero in _by_rule(posts, staff, settings, week, history):
+        if hero.person not in seen:
+            seen.add(hero.person)
+            yield hero
+
+
+def _by_rule(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None) -> Iterator[Hero]:
+    """Every rule's candidates in the rule's order (a person may come up under several rules)."""
     history = history or PostHistory(posts, settings)
     hidden = anonymous_people(staff)
-    week_posts = history.week(week)
+    week_posts = history.week(week)  # oldest first
     week_posts = week_posts[~week_posts["capped"] & ~week_posts["person"].isin(hidden)]
     names = history.names
-    found: list[Hero] = []
 
     reached = week_posts[week_posts["reach"] > 0]
     if not reached.empty:
         best = reached["reach"].max()
-        for _, post in reached[reached["reach"] == best].sort_values(["date", "row"], kind="stable").iterrows():
+        for _, post in reached[reached["reach"] == best].iterrows():
             what = f"{post['platform']} post “{truncate(post['summary'], SUMMARY_LIMIT)}”" if post["summary"] else f"{post['platform']} post"
-            found.append(Hero(week, post["person"], post["name"], f"{_possessive(post['name'])} {what} reached {best:,.0f} people — the most this week.", "top-reach", post["link"]))
+            yield Hero(week, post["person"], post["name"], f"{_possessive(post['name'])} {what} reached {best:,.0f} people — the most this week.", "top-reach", post["link"])
 
-    for person in history.first_timers(week):
-        if person in hidden:
-            continue
-        first = week_posts[week_posts["person"] == person].sort_values(["date", "row"], kind="stable").head(1)
-        platform = f", on {first.iloc[0]['platform']}" if len(first) else ""
-        found.append(Hero(week, person, names[person], f"{names[person]} posted for the first time{platform}.", "first-post", first.iloc[0]["link"] if len(first) else ""))
+    newcomers = [person for person in history.first_timers(week) if person not in hidden]
+    if newcomers:
+        first_posts = week_posts.drop_duplicates("person").set_index("person")
+        for person in newcomers:
+            platform, link = (f", on {first_posts.at[person, 'platform']}", first_posts.at[person, "link"]) if person in first_posts.index else ("", "")
+            yield Hero(week, person, names[person], f"{names[person]} posted for the first time{platform}.", "first-post", link)
 
     rise = history.rises(week)
     rise = rise[(rise["rise"] > 0) & (rise["baseline"] > 0) & ~rise["person"].isin(hidden)].sort_values(["rise", "person"], ascending=[False, True], kind="stable")
     for _, row in rise.head(1).iterrows():
         name = names[row["person"]]
-        found.append(Hero(week, row["person"], name, f"{name} earned {row['points']:,.0f} points this week, up from an average of {row['baseline']:,.0f} over the previous {BASELINE_WEEKS}.", "rising"))
+        yield Hero(week, row["person"], name, f"{name} earned {row['points']:,.0f} points this week, up from an average of {row['baseline']:,.0f} over the previous {BASELINE_WEEKS}.", "rising")
 
     runs = history.streaks(week)
     runs = runs[(runs >= STREAK_MINIMUM) & ~runs.index.isin(hidden)]
     if not runs.empty:
         longest = runs.max()
         for person in sorted(runs[runs == longest].index):
-            found.append(Hero(week, person, names[person], f"{names[person]} has posted {longest} weeks running.", "streak"))
+            yield Hero(week, person, names[person], f"{names[person]} has posted {longest} weeks running.", "streak")
 
     # Everyone else who posted, by points: anyone who took part may be hero when the others had their turn.
     totals = week_posts.groupby("person").agg(points=("points", "sum"), posts=("row", "size"), reach=("reach", "sum")).reset_index()
@@ -92,10 +110,7 @@ def hero_candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings
         else:
             reach = f", reaching {row.reach:,.0f} people" if row.reach else ""
             reason = f"{name} earned {row.points:,.0f} points this week with {row.posts} post{'s' if row.posts != 1 else ''}{reach}."
-        found.append(Hero(week, row.person, name, reason, "points"))
-
-    seen: set[str] = set()
-    return [h for h in found if not (h.person in seen or seen.add(h.person))]
+        yield Hero(week, row.person, name, reason, "points")
 
 
 def hero_note(notes: pd.DataFrame, week: str, posts: pd.DataFrame, staff: pd.DataFrame) -> Hero | None:
@@ -110,28 +125,39 @@ def hero_note(notes: pd.DataFrame, week: str, posts: pd.DataFrame, staff: pd.Dat
     return Hero(week, person, name, " ".join(str(note["text"]).split()), "note")
 
 
-def hero_history(posts: pd.DataFrame, staff: pd.DataFrame, notes: pd.DataFrame, settings: Settings, until: str) -> dict[str, Hero | None]:
-    """week -> hero, for every week from the first post to `until`, applying the no-repeat rule as it goes."""
+def hero_history(posts: pd.DataFrame, staff: pd.DataFrame, notes: pd.DataFrame, settings: Settings, until: str, history: PostHistory | None = None) -> dict[str, Hero | None]:
+    """week -> hero, for every week from the first post to `until`, applying the no-repeat rule as it goes.
+
+    `history` is PostHistory(posts, settings), when the caller has it already.
+    """
     if posts.empty:
         return {until: hero_note(notes, until, posts, staff)}
     first = min(posts["week"].min(), until)
     start = week_start(first)
     weeks = [iso_week_label(start + timedelta(weeks=n)) for n in range(week_index(until) - week_index(first) + 1)]
-    facts = PostHistory(posts, settings)
+    facts = history or PostHistory(posts, settings)
     history: dict[str, Hero | None] = {}
     recent: list[str] = []
     hero_notes = notes[notes["kind"] == "Hero"]
     for week in weeks:
         hero = hero_note(hero_notes, week, posts, staff)
         if hero is None:
-            candidates = hero_candidates(posts, staff, settings, week, facts)
-            fresh = [c for c in candidates if c.person not in recent[-NO_REPEAT_WEEKS:]]
-            hero = (fresh or candidates or [None])[0]
+            hero = _pick(_candidates(posts, staff, settings, week, facts), set(recent[-NO_REPEAT_WEEKS:]))
         history[week] = hero
         recent.append(hero.person if hero else "")
     return history
 
 
-def hero_of_the_week(posts: pd.DataFrame, staff: pd.DataFrame, notes: pd.DataFrame, settings: Settings, week: str) -> Hero | None:
-    """The hero for `week`, or None when nobody posted and no Notes row names one."""
-    return hero_history(posts, staff, notes, settings, week)[week]
+def _pick(candidates: Iterator[Hero], recent: set[str]) -> Hero | None:
+    """The first candidate who wasn't a recent hero; when all were, the first candidate; None without any."""
+    first = None
+    for candidate in candidates:
+        if candidate.person not in recent:
+            return candidate
+        first = first or candidate
+    return first
+
+
+def hero_of_the_week(posts: pd.DataFrame, staff: pd.DataFrame, notes: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None) -> Hero | None:
+    """The hero for `week`, or None when nobody posted and no Notes row names one (`history`: as hero_history's)."""
+    return hero_history(posts, staff, notes, settings, week, history)[week]

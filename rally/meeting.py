@@ -94,7 +94,7 @@ def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = Non
         teams=team_board(posts, staff, settings, "week", week),
         awards=awards,
         badges=badges,
-        hero=hero_of_the_week(posts, staff, dataset.notes, settings, week),
+        hero=hero_of_the_week(posts, staff, dataset.notes, settings, week, history),
         highlights=weekly_highlights(posts, staff, dataset.notes, dataset.kpis, settings, week, history, badges, read_kudos(dataset.raw, display_names=dataset.display_names())),
         improve=improvements(posts, dataset.notes, week),
         candidates=candidates,

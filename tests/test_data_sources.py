@@ -251,3 +251,29 @@ def test_the_version_changes_with_the_data_and_only_with_it(sheets_emulator, tmp
     sheets_emulator.set_values(SHEET_KEY, "Posts", [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "LinkedIn"]])
     assert source.fetch().version != first.version
 
+
+
+def test_a_server_keeps_one_copy_of_the_rows_a_new_read_did_not_change(sheets_emulator, tmp_path):
+    """Every read brings every cell again; the cache keeps the rows it already holds where they are equal.
+
+    At 100k posts that is over 100 MB the parsed data would otherwise hold twice (one read per minute).
+    """
+    posts = [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]
+    source = google_source(sheets_emulator, tmp_path, {"Posts": posts, "Survey": [["ID", "Answer"], ["a1", "Fine"]]})
+    clock = FakeClock(0.0)
+    cache = SnapshotCache(source, clock=clock)
+    first = cache.get(60).snapshot
+
+    clock.advance(61)
+    same = cache.get(60).snapshot
+    assert sheets_emulator.count("batch_get") == 2, "the second read happened"
+    assert same.tabs is first.tabs and same.version == first.version
+    assert same.fetched_at > first.fetched_at, "dated by the new read, which rows queued since are compared with"
+
+    source.append_rows("Survey", [["a2", "Great"]], ["ID", "Answer"])
+    clock.advance(61)
+    changed = cache.get(60).snapshot
+    assert changed.version != first.version
+    assert changed.tabs["Survey"] == [["ID", "Answer"], ["a1", "Fine"], ["a2", "Great"]]
+    assert changed.tabs["Posts"] is first.tabs["Posts"], "the unchanged tab is the copy already held"
+    assert changed.tabs == source.fetch().tabs, "what the snapshot says is what the Sheet says"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from rally.dataset import build_dataset
+from rally.demo import demo_tabs
 from rally.hero import hero_candidates, hero_history, hero_of_the_week
 from rally.scoring import ANONYMOUS
+from rally.weekly import last_complete_week
 from tests.test_awards import MONDAYS, on
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 
@@ -128,3 +132,19 @@ def test_each_person_appears_once_among_the_candidates():
     people = [c.person for c in hero_candidates(d.posts, d.staff, d.settings, "2026-W48")]
     assert people == sorted(set(people), key=people.index)
     assert people[0] == "maya"
+
+
+def test_the_walk_through_every_week_picks_as_the_full_candidate_lists_would():
+    """hero_history works candidates out only until it finds someone fresh; on the demo company's history
+    that gives, week after week, exactly the first candidate of the full list who wasn't hero in the four weeks before."""
+    d = build_dataset(demo_tabs(date(2026, 11, 30)))
+    weeks = hero_history(d.posts, d.staff, d.notes, d.settings, last_complete_week(date(2026, 11, 30)))
+    assert len(weeks) > 8
+    recent: list[str] = []
+    for week, picked in weeks.items():
+        noted = d.notes[(d.notes["week"] == week) & (d.notes["kind"] == "Hero")]
+        if noted.empty:
+            candidates = hero_candidates(d.posts, d.staff, d.settings, week)
+            fresh = [c for c in candidates if c.person not in recent[-4:]]
+            assert picked == (fresh or candidates or [None])[0], week
+        recent.append(picked.person if picked else "")
