@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from rally.issues import DataIssue
@@ -264,18 +265,24 @@ def implausible_reach(posts: pd.DataFrame, settings: Settings) -> list[DataIssue
     known = posts[posts["reach"].notna()]
     issues: list[DataIssue] = []
     high = known[known["reach"] > settings.implausible_reach_minimum]
-    for _, post in high.iterrows():
-        others = known[(known["person"] == post["person"]) & (known["row"] != post["row"])]["reach"]
-        if others.empty:
+    if high.empty:
+        return issues
+    # Each flagged person's posts once (a few dozen each), not the whole tab filtered again per high post.
+    theirs = known[known["person"].isin(high["person"].unique())]
+    by_person = {person: (group["row"].to_numpy(), group["reach"].to_numpy()) for person, group in theirs.groupby("person", sort=False)}
+    for post in high.itertuples():
+        rows, reach = by_person[post.person]
+        others = reach[rows != post.row]
+        if not len(others):
             continue
-        usual = float(others.median())
-        if post["reach"] > settings.implausible_reach_multiple * usual:
+        usual = float(np.median(others))
+        if post.reach > settings.implausible_reach_multiple * usual:
             issues.append(
                 DataIssue(
                     "Posts",
-                    int(post["row"]),
+                    int(post.row),
                     "Reach",
-                    f"{post['reach']:,.0f}",
+                    f"{post.reach:,.0f}",
                     f"reach looks implausible: over {settings.implausible_reach_multiple:g}× this person's usual {usual:,.0f} — check the number (the post still counts)",
                 )
             )
