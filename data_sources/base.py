@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 Tabs = dict[str, list[list[str]]]
@@ -34,8 +34,16 @@ class Snapshot:
         hashing those bytes is much cheaper than encoding 100k rows again.
         """
         data = content if content is not None else json.dumps(tabs, separators=(",", ":"), ensure_ascii=False).encode()
-        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-        return cls(tabs, fetched_at or datetime.now(UTC), source, locale, f"{source}:{digest}")
+        return cls(tabs, fetched_at or datetime.now(UTC), source, locale, version_of(data, source))
+
+    def redated(self, fetched_at: datetime) -> Snapshot:
+        """The same data, as of a later read that found it unchanged."""
+        return replace(self, fetched_at=fetched_at)
+
+
+def version_of(content: bytes, source: str) -> str:
+    """The version of data read as `content`: equal content, equal version (so caches keyed by it are reused)."""
+    return f"{source}:{hashlib.blake2b(content, digest_size=12).hexdigest()}"
 
 
 class SourceError(Exception):
@@ -64,8 +72,12 @@ class DataSource(ABC):
     kind: str
 
     @abstractmethod
-    def fetch(self, only: list[str] | None = None) -> Snapshot:
-        """Every tab (or just the tabs named in `only`, matched loosely; missing ones are left out), in one upstream read."""
+    def fetch(self, only: list[str] | None = None, known: Snapshot | None = None) -> Snapshot:
+        """Every tab (or just the tabs named in `only`, matched loosely; missing ones are left out), in one upstream read.
+
+        `known` is the previous read of the same tabs: a source that can tell the data hasn't changed before
+        decoding it returns `known.redated(...)`, so an unchanged 100k-row Sheet isn't turned into Python objects again.
+        """
 
     @abstractmethod
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:

@@ -103,8 +103,8 @@ class LocalStore(DataSource):
             db.execute("DELETE FROM meta")
         self._reseed_if_stale()
 
-    def fetch(self, only: list[str] | None = None) -> Snapshot:
-        self._reseed_if_stale()
+    def fetch(self, only: list[str] | None = None, known: Snapshot | None = None) -> Snapshot:
+        self._reseed_if_stale()  # `known` isn't needed: the store is small, and the cache shares the rows that didn't change
         asked_at = datetime.now(UTC)  # rows added after this moment may or may not be in the snapshot
         with self._connect() as db:
             titles = db.execute("SELECT title, header FROM tabs ORDER BY position, title").fetchall()

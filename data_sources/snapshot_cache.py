@@ -62,7 +62,7 @@ class SnapshotCache:
     def _read(self) -> None:
         self.reads += 1
         try:
-            self._snapshot, self._error = share_unchanged(self.source.fetch(self._only), self._snapshot), None
+            self._snapshot, self._error = share_unchanged(self.source.fetch(self._only, known=self._snapshot), self._snapshot), None
         except SourceError as error:
             self._error = str(error)
         self._checked_at = self._clock()
@@ -78,7 +78,9 @@ def share_unchanged(new: Snapshot, old: Snapshot | None) -> Snapshot:
     """
     if old is None:
         return new
+    if new.tabs is old.tabs:  # the source found it unchanged before decoding it
+        return new
     if new.version == old.version and new.locale == old.locale:
-        return replace(old, fetched_at=new.fetched_at)
+        return old.redated(new.fetched_at)
     tabs = {title: old.tabs[title] if old.tabs.get(title) == rows else rows for title, rows in new.tabs.items()}
     return replace(new, tabs=tabs)

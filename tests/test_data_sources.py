@@ -277,3 +277,17 @@ def test_a_server_keeps_one_copy_of_the_rows_a_new_read_did_not_change(sheets_em
     assert changed.tabs["Survey"] == [["ID", "Answer"], ["a1", "Fine"], ["a2", "Great"]]
     assert changed.tabs["Posts"] is first.tabs["Posts"], "the unchanged tab is the copy already held"
     assert changed.tabs == source.fetch().tabs, "what the snapshot says is what the Sheet says"
+
+
+def test_a_read_that_finds_the_sheet_unchanged_keeps_the_rows_it_knew(sheets_emulator, tmp_path):
+    """Given the previous read, the Google source compares the answer's version before decoding it: an unchanged
+    Sheet comes back as the known rows, re-dated, and still costs exactly one batchGet."""
+    source = google_source(sheets_emulator, tmp_path, {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]})
+    first = source.fetch()
+    sheets_emulator.reset_log()
+    again = source.fetch(known=first)
+    assert again.tabs is first.tabs and again.version == first.version and again.fetched_at > first.fetched_at
+    assert sheets_emulator.count("batch_get") == 1
+    source.append_rows("Posts", [["2026-11-17", "Leo", "LinkedIn"]], ["Date", "Name", "Platform"])
+    changed = source.fetch(known=first)
+    assert changed.version != first.version and changed.tabs["Posts"][-1] == ["2026-11-17", "Leo", "LinkedIn"]
