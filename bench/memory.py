@@ -35,6 +35,10 @@ from tests.browser.server import ROOT, page_url, sheet_cwd, start_server, stop_s
 SIZES = (1_000, 100_000)
 SESSIONS = 20
 TARGET_MB = 500
+# glibc's malloc gives each thread that allocates a heap ("arena") of its own, up to 8 per core, and reuses freed
+# memory only within its arena; a Streamlit server runs reruns in many threads. The limit can only be set before
+# the process starts (by the time app.py runs the server has its threads), so the big run is repeated with it.
+ARENA_LIMIT = {"MALLOC_ARENA_MAX": "2"}
 KEY = "bench-memory"
 MB = 2**20
 
@@ -43,6 +47,7 @@ MB = 2**20
 class MemoryRun:
     posts: int
     sessions: int
+    env: str  # what the server's environment added, "" for none
     idle: float  # MB after start, before any session
     after: float  # MB with every session open, at the end
     peak: float  # MB, the high-water mark over the whole run
@@ -136,11 +141,11 @@ async def _drive(url: str, sessions: int, pages: list[str], timeout: float) -> l
     return failures
 
 
-def measure(posts: int, sessions: int, folder: Path, today: date, timeout: float = 300) -> MemoryRun:
+def measure(posts: int, sessions: int, folder: Path, today: date, timeout: float = 300, env: dict[str, str] | None = None) -> MemoryRun:
     folder.mkdir(parents=True, exist_ok=True)
     emulator, host = start_emulator(synthetic_tabs(posts, today), folder)
     try:
-        server = start_server(folder / "data", env={"SHEETS_EMULATOR_HOST": host}, cwd=sheet_cwd(folder / "cwd", KEY))
+        server = start_server(folder / "data", env={"SHEETS_EMULATOR_HOST": host, **(env or {})}, cwd=sheet_cwd(folder / "cwd", KEY))
         try:
             pid = server.process.pid
             idle = psutil.Process(pid).memory_info().rss / MB
@@ -156,37 +161,46 @@ def measure(posts: int, sessions: int, folder: Path, today: date, timeout: float
     finally:
         os.killpg(emulator.pid, signal.SIGTERM)
         emulator.wait(10)
-    return MemoryRun(posts, sessions, idle, after, peak, seconds)
+    env_text = " ".join(f"{k}={v}" for k, v in (env or {}).items())
+    return MemoryRun(posts, sessions, env_text, idle, after, peak, seconds)
 
 
 def run(sizes: tuple[int, ...] = SIZES, sessions: int = SESSIONS, today: date | None = None) -> Measurement:
     with tempfile.TemporaryDirectory(prefix="rally-bench-memory-") as tmp:
         runs = [measure(n, sessions, Path(tmp) / f"posts-{n}", today or date.today()) for n in sizes]
-    return summarise(runs)
+        limited = measure(sizes[-1], sessions, Path(tmp) / "arenas", today or date.today(), env=ARENA_LIMIT)
+    return summarise(runs, limited)
 
 
-def summarise(runs: list[MemoryRun]) -> Measurement:
+def summarise(runs: list[MemoryRun], limited: MemoryRun | None = None) -> Measurement:
     small, big = runs[0], runs[-1]
-    rows = [[f"{r.posts:,}", str(r.sessions), f"{r.idle:,.0f} MB", f"{r.after:,.0f} MB", f"{r.peak:,.0f} MB", f"{r.seconds:,.1f} s"] for r in runs]
+    rows = [[f"{r.posts:,}", str(r.sessions), r.env or "as `streamlit run app.py`", f"{r.idle:,.0f} MB", f"{r.after:,.0f} MB", f"{r.peak:,.0f} MB", f"{r.seconds:,.1f} s"] for r in [*runs, *([limited] if limited else [])]]
     met = big.peak <= TARGET_MB
     verdict = f"peak {big.peak:,.0f} MB with {big.posts:,} posts and {big.sessions} sessions" + ("" if met else f", {big.peak - TARGET_MB:,.0f} MB over")
     if not met:
         # Which kind of gap: memory still held once every session is done, or a passing peak.
         held = big.after - small.after
+        kind = "most of the gap is memory kept, not a passing peak" if big.after >= TARGET_MB else "the gap is a passing peak above what it keeps"
         verdict += (
             f". Once all sessions are done the server still holds {big.after:,.0f} MB ({held:,.0f} MB more than with {small.posts:,} posts), "
-            f"so {'most' if big.after >= TARGET_MB else 'little'} of the gap is data kept, not a passing peak: the Sheet's answer is kept as "
-            "the last good data (one Python string per cell) beside the parsed frames and the derived results"
+            f"so {kind}: the last good Sheet (one Python string per cell) beside the parsed frames and the derived results, and free memory "
+            "malloc keeps in a heap per thread"
         )
+        if limited is not None:
+            verdict += (
+                f". Started with {limited.env} the same run peaks at {limited.peak:,.0f} MB "
+                f"({'within' if limited.peak <= TARGET_MB else 'still over'} the target; README, *Running it for a big company*)"
+            )
     return Measurement(
         number=5,
         title="Memory",
         method=(
             "One `streamlit run app.py` server reading a Sheet in the emulator (its own process) through SHEETS_EMULATOR_HOST and a secrets "
             f"file in a temporary working folder; {big.sessions} sessions at once over Streamlit's websocket protocol (as a browser speaks it), "
-            "each opening a page by its address, going round every page in views/ as the sidebar does and staying connected. Peak = the server process's VmHWM (the kernel's high-water mark of resident memory)."
+            "each opening a page by its address, going round every page in views/ as the sidebar does and staying connected. Peak = the server process's VmHWM (the kernel's high-water mark of resident memory). "
+            "The big run is repeated with glibc's malloc limited to two heaps (`MALLOC_ARENA_MAX=2` in the server's environment), a setting a deployment can make."
         ),
-        headers=["Posts", "Sessions", "RSS after start", "RSS at the end", "Peak RSS", "All sessions done in"],
+        headers=["Posts", "Sessions", "Server started", "RSS after start", "RSS at the end", "Peak RSS", "All sessions done in"],
         rows=rows,
         baseline=f"{small.peak:,.0f} MB peak with {small.posts:,} posts",
         result=f"{big.peak:,.0f} MB peak",
@@ -194,4 +208,11 @@ def summarise(runs: list[MemoryRun]) -> Measurement:
         target=f"≤ {TARGET_MB} MB with 100k posts and {big.sessions} sessions",
         met=met,
         verdict=verdict,
+        notes=[
+            f"Started with {limited.env}, the {limited.posts:,}-post run peaks at {limited.peak:,.0f} MB against {big.peak:,.0f} MB and holds "
+            f"{limited.after:,.0f} MB at the end against {big.after:,.0f} MB. Runs of the same code differ by a few tens of MB (which session's "
+            "thread computes what varies), so compare the two rows of one run."
+        ]
+        if limited is not None
+        else [],
     )
