@@ -157,17 +157,23 @@ def test_the_digest_download_is_on_the_meeting_page(module_demo_env):
     assert at.sidebar.selectbox(key="meeting-digest-format").options == ["E-mail (HTML)", "Markdown", "JSON"]
 
 
+
+def sheet_env(sheets_emulator, tmp_path, monkeypatch, tabs, **rally):
+    """The app reading a Sheet of `tabs` in the emulator (fresh caches); yields the secrets a session sets."""
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs=tabs)
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
+    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
+    clear_caches()
+    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1, **rally}}
+    clear_caches()
+
+
 @pytest.fixture
 def implausible_sheet_env(sheets_emulator, tmp_path, monkeypatch):
     """A Sheet in the emulator whose posts include one implausible reach."""
     rows = [post(f"2026-11-{d:02d}", "Maya Patel", reach="500", link=f"https://x.com/m/{d}") for d in (2, 9, 16)]
     rows.append(post("2026-11-23", "Maya Patel", reach="250,000", link="https://x.com/m/23"))
-    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": [HEADER, *rows], "Staff": [STAFF_HEADER, ["Maya Patel", "Sales", "show"]]})
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
-    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
-    clear_caches()
-    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"}}
-    clear_caches()
+    yield from sheet_env(sheets_emulator, tmp_path, monkeypatch, {"Posts": [HEADER, *rows], "Staff": [STAFF_HEADER, ["Maya Patel", "Sales", "show"]]}, facilitator_passcode="orange-kite-42")
 
 
 def test_data_health_flags_an_implausible_reach(implausible_sheet_env):
@@ -186,12 +192,7 @@ def test_data_health_flags_an_implausible_reach(implausible_sheet_env):
 @pytest.fixture
 def empty_sheet_env(sheets_emulator, tmp_path, monkeypatch):
     """A brand-new Sheet: the Posts header and nothing else."""
-    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": [HEADER]})
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
-    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
-    clear_caches()
-    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
-    clear_caches()
+    yield from sheet_env(sheets_emulator, tmp_path, monkeypatch, {"Posts": [HEADER]})
 
 
 def test_on_an_empty_sheet_every_page_explains_itself(empty_sheet_env):
@@ -214,12 +215,7 @@ def busy_week_env(sheets_emulator, tmp_path, monkeypatch):
         post(str(monday + pd.Timedelta(days=6 if n == 44 else n % 6)), f"Person {n:02d}", link=f"https://x.com/p/{n}", platform="X" if n % 3 else "LinkedIn", summary="Drone footage" if n == 44 else f"Post {n}")
         for n in range(45)
     ]
-    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={"Posts": [HEADER, *rows]})
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
-    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
-    clear_caches()
-    yield {"connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
-    clear_caches()
+    yield from sheet_env(sheets_emulator, tmp_path, monkeypatch, {"Posts": [HEADER, *rows]})
 
 
 def test_a_busy_week_s_vote_lists_a_shortlist_and_finds_any_post(busy_week_env):
