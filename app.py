@@ -11,7 +11,9 @@ import streamlit as st
 from ui.audience import directors_link
 
 # Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
-st.set_page_config(page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state="collapsed" if directors_link() else "auto")
+st.set_page_config(
+    page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state="collapsed" if directors_link() else "auto"
+)
 
 DIRECTORS = st.Page("views/directors.py", title="Directors' view", icon="🧭", url_path="directors")
 PAGES = {

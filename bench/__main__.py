@@ -1,9 +1,9 @@
 """`python -m bench`: every measurement side by side in one run, written to bench/RESULTS.md.
 
-    python -m bench                 # all five, full sizes (a few minutes on 2 cores) -> bench/RESULTS.md
-    python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those)
-    python -m bench --quick         # small sizes, printed only: a check that everything runs
-    python -m bench --profile       # pyinstrument's profile of one 100k-row load and parse, printed
+python -m bench                 # all five, full sizes (a few minutes on 2 cores) -> bench/RESULTS.md
+python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those)
+python -m bench --quick         # small sizes, printed only: a check that everything runs
+python -m bench --profile       # pyinstrument's profile of one 100k-row load and parse, printed
 """
 
 from __future__ import annotations
@@ -70,11 +70,27 @@ def quiet_streamlit() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="Rally's benchmark: speed and load as ratios against baselines, written to bench/RESULTS.md.")
-    parser.add_argument("--only", help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory)")
-    parser.add_argument("--quick", action="store_true", help="small sizes; prints the results instead of writing RESULTS.md (unless --output)")
-    parser.add_argument("--output", type=Path, help=f"where to write the results (default {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})")
-    parser.add_argument("--profile", action="store_true", help="print pyinstrument's profile of one 100k-row load and parse, and stop")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Rally's benchmark: speed and load as ratios against baselines, written to bench/RESULTS.md.",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes; prints the results instead of writing RESULTS.md (unless --output)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help=f"where to write the results (default {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print pyinstrument's profile of one 100k-row load and parse, and stop"
+    )
     args = parser.parse_args(argv)
     quiet_streamlit()
     logging.basicConfig(level=logging.ERROR)

@@ -96,10 +96,22 @@ class BurstRun:
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else (values[0] if values else math.nan)
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[-1]
+        if len(values) > 1
+        else (values[0] if values else math.nan)
+    )
 
 
-def burst(seed: int, folder: Path, spec: TabSpec, submissions: int = SUBMISSIONS, spread: float = 0.0, settings: Settings | None = None, timeout: float = 180.0) -> BurstRun:
+def burst(
+    seed: int,
+    folder: Path,
+    spec: TabSpec,
+    submissions: int = SUBMISSIONS,
+    spread: float = 0.0,
+    settings: Settings | None = None,
+    timeout: float = 180.0,
+) -> BurstRun:
     """One burst: `submissions` threads released together, each submitting at once (spread=0) or after a random wait up to `spread` seconds."""
     settings = settings or Settings()
     tabs = {**demo_tabs(date.today()), spec.name: [spec.header]}
@@ -114,7 +126,12 @@ def burst(seed: int, folder: Path, spec: TabSpec, submissions: int = SUBMISSIONS
         outbox.start()
         live = SnapshotCache(source, only=[spec.name])
         stop = threading.Event()
-        reader = threading.Thread(target=_read_results, args=(result, live, outbox, spec, settings, stop), name="bench-results-screen", daemon=True)
+        reader = threading.Thread(
+            target=_read_results,
+            args=(result, live, outbox, spec, settings, stop),
+            name="bench-results-screen",
+            daemon=True,
+        )
         reader.start()
 
         gate = threading.Barrier(submissions)
@@ -161,13 +178,17 @@ def burst(seed: int, folder: Path, spec: TabSpec, submissions: int = SUBMISSIONS
     return result
 
 
-def _read_results(result: BurstRun, live: SnapshotCache, outbox: Outbox, spec: TabSpec, settings: Settings, stop: threading.Event) -> None:
+def _read_results(
+    result: BurstRun, live: SnapshotCache, outbox: Outbox, spec: TabSpec, settings: Settings, stop: threading.Event
+) -> None:
     """The results screen: live read of the tab merged with the pending rows, every POLL seconds."""
     shown: set[str] = set()
     while not stop.is_set():
         state = live.get(settings.live_refresh_seconds)
         since = state.snapshot.fetched_at.timestamp() if state.snapshot else None
-        pending = [p.row for p in outbox.pending(spec.name, sent_since=since)]  # what live.pending_rows(tab, snapshot) gives a page
+        pending = [
+            p.row for p in outbox.pending(spec.name, sent_since=since)
+        ]  # what live.pending_rows(tab, snapshot) gives a page
         records = read_records(state.snapshot.tabs if state.snapshot else {}, spec, pending)
         now = time.monotonic()
         visible = set(records["ID"])
@@ -195,7 +216,11 @@ def summarise(runs: list[BurstRun], spec: TabSpec, submissions: int) -> Measurem
     for r in runs:
         lat = r.latencies()
         appends = sum(n for (kind, _), n in r.requests.items() if kind == "append")
-        refused = ", ".join(f"{n} × {status}" for status in (429, 503) if (n := sum(c for (_, s), c in r.requests.items() if s == status)))
+        refused = ", ".join(
+            f"{n} × {status}"
+            for status in (429, 503)
+            if (n := sum(c for (_, s), c in r.requests.items() if s == status))
+        )
         submit_p95 = p95(sorted(r.submit_returned[i] - r.submitted[i] for i in r.submit_returned))
         rows.append(
             [
@@ -238,7 +263,16 @@ def summarise(runs: list[BurstRun], spec: TabSpec, submissions: int) -> Measurem
             f"A results screen looks every {POLL:g} s: a live read of the tab (at most `Live refresh seconds` old) merged with the outbox's pending rows by "
             "`read_records`. Latency is from the start of the submit call to the first look that shows the answer."
         ),
-        headers=["Seed: submitted", "All in the Sheet after", "Submit → on screen p95", "submit call p95", "Lost / duplicated", "Shown, then gone for a moment", "Writes", "In the Sheet"],
+        headers=[
+            "Seed: submitted",
+            "All in the Sheet after",
+            "Submit → on screen p95",
+            "submit call p95",
+            "Lost / duplicated",
+            "Shown, then gone for a moment",
+            "Writes",
+            "In the Sheet",
+        ],
         rows=rows,
         baseline=f"target p95 {TARGET_P95:g} s",
         result=f"p95 {worst_p95:.2f} s, {lost} lost, {doubled} duplicated",

@@ -31,7 +31,20 @@ FIRST = ("Maya", "Tom", "Aisha", "Leo", "Noah", "Ines", "Kofi", "Priya", "Sven",
 LAST = ("Patel", "Becker", "Okafor", "Martin", "Fischer", "Silva", "Mensah", "Nair", "Lund", "García", "Wang", "Diallo", "Weber", "Dubois", "Haddad", "Sato",
         "Rossi", "Eze", "Berg", "Tanaka", "Aziz", "Conti", "Novak", "Ivanov", "Byrne", "Rao", "Yılmaz", "Boateng", "Kowalska", "Moreau", "de Vries", "Khan",
         "O'Neill", "Wiśniewska", "Iyer", "Murphy", "Ruiz", "Lin", "Petrova", "Adeyemi")  # fmt: skip
-TEAMS = ("Sales", "Engineering", "Customer Success", "Marketing", "Operations", "Finance", "People", "Product", "Legal", "Support", "Data", "Partnerships")
+TEAMS = (
+    "Sales",
+    "Engineering",
+    "Customer Success",
+    "Marketing",
+    "Operations",
+    "Finance",
+    "People",
+    "Product",
+    "Legal",
+    "Support",
+    "Data",
+    "Partnerships",
+)
 PLATFORMS = (("LinkedIn", 50), ("linkedin", 4), ("X", 10), ("Twitter", 2), ("Facebook", 5), ("FB", 2), ("Instagram", 6), ("IG", 1), ("Blog", 5),
              ("Blog post", 1), ("TikTok", 3), ("YouTube", 3), ("linked in", 1), ("Mastodon", 1), ("", 1))  # fmt: skip
 TOPICS = ("Case study", "3 takeaways from", "Why we built", "Behind the scenes at", "Hiring:", "Lessons from", "Webinar recap:", "New release:",
@@ -90,7 +103,18 @@ def _staff(count: int, demo_staff: list[list[str]], rng: random.Random) -> list[
 def people_rows(people: list[tuple[str, str]], demo_staff: list[list[str]], rng: random.Random) -> list[list]:
     rows = [list(r) for r in demo_staff[1:]]
     for name, team in people[len(rows) :]:
-        rows.append(_trim([name, team, "Specialist", "anonymous" if rng.random() < 0.05 else "show", "Platform mechanics" if rng.random() < 0.6 else "", _serial(date(2020, 1, 1) + timedelta(days=rng.randrange(2000)))]))
+        rows.append(
+            _trim(
+                [
+                    name,
+                    team,
+                    "Specialist",
+                    "anonymous" if rng.random() < 0.05 else "show",
+                    "Platform mechanics" if rng.random() < 0.6 else "",
+                    _serial(date(2020, 1, 1) + timedelta(days=rng.randrange(2000))),
+                ]
+            )
+        )
     return rows
 
 
@@ -140,7 +164,11 @@ def _link_cell(n: int, name: str, links: list[str], rng: random.Random) -> str:
     if roll < 0.07:
         return f"www.example.com/post/{n}"  # not a web link Rally may make clickable
     slug = name.lower().replace(" ", "-").replace("'", "")
-    link = f"https://www.linkedin.com/posts/{slug}_{n}-activity-{7_400_000_000_000_000_000 + n * 7919}" if rng.random() < 0.7 else f"https://x.com/{slug}/status/{2_000_000_000 + n}"
+    link = (
+        f"https://www.linkedin.com/posts/{slug}_{n}-activity-{7_400_000_000_000_000_000 + n * 7919}"
+        if rng.random() < 0.7
+        else f"https://x.com/{slug}/status/{2_000_000_000 + n}"
+    )
     links.append(link)
     return link
 
@@ -150,7 +178,13 @@ def _figures(day: date, today: date, rng: random.Random) -> list:
     if (today - day).days < 3 and rng.random() < 0.6:
         return []
     reach = int(rng.lognormvariate(6.5, 1.1))
-    figures: list = [reach, int(reach * rng.uniform(0.005, 0.06)), int(reach * rng.uniform(0, 0.01)), int(reach * rng.uniform(0, 0.005)), int(reach * rng.uniform(0, 0.02))]
+    figures: list = [
+        reach,
+        int(reach * rng.uniform(0.005, 0.06)),
+        int(reach * rng.uniform(0, 0.01)),
+        int(reach * rng.uniform(0, 0.005)),
+        int(reach * rng.uniform(0, 0.02)),
+    ]
     roll = rng.random()
     if roll < 0.02:
         figures[0] = f"{reach / 1000:.1f}k"

@@ -79,7 +79,17 @@ def measure_size(emulator: SheetsEmulator, rows: int, today: date, folder: Path,
         fetch, snapshot = timed(source.fetch)
         server = sum(r.cpu_seconds for r in emulator.requests("batch_get"))
         parse, dataset = timed(partial(build_dataset, snapshot.tabs, snapshot.locale))
-        times = LoadTimes(rows, floor.cpu, fetch.cpu, server, parse.cpu, fetch.wall + parse.wall, floor.wall, len(dataset.issues), len(dataset.posts))
+        times = LoadTimes(
+            rows,
+            floor.cpu,
+            fetch.cpu,
+            server,
+            parse.cpu,
+            fetch.wall + parse.wall,
+            floor.wall,
+            len(dataset.issues),
+            len(dataset.posts),
+        )
         if best is None or times.total < best.total:
             best = times
         del snapshot, dataset
@@ -95,13 +105,18 @@ def breakdown(emulator: SheetsEmulator, rows: int, repeats: int) -> list[tuple[s
     answer = requests.get(f"{emulator.url}/v4/spreadsheets/{key}/values:batchGet", params=params, timeout=60).content
     plain, _ = best_of(repeats, lambda: json.loads(answer))
     decode, value_ranges = best_of(repeats, lambda: decode_values(answer))
-    to_text, rows_by_tab = best_of(repeats, lambda: [[_row_text(r) for r in vr.get("values", [])] for vr in value_ranges])
+    to_text, rows_by_tab = best_of(
+        repeats, lambda: [[_row_text(r) for r in vr.get("values", [])] for vr in value_ranges]
+    )
     tabs = dict(zip(emulator.tab_titles(key), rows_by_tab))
     version, _ = best_of(repeats, lambda: Snapshot.of(tabs, "google-sheet", content=answer))
     table, _ = best_of(repeats, lambda: read_table(tabs["Posts"], POSTS))
     build, _ = best_of(repeats, lambda: build_dataset(tabs))
     return [
-        (f"the answer: {len(answer) / 2**20:.1f} MB of JSON; plain `json.loads` of it (cycle collector running)", plain.cpu),
+        (
+            f"the answer: {len(answer) / 2**20:.1f} MB of JSON; plain `json.loads` of it (cycle collector running)",
+            plain.cpu,
+        ),
         ("`decode_values` (JSON with integers kept as text)", decode.cpu),
         ("rows to text (`_row_text`: only rows holding true/false/null)", to_text.cpu),
         ("the snapshot's version (a hash of the answer)", version.cpu),
@@ -148,7 +163,9 @@ def summarise(times: list[LoadTimes], steps: list[tuple[str, float]] = ()) -> Me
     else:
         gaps = []
         if not within:
-            gaps.append(f"{ratio(big.rally, big.floor)} the floor at {big.rows:,} rows, not ≤ {TARGET_RATIO:g}× ({ms(big.rally - TARGET_RATIO * big.floor)} over)")
+            gaps.append(
+                f"{ratio(big.rally, big.floor)} the floor at {big.rows:,} rows, not ≤ {TARGET_RATIO:g}× ({ms(big.rally - TARGET_RATIO * big.floor)} over)"
+            )
         if not linear:
             gaps.append(f"growth exponent {exponent:.2f} from {times[-2].rows:,} to {big.rows:,} rows (linear is 1.0)")
         verdict = "; ".join(gaps)
@@ -159,8 +176,17 @@ def summarise(times: list[LoadTimes], steps: list[tuple[str, float]] = ()) -> Me
                 f". What is left is Python objects: decoding the API's JSON alone takes {ratio(steps[1][1], big.floor)} the floor, because "
                 "read_csv parses text straight into Arrow columns in C while the JSON holds one Python object per cell (see the steps below)"
             )
-    notes = [f"Steps at {big.rows:,} rows (CPU, best of the repeats): " + "; ".join(f"{what}: {ms(seconds)} ({ratio(seconds, big.floor)} the floor)" for what, seconds in steps)] if steps else []
-    notes.append("bench/NOTES.md tells what the profile showed and what was changed, with the figures before and after.")
+    notes = (
+        [
+            f"Steps at {big.rows:,} rows (CPU, best of the repeats): "
+            + "; ".join(f"{what}: {ms(seconds)} ({ratio(seconds, big.floor)} the floor)" for what, seconds in steps)
+        ]
+        if steps
+        else []
+    )
+    notes.append(
+        "bench/NOTES.md tells what the profile showed and what was changed, with the figures before and after."
+    )
     return Measurement(
         number=2,
         title="Load and parse",
@@ -173,7 +199,19 @@ def summarise(times: list[LoadTimes], steps: list[tuple[str, float]] = ()) -> Me
             "*Emulator* is the emulator's own time building and encoding the answer (Google's side of the request); "
             "*Rally* is fetch + parse without it."
         ),
-        headers=["Post rows", "read_csv (floor)", "fetch", "of which emulator", "build_dataset", "Rally", "Rally ÷ floor", "all ÷ floor", "Rally per row", "wall: Rally+emulator / floor", "posts counted / issues"],
+        headers=[
+            "Post rows",
+            "read_csv (floor)",
+            "fetch",
+            "of which emulator",
+            "build_dataset",
+            "Rally",
+            "Rally ÷ floor",
+            "all ÷ floor",
+            "Rally per row",
+            "wall: Rally+emulator / floor",
+            "posts counted / issues",
+        ],
         rows=rows,
         baseline=f"read_csv {ms(big.floor)}",
         result=f"{ms(big.rally)} (+{ms(big.server)} emulator)",

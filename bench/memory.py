@@ -98,7 +98,9 @@ async def _session(url: str, pages: list[str], first: int, round_done: asyncio.Q
 
     order = pages[first:] + pages[:first]
     try:
-        async with websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None) as ws:
+        async with websockets.connect(
+            url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None
+        ) as ws:
             hashes: dict[str, str] = {}
             for page_file in order:
                 message = BackMsg()
@@ -141,11 +143,15 @@ async def _drive(url: str, sessions: int, pages: list[str], timeout: float) -> l
     return failures
 
 
-def measure(posts: int, sessions: int, folder: Path, today: date, timeout: float = 300, env: dict[str, str] | None = None) -> MemoryRun:
+def measure(
+    posts: int, sessions: int, folder: Path, today: date, timeout: float = 300, env: dict[str, str] | None = None
+) -> MemoryRun:
     folder.mkdir(parents=True, exist_ok=True)
     emulator, host = start_emulator(synthetic_tabs(posts, today), folder)
     try:
-        server = start_server(folder / "data", env={"SHEETS_EMULATOR_HOST": host, **(env or {})}, cwd=sheet_cwd(folder / "cwd", KEY))
+        server = start_server(
+            folder / "data", env={"SHEETS_EMULATOR_HOST": host, **(env or {})}, cwd=sheet_cwd(folder / "cwd", KEY)
+        )
         try:
             pid = server.process.pid
             idle = psutil.Process(pid).memory_info().rss / MB
@@ -153,7 +159,9 @@ def measure(posts: int, sessions: int, folder: Path, today: date, timeout: float
             errors = asyncio.run(_drive(server.url, sessions, list(PAGES), timeout))
             seconds = time.monotonic() - started
             if errors:
-                raise RuntimeError(f"{len(errors)} of {sessions} sessions failed with {posts:,} posts: {errors[0]!r}\n{server.log()[-2000:]}")
+                raise RuntimeError(
+                    f"{len(errors)} of {sessions} sessions failed with {posts:,} posts: {errors[0]!r}\n{server.log()[-2000:]}"
+                )
             after = psutil.Process(pid).memory_info().rss / MB
             peak = high_water_mark(pid)
         finally:
@@ -174,13 +182,30 @@ def run(sizes: tuple[int, ...] = SIZES, sessions: int = SESSIONS, today: date | 
 
 def summarise(runs: list[MemoryRun], limited: MemoryRun | None = None) -> Measurement:
     small, big = runs[0], runs[-1]
-    rows = [[f"{r.posts:,}", str(r.sessions), r.env or "as `streamlit run app.py`", f"{r.idle:,.0f} MB", f"{r.after:,.0f} MB", f"{r.peak:,.0f} MB", f"{r.seconds:,.1f} s"] for r in [*runs, *([limited] if limited else [])]]
+    rows = [
+        [
+            f"{r.posts:,}",
+            str(r.sessions),
+            r.env or "as `streamlit run app.py`",
+            f"{r.idle:,.0f} MB",
+            f"{r.after:,.0f} MB",
+            f"{r.peak:,.0f} MB",
+            f"{r.seconds:,.1f} s",
+        ]
+        for r in [*runs, *([limited] if limited else [])]
+    ]
     met = big.peak <= TARGET_MB
-    verdict = f"peak {big.peak:,.0f} MB with {big.posts:,} posts and {big.sessions} sessions" + ("" if met else f", {big.peak - TARGET_MB:,.0f} MB over")
+    verdict = f"peak {big.peak:,.0f} MB with {big.posts:,} posts and {big.sessions} sessions" + (
+        "" if met else f", {big.peak - TARGET_MB:,.0f} MB over"
+    )
     if not met:
         # Which kind of gap: memory still held once every session is done, or a passing peak.
         held = big.after - small.after
-        kind = "most of the gap is memory kept, not a passing peak" if big.after >= TARGET_MB else "the gap is a passing peak above what it keeps"
+        kind = (
+            "most of the gap is memory kept, not a passing peak"
+            if big.after >= TARGET_MB
+            else "the gap is a passing peak above what it keeps"
+        )
         verdict += (
             f". Once all sessions are done the server still holds {big.after:,.0f} MB ({held:,.0f} MB more than with {small.posts:,} posts), "
             f"so {kind}: the last good Sheet (one Python string per cell) beside the parsed frames and the derived results, and free memory "
@@ -200,7 +225,15 @@ def summarise(runs: list[MemoryRun], limited: MemoryRun | None = None) -> Measur
             "each opening a page by its address, going round every page in views/ as the sidebar does and staying connected. Peak = the server process's VmHWM (the kernel's high-water mark of resident memory). "
             "The big run is repeated with glibc's malloc limited to two heaps (`MALLOC_ARENA_MAX=2` in the server's environment), a setting a deployment can make."
         ),
-        headers=["Posts", "Sessions", "Server started", "RSS after start", "RSS at the end", "Peak RSS", "All sessions done in"],
+        headers=[
+            "Posts",
+            "Sessions",
+            "Server started",
+            "RSS after start",
+            "RSS at the end",
+            "Peak RSS",
+            "All sessions done in",
+        ],
         rows=rows,
         baseline=f"{small.peak:,.0f} MB peak with {small.posts:,} posts",
         result=f"{big.peak:,.0f} MB peak",

@@ -29,10 +29,14 @@ class PageTimes:
     posts: int
     first_load: Sample  # the first session's first page: read + parse included
     warm: dict[str, Sample]  # page -> one warm rerun (best of the repeats)
-    changed: dict[str, Sample]  # page -> its first rerun after the Sheet changed: read + parse + the page's computations
+    changed: dict[
+        str, Sample
+    ]  # page -> its first rerun after the Sheet changed: read + parse + the page's computations
 
 
-def measure(emulator: SheetsEmulator, posts: int, pages: list[str], folder: Path, repeats: int, today: date) -> PageTimes:
+def measure(
+    emulator: SheetsEmulator, posts: int, pages: list[str], folder: Path, repeats: int, today: date
+) -> PageTimes:
     key = f"bench-pages-{posts}"
     emulator.add_spreadsheet(key, tabs={**synthetic_tabs(posts, today), CHANGED_TAB: [["Edits"], ["0"]]})
     warm, changed = {}, {}
@@ -75,11 +79,20 @@ def summarise(results: list[PageTimes], pages: list[str]) -> Measurement:
             + [ratio(big.warm[page].cpu, small.warm[page].cpu)]
             + [f"{ms(t.changed[page].cpu)} ({ms(t.changed[page].wall)})" for t in results]
         )
-    rows.append(["first page of the first session (read + parse + draw)"] + [f"{ms(t.first_load.cpu)} ({ms(t.first_load.wall)})" for t in results] + [ratio(big.first_load.cpu, small.first_load.cpu)] + ["" for _ in results])
+    rows.append(
+        ["first page of the first session (read + parse + draw)"]
+        + [f"{ms(t.first_load.cpu)} ({ms(t.first_load.wall)})" for t in results]
+        + [ratio(big.first_load.cpu, small.first_load.cpu)]
+        + ["" for _ in results]
+    )
     slowest = max(pages, key=lambda page: big.changed[page].cpu)
     met = worst <= TARGET_RATIO
     name = worst_page.removeprefix("views/")
-    verdict = f"slowest page {name}: {worst:.1f}× itself at {small.posts:,}" if met else f"{name} at {big.posts:,} posts is {worst:.1f}× itself at {small.posts:,} (target ≤ {TARGET_RATIO:g}×)"
+    verdict = (
+        f"slowest page {name}: {worst:.1f}× itself at {small.posts:,}"
+        if met
+        else f"{name} at {big.posts:,} posts is {worst:.1f}× itself at {small.posts:,} (target ≤ {TARGET_RATIO:g}×)"
+    )
     return Measurement(
         number=3,
         title="Page time",
@@ -90,7 +103,12 @@ def summarise(results: list[PageTimes], pages: list[str]) -> Measurement:
             "(a tab no page reads) and every refresh interval allowed to pass, then the same session's next rerun is timed once: "
             "the read, the parse and the page's results computed afresh, which a viewer waits for each time the Sheet changes."
         ),
-        headers=["Page", *[f"{t.posts:,} posts" for t in results], f"{big.posts // 1000}k ÷ {small.posts // 1000}k", *[f"after a change, {t.posts:,}" for t in results]],
+        headers=[
+            "Page",
+            *[f"{t.posts:,} posts" for t in results],
+            f"{big.posts // 1000}k ÷ {small.posts // 1000}k",
+            *[f"after a change, {t.posts:,}" for t in results],
+        ],
         rows=rows,
         baseline=f"each page at {small.posts:,} posts",
         result=f"worst page {ms(big.warm[worst_page].cpu)} at {big.posts:,}",

@@ -66,13 +66,29 @@ def ratio(value: float, baseline: float) -> str:
 
 def chromium_version() -> str:
     try:
-        return subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20).stdout.strip() or "not found"
+        return (
+            subprocess.run(
+                ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20
+            ).stdout.strip()
+            or "not found"
+        )
     except (OSError, subprocess.SubprocessError):
         return "not found"
 
 
 def machine() -> list[tuple[str, str]]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     versions = []
     for name in PACKAGES:
@@ -97,10 +113,28 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def write_results(path: Path, measurements: list[Measurement], started: datetime, command: str, machine_rows: list[tuple[str, str]], elapsed: float) -> str:
+def write_results(
+    path: Path,
+    measurements: list[Measurement],
+    started: datetime,
+    command: str,
+    machine_rows: list[tuple[str, str]],
+    elapsed: float,
+) -> str:
     summary = markdown_table(
         ["#", "Measurement", "Baseline", "Rally", "Ratio", "Target", "Status"],
-        [[str(m.number), m.title, m.baseline, m.result, m.ratio, m.target, ("✅ met" if m.met else "❌ gap") + f": {m.verdict}"] for m in measurements],
+        [
+            [
+                str(m.number),
+                m.title,
+                m.baseline,
+                m.result,
+                m.ratio,
+                m.target,
+                ("✅ met" if m.met else "❌ gap") + f": {m.verdict}",
+            ]
+            for m in measurements
+        ],
     )
     parts = [
         "# Rally benchmark results",
@@ -119,7 +153,16 @@ def write_results(path: Path, measurements: list[Measurement], started: datetime
         "",
     ]
     for m in measurements:
-        parts += [f"## {m.number}. {m.title}", "", m.method, "", markdown_table(m.headers, m.rows), "", f"**Target:** {m.target}. **{'Met' if m.met else 'Gap'}:** {m.verdict}", ""]
+        parts += [
+            f"## {m.number}. {m.title}",
+            "",
+            m.method,
+            "",
+            markdown_table(m.headers, m.rows),
+            "",
+            f"**Target:** {m.target}. **{'Met' if m.met else 'Gap'}:** {m.verdict}",
+            "",
+        ]
         parts += [f"- {note}" for note in m.notes]
         parts += ["", f"_Measured in {m.seconds:,.0f} s._", ""]
     text = "\n".join(parts).rstrip() + "\n"

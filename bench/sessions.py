@@ -19,7 +19,12 @@ __all__ = ["PAGES", "open_session", "sheet_app"]
 
 def sheet_secrets(key: str) -> dict:
     return {
-        "connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit", "client_email": "rally@bench.iam.gserviceaccount.com"}},
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit",
+                "client_email": "rally@bench.iam.gserviceaccount.com",
+            }
+        },
         # A failed read falls back at once instead of sleeping between tries; a passcode so the
         # facilitator's pages (Data health rows, training, encouragement) are measured with their content.
         "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "bench-facilitator"},

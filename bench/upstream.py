@@ -46,7 +46,9 @@ class Reads:
         return sum(self.requests.values())
 
 
-def schedule(viewers: int, pages: list[str], minute: float = MINUTE, every: float = EVERY) -> list[tuple[float, int, str]]:
+def schedule(
+    viewers: int, pages: list[str], minute: float = MINUTE, every: float = EVERY
+) -> list[tuple[float, int, str]]:
     """(time, viewer, page) for every page view in the minute, in time order: each viewer goes round every page."""
     events = []
     for viewer in range(viewers):
@@ -56,7 +58,9 @@ def schedule(viewers: int, pages: list[str], minute: float = MINUTE, every: floa
     return sorted(events)
 
 
-def rally_reads(emulator: SheetsEmulator, viewers: int, pages: list[str], data_dir: Path, every: float = EVERY) -> Reads:
+def rally_reads(
+    emulator: SheetsEmulator, viewers: int, pages: list[str], data_dir: Path, every: float = EVERY
+) -> Reads:
     """Rally's requests while `viewers` sessions run the real pages for a simulated minute (a fresh server)."""
     with sheet_app(emulator, KEY, data_dir) as secrets:
         clock = FakeClock(0.0)
@@ -73,13 +77,19 @@ def rally_reads(emulator: SheetsEmulator, viewers: int, pages: list[str], data_d
             if problems := failures(at):
                 raise RuntimeError(f"{page} failed for viewer {viewer} at {at_time:.1f} s: {problems}")
         log = emulator.log
-    return Reads(viewers, len(events), Counter(r.kind for r in log), Counter(r.ranges for r in log if r.kind == "batch_get"))
+    return Reads(
+        viewers, len(events), Counter(r.kind for r in log), Counter(r.ranges for r in log if r.kind == "batch_get")
+    )
 
 
 def naive_reads(emulator: SheetsEmulator, viewers: int, pages: list[str], every: float = EVERY) -> Reads:
     """The same page views, each doing open_by_key, worksheet() and get_all_records() per tab."""
     client = client_for_emulator(emulator.host, timeout=30)
-    titles = [title for spec in contract.ALL_TABS if (title := contract.find_tab(dict.fromkeys(emulator.tab_titles(KEY)), spec))]
+    titles = [
+        title
+        for spec in contract.ALL_TABS
+        if (title := contract.find_tab(dict.fromkeys(emulator.tab_titles(KEY)), spec))
+    ]
     emulator.reset_log()
     events = schedule(viewers, pages, every=every)
     for _ in events:
@@ -92,7 +102,10 @@ def naive_reads(emulator: SheetsEmulator, viewers: int, pages: list[str], every:
 def budget(reads: Reads, settings: Settings, minute: float = MINUTE) -> dict[tuple, int]:
     """The most batchGets each kind of read may make in the minute: one per interval of its cache."""
     full = max(reads.batch_ranges, key=len, default=())
-    return {ranges: math.ceil(minute / (settings.refresh_seconds if ranges == full else settings.live_refresh_seconds)) for ranges in reads.batch_ranges}
+    return {
+        ranges: math.ceil(minute / (settings.refresh_seconds if ranges == full else settings.live_refresh_seconds))
+        for ranges in reads.batch_ranges
+    }
 
 
 def run(viewers: tuple[int, ...] = VIEWERS, every: float = EVERY, today: date | None = None) -> Measurement:
@@ -119,7 +132,12 @@ def summarise(ours: list[Reads], naive: list[Reads], settings: Settings, pages: 
             ]
         )
     flat = len({r.total for r in ours}) == 1
-    over = [(r.viewers, ranges, count, limit) for r in ours for ranges, limit in budget(r, settings).items() if (count := r.batch_ranges[ranges]) > limit]
+    over = [
+        (r.viewers, ranges, count, limit)
+        for r in ours
+        for ranges, limit in budget(r, settings).items()
+        if (count := r.batch_ranges[ranges]) > limit
+    ]
     met = flat and not over
     big, big_naive = ours[-1], naive[-1]
     if met:
@@ -128,7 +146,10 @@ def summarise(ours: list[Reads], naive: list[Reads], settings: Settings, pages: 
         parts = []
         if not flat:
             parts.append("requests grow with viewers: " + ", ".join(f"{r.viewers} viewers → {r.total}" for r in ours))
-        parts += [f"{v} viewers: {count} batchGets of {', '.join(ranges)} (budget {limit})" for v, ranges, count, limit in over]
+        parts += [
+            f"{v} viewers: {count} batchGets of {', '.join(ranges)} (budget {limit})"
+            for v, ranges, count, limit in over
+        ]
         verdict = "; ".join(parts)
     return Measurement(
         number=1,
@@ -142,7 +163,9 @@ def summarise(ours: list[Reads], naive: list[Reads], settings: Settings, pages: 
         headers=["Viewers", "Page views in the minute", "Naive: requests", "Rally: requests", "Naive ÷ Rally"],
         rows=rows,
         baseline=f"naive {big_naive.total:,} requests/min at {big.viewers} viewers",
-        result=f"{big.total} requests/min at any number of viewers" if flat else f"{big.total} requests/min at {big.viewers} viewers",
+        result=f"{big.total} requests/min at any number of viewers"
+        if flat
+        else f"{big.total} requests/min at {big.viewers} viewers",
         ratio=f"1/{big_naive.total / big.total:,.0f}" if big.total else "–",
         target="flat in viewers; ≤ 1 batch read per cache interval",
         met=met,

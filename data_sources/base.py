@@ -27,7 +27,14 @@ class Snapshot:
     version: str = field(default="")
 
     @classmethod
-    def of(cls, tabs: Tabs, source: str, locale: str | None = None, fetched_at: datetime | None = None, content: bytes | None = None) -> Snapshot:
+    def of(
+        cls,
+        tabs: Tabs,
+        source: str,
+        locale: str | None = None,
+        fetched_at: datetime | None = None,
+        content: bytes | None = None,
+    ) -> Snapshot:
         """A snapshot whose version is a digest of the data: the same tabs, the same version.
 
         `content` is what the source read the tabs from (the API's answer), when it has it:

@@ -64,7 +64,11 @@ def secret_values(tables: Mapping[str, object]) -> list[str]:
                 values.append(value.strip())
                 if "PRIVATE KEY" in value:
                     # A key's base64 lines are secret on their own too (they show up split, or with \\n escapes, in tracebacks).
-                    values.extend(line.strip() for line in value.replace("\\n", "\n").splitlines() if len(line.strip()) >= 16 and "PRIVATE KEY" not in line)
+                    values.extend(
+                        line.strip()
+                        for line in value.replace("\\n", "\n").splitlines()
+                        if len(line.strip()) >= 16 and "PRIVATE KEY" not in line
+                    )
 
     walk(tables)
     return sorted(set(values), key=len, reverse=True)
@@ -78,7 +82,9 @@ def read_secrets_file(path: Path = DEFAULT_SECRETS_PATH) -> dict:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML ({error.args[0].split('(')[0].strip()}). Compare it with .streamlit/secrets.toml.example.") from None
+        raise ConfigError(
+            f"{path} is not valid TOML ({error.args[0].split('(')[0].strip()}). Compare it with .streamlit/secrets.toml.example."
+        ) from None
 
 
 def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = None) -> RallyConfig:
@@ -102,13 +108,23 @@ def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = 
 def check_gsheets(table: Mapping, emulator: bool = False) -> None:
     """Refuse a half-filled [connections.gsheets] with a message that says what to fill in."""
     if not str(table.get("spreadsheet", "")).strip() or PLACEHOLDER.search(str(table.get("spreadsheet", ""))):
-        raise ConfigError("Fill in your secrets: set `spreadsheet` under [connections.gsheets] in .streamlit/secrets.toml to the Sheet's URL or key.")
+        raise ConfigError(
+            "Fill in your secrets: set `spreadsheet` under [connections.gsheets] in .streamlit/secrets.toml to the Sheet's URL or key."
+        )
     if emulator:
         return
-    missing = [k for k in ("type", "project_id", "private_key_id", "private_key", "client_email") if not str(table.get(k, "")).strip()]
+    missing = [
+        k
+        for k in ("type", "project_id", "private_key_id", "private_key", "client_email")
+        if not str(table.get(k, "")).strip()
+    ]
     if missing:
-        raise ConfigError(f"Fill in your secrets: [connections.gsheets] lacks {', '.join(missing)}. Copy them from the service account's JSON key.")
-    placeholders = [k for k in ("private_key", "client_email", "project_id") if PLACEHOLDER.search(str(table.get(k, "")))]
+        raise ConfigError(
+            f"Fill in your secrets: [connections.gsheets] lacks {', '.join(missing)}. Copy them from the service account's JSON key."
+        )
+    placeholders = [
+        k for k in ("private_key", "client_email", "project_id") if PLACEHOLDER.search(str(table.get(k, "")))
+    ]
     if placeholders:
         raise ConfigError(
             "Fill in your secrets: .streamlit/secrets.toml still holds the example's placeholder values "
@@ -128,4 +144,9 @@ def redact(text: str, secrets: list[str]) -> str:
         if secret:
             text = text.replace(secret, "[redacted]")
     # Belt and braces: a PEM block that was not in the configuration is still never shown.
-    return re.sub(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", "[redacted key]", text, flags=re.DOTALL)
+    return re.sub(
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)",
+        "[redacted key]",
+        text,
+        flags=re.DOTALL,
+    )

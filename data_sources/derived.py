@@ -66,7 +66,12 @@ def call_key(function: Callable, args: tuple, kwargs: Mapping[str, Any], dataset
             ) from None
         return (type(value).__name__, value)  # 1, 1.0 and True hash alike but may give different results
 
-    return (function.__module__, function.__qualname__, tuple(part(a) for a in args), tuple(sorted((k, part(v)) for k, v in kwargs.items())))
+    return (
+        function.__module__,
+        function.__qualname__,
+        tuple(part(a) for a in args),
+        tuple(sorted((k, part(v)) for k, v in kwargs.items())),
+    )
 
 
 class DerivedCache:

@@ -25,7 +25,11 @@ from data_sources.config import RallyConfig, redact, spreadsheet_key
 from data_sources.retry import RetryPolicy, with_retry
 from rally.contract import normalise_key
 
-READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+READ_PARAMS = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
+    "majorDimension": "ROWS",
+}
 TIMEOUT_SECONDS = 20
 
 
@@ -107,7 +111,9 @@ class GoogleSheetSource(DataSource):
             try:
                 self._client = self._client_factory()
             except (ValueError, KeyError) as error:
-                raise SourceError(f"The service-account fields in [connections.gsheets] can't be used: {self._safe(error)}") from None
+                raise SourceError(
+                    f"The service-account fields in [connections.gsheets] can't be used: {self._safe(error)}"
+                ) from None
         return self._client.http_client
 
     def _call(self, what: str, call: Callable[[], object]) -> object:
@@ -119,7 +125,9 @@ class GoogleSheetSource(DataSource):
             except gspread.exceptions.APIError as error:
                 raise self._explain(error, what) from None
             except requests.RequestException as error:
-                raise SourceError(f"Google Sheets unreachable: {self._safe(type(error).__name__)} while {what}", transient=True) from None
+                raise SourceError(
+                    f"Google Sheets unreachable: {self._safe(type(error).__name__)} while {what}", transient=True
+                ) from None
             except google.auth.exceptions.GoogleAuthError as error:
                 raise self._auth_failure(error) from None
 
@@ -131,7 +139,10 @@ class GoogleSheetSource(DataSource):
         google-auth's message quotes Google's answer, and can quote the request: it goes out redacted.
         """
         if isinstance(error, google.auth.exceptions.TransportError):
-            return SourceError(f"Google Sheets unreachable: signing in to Google failed ({self._safe(type(error).__name__)})", transient=True)
+            return SourceError(
+                f"Google Sheets unreachable: signing in to Google failed ({self._safe(type(error).__name__)})",
+                transient=True,
+            )
         reason = self._safe(" ".join(str(error).split()))[:200]
         return SourceError(
             f"Google refused Rally's service account ({reason}). Check the key under [connections.gsheets] in the secrets: "
@@ -143,9 +154,15 @@ class GoogleSheetSource(DataSource):
         code = error.code
         message = self._safe(str(error.error.get("message", "")))
         if code == 403:
-            return SourceError(f"Rally may not open this Sheet. Share it with {self.share_with() or 'the service account'} (Editor, so forms can write).", status=403)
+            return SourceError(
+                f"Rally may not open this Sheet. Share it with {self.share_with() or 'the service account'} (Editor, so forms can write).",
+                status=403,
+            )
         if code == 404:
-            return SourceError(f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets.", status=404)
+            return SourceError(
+                f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets.",
+                status=404,
+            )
         if code == 400 and "parse range" in message.lower():
             return SourceError(f"A tab was renamed or removed while {what} ({message}).", status=400)
         transient = code == 429 or code >= 500 or code == 408
@@ -204,7 +221,10 @@ class GoogleSheetSource(DataSource):
         content, ranges = self._call("reading the Sheet", read)
         if ranges is None:
             return None, content
-        return {title: [_row_text(row) for row in value_range.get("values", [])] for title, value_range in zip(titles, ranges)}, content
+        return {
+            title: [_row_text(row) for row in value_range.get("values", [])]
+            for title, value_range in zip(titles, ranges)
+        }, content
 
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
         with self._lock:
@@ -224,7 +244,9 @@ class GoogleSheetSource(DataSource):
         except gspread.exceptions.APIError as error:
             raise self._explain(error, f"adding rows to {tab}") from None
         except requests.RequestException as error:
-            raise SourceError(f"Google Sheets unreachable: {type(error).__name__} while adding rows to {tab}", transient=True) from None
+            raise SourceError(
+                f"Google Sheets unreachable: {type(error).__name__} while adding rows to {tab}", transient=True
+            ) from None
         except google.auth.exceptions.GoogleAuthError as error:
             raise self._auth_failure(error) from None
 
@@ -242,7 +264,10 @@ class GoogleSheetSource(DataSource):
         if missing:
             # Google trims trailing blanks: len(cells) is the first free column after the header.
             anchor = f"{a1_tab(tab)}!{gspread.utils.rowcol_to_a1(header_row, len(cells) + 1)}"
-            self._call(f"adding {', '.join(missing)} to the header of {tab}", lambda: http.values_update(self._key, anchor, {"valueInputOption": "RAW"}, {"values": [missing]}))
+            self._call(
+                f"adding {', '.join(missing)} to the header of {tab}",
+                lambda: http.values_update(self._key, anchor, {"valueInputOption": "RAW"}, {"values": [missing]}),
+            )
         return missing
 
     def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:
@@ -259,7 +284,10 @@ class GoogleSheetSource(DataSource):
         requests_ = [{"addSheet": {"properties": {"title": tab}}} for tab in headers]
         self._call("adding tabs", lambda: http.batch_update(self._key, {"requests": requests_}))
         data = [{"range": f"{a1_tab(tab)}!A1", "values": [header]} for tab, header in headers.items()]
-        self._call("writing header rows", lambda: http.values_batch_update(self._key, {"valueInputOption": "RAW", "data": data}))
+        self._call(
+            "writing header rows",
+            lambda: http.values_batch_update(self._key, {"valueInputOption": "RAW", "data": data}),
+        )
         self._titles = [*(self._titles or []), *headers]
 
     def share_with(self) -> str | None:
@@ -267,7 +295,9 @@ class GoogleSheetSource(DataSource):
         return str(email) if email else None
 
     def info(self) -> SourceInfo:
-        return SourceInfo(self.kind, "Google Sheet", f"https://docs.google.com/spreadsheets/d/{self._key}/edit", self.share_with())
+        return SourceInfo(
+            self.kind, "Google Sheet", f"https://docs.google.com/spreadsheets/d/{self._key}/edit", self.share_with()
+        )
 
 
 def _default_client(config: RallyConfig) -> gspread.Client:

@@ -98,7 +98,9 @@ def client_for_service_account(info: Mapping[str, Any], timeout: float) -> gspre
     return client
 
 
-def client_from_env_or_info(info: Mapping[str, Any] | None, timeout: float, env: Mapping[str, str] | None = None) -> gspread.Client:
+def client_from_env_or_info(
+    info: Mapping[str, Any] | None, timeout: float, env: Mapping[str, str] | None = None
+) -> gspread.Client:
     """The emulator client when SHEETS_EMULATOR_HOST is set, else the service-account client.
 
     The emulator wins so a developer or a test run can never write to the real

@@ -83,13 +83,23 @@ class LocalStore(DataSource):
                 for position, (title, rows) in enumerate(tabs.items()):
                     header = rows[0] if rows else []
                     # Columns added since the last seed (the ID of posts logged in the demo) stay: people's rows use them.
-                    header = header + [c for c in kept.get(title, [])[len(header) :] if normalise_key(c) not in {normalise_key(h) for h in header}]
+                    header = header + [
+                        c
+                        for c in kept.get(title, [])[len(header) :]
+                        if normalise_key(c) not in {normalise_key(h) for h in header}
+                    ]
                     db.execute(
                         "INSERT INTO tabs (title, position, header) VALUES (?, ?, ?) ON CONFLICT(title) DO UPDATE SET header = excluded.header",
                         (title, position, json.dumps(header)),
                     )
-                    db.executemany("INSERT INTO rows (tab, origin, cells) VALUES (?, 'seed', ?)", ((title, json.dumps(r)) for r in rows[1:]))
-                db.execute("INSERT INTO meta (key, value) VALUES ('seed_day', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (day,))
+                    db.executemany(
+                        "INSERT INTO rows (tab, origin, cells) VALUES (?, 'seed', ?)",
+                        ((title, json.dumps(r)) for r in rows[1:]),
+                    )
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('seed_day', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (day,),
+                )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -113,7 +123,9 @@ class LocalStore(DataSource):
                 titles = [(title, header) for title, header in titles if normalise_key(title) in wanted]
             tabs: Tabs = {title: [json.loads(header)] for title, header in titles}
             for title in tabs:
-                cells = db.execute("SELECT cells FROM rows WHERE tab = ? ORDER BY origin = 'user', seq", (title,)).fetchall()
+                cells = db.execute(
+                    "SELECT cells FROM rows WHERE tab = ? ORDER BY origin = 'user', seq", (title,)
+                ).fetchall()
                 # One JSON parse for the whole tab is several times faster than one per row.
                 tabs[title].extend(json.loads("[" + ",".join(c for (c,) in cells) + "]"))
         return Snapshot.of(tabs, self.kind, fetched_at=asked_at)
@@ -123,7 +135,10 @@ class LocalStore(DataSource):
             db.execute("BEGIN IMMEDIATE")
             try:
                 self._add_tab(db, tab, header)
-                db.executemany("INSERT INTO rows (tab, origin, cells) VALUES (?, 'user', ?)", ((tab, json.dumps([str(c) for c in r])) for r in rows))
+                db.executemany(
+                    "INSERT INTO rows (tab, origin, cells) VALUES (?, 'user', ?)",
+                    ((tab, json.dumps([str(c) for c in r])) for r in rows),
+                )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -142,7 +157,14 @@ class LocalStore(DataSource):
         with self._lock, self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                found = next(((t, h) for t, h in db.execute("SELECT title, header FROM tabs") if normalise_key(t) == normalise_key(tab)), None)
+                found = next(
+                    (
+                        (t, h)
+                        for t, h in db.execute("SELECT title, header FROM tabs")
+                        if normalise_key(t) == normalise_key(tab)
+                    ),
+                    None,
+                )
                 if found is None:
                     db.execute("ROLLBACK")
                     return []
@@ -160,7 +182,9 @@ class LocalStore(DataSource):
     @staticmethod
     def _add_tab(db: sqlite3.Connection, tab: str, header: list[str]) -> bool:
         position = db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM tabs").fetchone()[0]
-        cursor = db.execute("INSERT OR IGNORE INTO tabs (title, position, header) VALUES (?, ?, ?)", (tab, position, json.dumps(header)))
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO tabs (title, position, header) VALUES (?, ?, ?)", (tab, position, json.dumps(header))
+        )
         return cursor.rowcount > 0
 
     def info(self) -> SourceInfo:

@@ -126,7 +126,9 @@ class Outbox:
         now = self._clock()
         # One statement is atomic on its own, and holds the write lock for the shortest time when many phones send at once.
         values = ", ".join(["(?, ?, ?, ?, ?)"] * len(stored))
-        params = [value for row_id, cells in stored for value in (row_id, tab, json.dumps(header), json.dumps(cells), now)]
+        params = [
+            value for row_id, cells in stored for value in (row_id, tab, json.dumps(header), json.dumps(cells), now)
+        ]
         with self._connect() as db:
             db.execute(f"INSERT OR IGNORE INTO outbox (id, tab, header, cells, created) VALUES {values}", params)
         self._wake.set()
@@ -141,7 +143,11 @@ class Outbox:
         drop the repeat when a row is in both (`rally.records.read_records`).
         """
         unsent = "sent IS NULL" if sent_since is None else "(sent IS NULL OR sent >= ?)"
-        query = f"SELECT id, tab, cells, attempts, error, sent FROM outbox WHERE {unsent}" + (" AND tab = ?" if tab else "") + " ORDER BY created, rowid"
+        query = (
+            f"SELECT id, tab, cells, attempts, error, sent FROM outbox WHERE {unsent}"
+            + (" AND tab = ?" if tab else "")
+            + " ORDER BY created, rowid"
+        )
         parameters = ([] if sent_since is None else [sent_since]) + ([tab] if tab else [])
         with self._connect() as db:
             return [Pending(i, t, json.loads(c), a, e, s) for i, t, c, a, e, s in db.execute(query, parameters)]
@@ -155,7 +161,9 @@ class Outbox:
         with self._flush_lock:
             now = self._clock()
             with self._connect() as db:
-                queued = db.execute("SELECT id, tab, header, cells, attempts, next_try FROM outbox WHERE sent IS NULL ORDER BY created, rowid").fetchall()
+                queued = db.execute(
+                    "SELECT id, tab, header, cells, attempts, next_try FROM outbox WHERE sent IS NULL ORDER BY created, rowid"
+                ).fetchall()
             by_tab: dict[str, list[tuple]] = {}
             for item in queued:
                 by_tab.setdefault(item[1], []).append(item)
@@ -183,7 +191,10 @@ class Outbox:
             message = redact(str(error), self._secrets)
             log.warning("%d row(s) for %s stay queued (attempt %d): %s", len(rows), tab, attempts, message)
             with self._transaction() as db:
-                db.executemany("UPDATE outbox SET attempts = ?, next_try = ?, error = ? WHERE id = ?", [(attempts, self._clock() + wait, message, i) for i in ids])
+                db.executemany(
+                    "UPDATE outbox SET attempts = ?, next_try = ?, error = ? WHERE id = ?",
+                    [(attempts, self._clock() + wait, message, i) for i in ids],
+                )
             return 0
         with self._transaction() as db:
             db.executemany("UPDATE outbox SET sent = ?, error = NULL WHERE id = ?", [(self._clock(), i) for i in ids])
@@ -192,7 +203,9 @@ class Outbox:
     def next_due(self) -> float | None:
         """When the next tab is due (a tab is due when its latest retry time has come), None when nothing is queued."""
         with self._connect() as db:
-            (due,) = db.execute("SELECT MIN(due) FROM (SELECT MAX(next_try) AS due FROM outbox WHERE sent IS NULL GROUP BY tab)").fetchone()
+            (due,) = db.execute(
+                "SELECT MIN(due) FROM (SELECT MAX(next_try) AS due FROM outbox WHERE sent IS NULL GROUP BY tab)"
+            ).fetchone()
         return due
 
     # -- the background writer ----------------------------------------------------------------

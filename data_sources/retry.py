@@ -28,7 +28,9 @@ class RetryPolicy:
         return rng() * min(self.cap_seconds, self.base_seconds * 2**attempt)
 
 
-def with_retry(call: Callable[[], T], policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep) -> T:
+def with_retry(
+    call: Callable[[], T], policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep
+) -> T:
     """Run `call`; on a transient SourceError wait and try again, up to `policy.attempts` times in all."""
     for attempt in range(policy.attempts):
         try:

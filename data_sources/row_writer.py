@@ -24,5 +24,10 @@ def queue_row(outbox: Outbox, source: DataSource, plan: WritePlan, sheet_reachab
         try:
             source.ensure_columns(plan.tab, plan.header_row, plan.add_columns)
         except SourceError as error:
-            log.warning("could not add %s to the header of %s (tried again with the next row): %s", ", ".join(plan.add_columns), plan.tab, error)
+            log.warning(
+                "could not add %s to the header of %s (tried again with the next row): %s",
+                ", ".join(plan.add_columns),
+                plan.tab,
+                error,
+            )
     return outbox.submit(plan.tab, plan.header, plan.row, id_column=plan.id_column)

@@ -62,7 +62,10 @@ class SnapshotCache:
     def _read(self) -> None:
         self.reads += 1
         try:
-            self._snapshot, self._error = share_unchanged(self.source.fetch(self._only, known=self._snapshot), self._snapshot), None
+            self._snapshot, self._error = (
+                share_unchanged(self.source.fetch(self._only, known=self._snapshot), self._snapshot),
+                None,
+            )
         except SourceError as error:
             self._error = str(error)
         self._checked_at = self._clock()

@@ -48,10 +48,16 @@ class PostHistory:
         self.settings = settings
         self.scored = score_posts(posts, settings)
         latest = posts.drop_duplicates("person", keep="last")
-        self.names: dict[str, str] = dict(zip(latest["person"], latest["name"]))  # person -> display name (their last post's)
+        self.names: dict[str, str] = dict(
+            zip(latest["person"], latest["name"])
+        )  # person -> display name (their last post's)
         self.first_week = posts.groupby("person")["week"].min()
         self.active = active_weeks(posts)
-        self.points = self.scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0) if len(posts) else pd.DataFrame()
+        self.points = (
+            self.scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0)
+            if len(posts)
+            else pd.DataFrame()
+        )
         # Per-week slices, in posting order: the weekly rules look at one week at a time.
         ordered = self.scored.sort_values(["date", "row"], kind="stable")
         self._weeks = {week: frame for week, frame in ordered.groupby("week", sort=False)}
@@ -76,12 +82,23 @@ class PostHistory:
         Columns: person, points, baseline, rise — one row per person who earned points in `week`.
         """
         if week not in self.points.columns:
-            return pd.DataFrame({"person": pd.Series([], dtype="str"), "points": pd.Series([], dtype="float64"), "baseline": pd.Series([], dtype="float64"), "rise": pd.Series([], dtype="float64")})
+            return pd.DataFrame(
+                {
+                    "person": pd.Series([], dtype="str"),
+                    "points": pd.Series([], dtype="float64"),
+                    "baseline": pd.Series([], dtype="float64"),
+                    "rise": pd.Series([], dtype="float64"),
+                }
+            )
         before = self.points.reindex(columns=weeks_before(week, BASELINE_WEEKS), fill_value=0.0)
         frame = pd.DataFrame({"points": self.points[week], "baseline": before.mean(axis=1)})
         frame = frame[frame["points"] > 0]
         frame["rise"] = frame["points"] - frame["baseline"]
-        return frame.rename_axis("person").reset_index().astype({"person": "str", "points": "float64", "baseline": "float64", "rise": "float64"})
+        return (
+            frame.rename_axis("person")
+            .reset_index()
+            .astype({"person": "str", "points": "float64", "baseline": "float64", "rise": "float64"})
+        )
 
 
 def active_weeks(posts: pd.DataFrame) -> dict[str, set[int]]:
@@ -160,7 +177,13 @@ PLATFORM_BADGE_MINIMUM = 3
 REACH_BADGE_MINIMUM = 1_000
 
 
-def badges_earned(posts: pd.DataFrame, staff: pd.DataFrame, week: str, creative_winners: tuple[str, ...] | list[str] = (), history: PostHistory | None = None) -> pd.DataFrame:
+def badges_earned(
+    posts: pd.DataFrame,
+    staff: pd.DataFrame,
+    week: str,
+    creative_winners: tuple[str, ...] | list[str] = (),
+    history: PostHistory | None = None,
+) -> pd.DataFrame:
     """One row per badge earned in `week`: person, name (as shown), key, icon, label — in BADGES order per person.
 
     Streak badges are earned the week the streak reaches 4 or 10, not every week after.
@@ -181,7 +204,13 @@ def badges_earned(posts: pd.DataFrame, staff: pd.DataFrame, week: str, creative_
     hidden = anonymous_people(staff)
     order = {b.key: i for i, b in enumerate(BADGES)}
     rows = [
-        {"person": p, "name": shown_name(p, names.get(p, p), hidden), "key": k, "icon": BADGE_BY_KEY[k].icon, "label": BADGE_BY_KEY[k].label}
+        {
+            "person": p,
+            "name": shown_name(p, names.get(p, p), hidden),
+            "key": k,
+            "icon": BADGE_BY_KEY[k].icon,
+            "label": BADGE_BY_KEY[k].label,
+        }
         for p, k in dict.fromkeys(earned)
     ]
     frame = pd.DataFrame(rows, columns=["person", "name", "key", "icon", "label"]).astype("str")
@@ -262,17 +291,36 @@ def next_badges(posts: pd.DataFrame, person: str, week: str) -> list[BadgeHint]:
     run, posted = streak_status(mine, person, week)
     if (upcoming := next_streak_badge(run)) is not None:
         remaining, key = upcoming
-        hints.append(BadgeHint(key, remaining, f"{_more(remaining, 'week')} for a {run + remaining}-week streak" + ("" if posted or not run else " (post this week to keep your run going)")))
+        hints.append(
+            BadgeHint(
+                key,
+                remaining,
+                f"{_more(remaining, 'week')} for a {run + remaining}-week streak"
+                + ("" if posted or not run else " (post this week to keep your run going)"),
+            )
+        )
     this_week = mine[mine["week"] == week]
     platforms = this_week["platform"].nunique()
-    if platforms == PLATFORM_BADGE_MINIMUM - 1:  # only one away: nobody should be pushed onto two new networks in a week
-        hints.append(BadgeHint("platforms-3", 1, f"one more platform this week for {BADGE_BY_KEY['platforms-3'].label}"))
+    if (
+        platforms == PLATFORM_BADGE_MINIMUM - 1
+    ):  # only one away: nobody should be pushed onto two new networks in a week
+        hints.append(
+            BadgeHint("platforms-3", 1, f"one more platform this week for {BADGE_BY_KEY['platforms-3'].label}")
+        )
     if not (this_week["reach"] >= REACH_BADGE_MINIMUM).any():
         recent = mine[mine["week"].isin([*weeks_before(week, BASELINE_WEEKS), week])]["reach"].max()
         if pd.notna(recent):
-            steps = next((n for n, share in enumerate(REACH_CLOSE, start=1) if recent >= share * REACH_BADGE_MINIMUM), None)
+            steps = next(
+                (n for n, share in enumerate(REACH_CLOSE, start=1) if recent >= share * REACH_BADGE_MINIMUM), None
+            )
             if steps:
-                hints.append(BadgeHint("reach-1000", steps, f"a post this week that reaches {REACH_BADGE_MINIMUM:,} people (your best lately: {recent:,.0f})"))
+                hints.append(
+                    BadgeHint(
+                        "reach-1000",
+                        steps,
+                        f"a post this week that reaches {REACH_BADGE_MINIMUM:,} people (your best lately: {recent:,.0f})",
+                    )
+                )
     order = {b.key: i for i, b in enumerate(BADGES)}
     return sorted(hints, key=lambda h: (h.steps, order[h.key]))
 
@@ -313,7 +361,14 @@ def _people(values: pd.Series) -> list[str]:
     return sorted(values[values.round(6) == best].index)
 
 
-def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, tally: pd.DataFrame | None = None, history: PostHistory | None = None) -> list[Award]:
+def weekly_awards(
+    posts: pd.DataFrame,
+    staff: pd.DataFrame,
+    settings: Settings,
+    week: str,
+    tally: pd.DataFrame | None = None,
+    history: PostHistory | None = None,
+) -> list[Award]:
     """Every category's winner(s) for `week`, in CATEGORIES order; a category nobody won says why.
 
     `tally` is the most-creative vote (`rally.votes.tally`): columns person, votes, summary, platform, link.
@@ -328,21 +383,33 @@ def weekly_awards(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, 
 
     def award(category: str, person: str, why: str, link: str = "", detail_private: str = "") -> Award:
         anonymous = person in hidden
-        return Award(category, person, shown_name(person, names.get(person, person), hidden), detail_private if anonymous and detail_private else why, "" if anonymous else link)
+        return Award(
+            category,
+            person,
+            shown_name(person, names.get(person, person), hidden),
+            detail_private if anonymous and detail_private else why,
+            "" if anonymous else link,
+        )
 
     # Top reach: total reach of the week's posts.
     reach = week_posts.groupby("person")["reach"].sum()
     reach = reach[reach > 0]
     for person in _people(reach):
         count = int((week_posts["person"] == person).sum())
-        awards.append(award("Top reach", person, f"{reach[person]:,.0f} people reached with {count} post{'s' if count != 1 else ''}"))
+        awards.append(
+            award(
+                "Top reach", person, f"{reach[person]:,.0f} people reached with {count} post{'s' if count != 1 else ''}"
+            )
+        )
     if reach.empty:
         awards.append(Award("Top reach", "", "", "No reach logged for this week yet"))
 
     # Most engaging: the best rate on one post with enough reach.
     eligible = week_posts[week_posts["reach"] >= max(settings.engagement_min_reach, 1)]
     if eligible.empty:
-        awards.append(Award("Most engaging", "", "", f"No post reached {settings.engagement_min_reach:,.0f} people this week"))
+        awards.append(
+            Award("Most engaging", "", "", f"No post reached {settings.engagement_min_reach:,.0f} people this week")
+        )
     else:
         rate = eligible["engagements"] / eligible["reach"]
         best = rate.round(6).max()

@@ -17,7 +17,11 @@ def posts_per_day_chart(per_day: pd.DataFrame) -> alt.Chart:
             x=alt.X("yearmonthdate(date):O", title=None, axis=alt.Axis(format="%a %d %b", labelAngle=0)),
             y=alt.Y("sum(posts):Q", title="Posts", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("platform:N", title="Platform", legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("yearmonthdate(date):T", title="Day"), alt.Tooltip("platform:N"), alt.Tooltip("sum(posts):Q", title="Posts")],
+            tooltip=[
+                alt.Tooltip("yearmonthdate(date):T", title="Day"),
+                alt.Tooltip("platform:N"),
+                alt.Tooltip("sum(posts):Q", title="Posts"),
+            ],
         )
     )
 
@@ -27,7 +31,12 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
     frame = pd.DataFrame({"platform": list(platforms), "posts": list(platforms.values())})
     order = frame.sort_values("posts", ascending=False, kind="stable")["platform"].tolist()
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y("platform:N", sort=order, title=None, axis=alt.Axis(labelFontSize=18, labelLimit=300, labelColor="#000000", domain=False, ticks=False)),
+        y=alt.Y(
+            "platform:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelFontSize=18, labelLimit=300, labelColor="#000000", domain=False, ticks=False),
+        ),
         x=alt.X("posts:Q", title=None, axis=None),
     )
     bars = base.mark_bar(color="#0B5FFF")
@@ -37,10 +46,23 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
 
 def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
     """Votes per post, most first: bars labelled with who posted it and the platform (names as shown, never links)."""
-    frame = pd.DataFrame({"post": [f"{n} · {truncate(s, 24)}" if s else f"{n} · {p}" for n, p, s in zip(tally["name"], tally["platform"], tally["summary"])], "votes": tally["votes"].astype("int64")})
+    frame = pd.DataFrame(
+        {
+            "post": [
+                f"{n} · {truncate(s, 24)}" if s else f"{n} · {p}"
+                for n, p, s in zip(tally["name"], tally["platform"], tally["summary"])
+            ],
+            "votes": tally["votes"].astype("int64"),
+        }
+    )
     frame["post"] = [f"{i + 1}. {label}" for i, label in enumerate(frame["post"])]
     base = alt.Chart(frame).encode(
-        y=alt.Y("post:N", sort=None, title=None, axis=alt.Axis(labelFontSize=18, labelLimit=360, labelColor="#000000", domain=False, ticks=False)),
+        y=alt.Y(
+            "post:N",
+            sort=None,
+            title=None,
+            axis=alt.Axis(labelFontSize=18, labelLimit=360, labelColor="#000000", domain=False, ticks=False),
+        ),
         x=alt.X("votes:Q", title=None, axis=None),
     )
     bars = base.mark_bar(color="#0B5FFF")
@@ -57,6 +79,10 @@ def posts_per_week_chart(per_week: pd.DataFrame) -> alt.Chart:
             x=alt.X("week:O", title=None, sort=list(per_week["week"]), axis=alt.Axis(labelAngle=-45)),
             y=alt.Y("posts:Q", title="Posts", axis=alt.Axis(tickMinStep=1)),
             color=alt.condition(alt.datum.current, alt.value("#e4572e"), alt.value("#4c78a8")),
-            tooltip=[alt.Tooltip("week:N", title="Week"), alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("posts:Q", title="Posts")],
+            tooltip=[
+                alt.Tooltip("week:N", title="Week"),
+                alt.Tooltip("start:T", title="From", format="%d %b %Y"),
+                alt.Tooltip("posts:Q", title="Posts"),
+            ],
         )
     )

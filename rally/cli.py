@@ -30,7 +30,9 @@ def load_features() -> None:
         importlib.import_module(module)
 
 
-def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None) -> Callable[[Command], Command]:
+def command(
+    name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+) -> Callable[[Command], Command]:
     """Register a sub-command; feature modules add theirs the same way."""
 
     def register(function: Command) -> Command:
@@ -79,7 +81,11 @@ def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
     }
 
 
-@command("check", "read the configured source and list row counts and every data issue", lambda p: p.add_argument("--format", choices=["text", "json"], default="text"))
+@command(
+    "check",
+    "read the configured source and list row counts and every data issue",
+    lambda p: p.add_argument("--format", choices=["text", "json"], default="text"),
+)
 def check(args: argparse.Namespace) -> int:
     snapshot, dataset = read_dataset()
     report = check_report(snapshot.source, snapshot.fetched_at.isoformat(timespec="seconds"), dataset)
@@ -97,7 +103,9 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@command("init-sheet", "add any missing tab, with its header row, to the configured Sheet (existing data is never touched)")
+@command(
+    "init-sheet", "add any missing tab, with its header row, to the configured Sheet (existing data is never touched)"
+)
 def init_sheet(args: argparse.Namespace) -> int:
     from data_sources.base import SourceError
 
@@ -116,7 +124,9 @@ def reset_demo(args: argparse.Namespace) -> int:
 
     source = open_configured_source()
     if not isinstance(source, LocalStore):
-        raise Unreadable("reset-demo only resets the embedded demo; a Google Sheet is configured, so nothing was changed.")
+        raise Unreadable(
+            "reset-demo only resets the embedded demo; a Google Sheet is configured, so nothing was changed."
+        )
     source.reset()
     print(f"Demo data reset in {source.path}")
     return EXIT_OK
@@ -137,7 +147,11 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
 
 
-@command("report", "the monthly KPI report for directors: KPIs against targets and programme health (html, pdf or json)", _report_arguments)
+@command(
+    "report",
+    "the monthly KPI report for directors: KPIs against targets and programme health (html, pdf or json)",
+    _report_arguments,
+)
 def report(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
@@ -148,13 +162,18 @@ def report(args: argparse.Namespace) -> int:
     snapshot, dataset = read_dataset()
     today = date.today()
     month = args.month or last_complete_month(today)
-    content = render(monthly_report(dataset, month, today, f"{snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"), args.format)
+    content = render(
+        monthly_report(dataset, month, today, f"{snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"), args.format
+    )
     if args.output == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
         Path(args.output).write_bytes(content)
-        print(f"Wrote the {month} report ({args.format.upper()}, {len(content):,} bytes) to {args.output}", file=sys.stderr)
+        print(
+            f"Wrote the {month} report ({args.format.upper()}, {len(content):,} bytes) to {args.output}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -163,7 +182,11 @@ def _digest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
 
 
-@command("digest", "print the weekly digest (totals, highlights, hero, winners, leaderboard, what we'll do better)", _digest_arguments)
+@command(
+    "digest",
+    "print the weekly digest (totals, highlights, hero, winners, leaderboard, what we'll do better)",
+    _digest_arguments,
+)
 def digest(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -188,7 +211,9 @@ def digest(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     load_features()
-    parser = argparse.ArgumentParser(prog="python -m rally", description="Rally from the command line (same configuration as the app).")
+    parser = argparse.ArgumentParser(
+        prog="python -m rally", description="Rally from the command line (same configuration as the app)."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, arguments, _) in COMMANDS.items():
         arguments(commands.add_parser(name, help=help_text, description=help_text))

@@ -182,7 +182,9 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
 
     Blank rows are dropped but keep their numbers for the rows after them.
     """
-    empty = pd.DataFrame({"row": pd.Series([], dtype="int64"), **{c.name: pd.Series([], dtype="str") for c in spec.columns}})
+    empty = pd.DataFrame(
+        {"row": pd.Series([], dtype="int64"), **{c.name: pd.Series([], dtype="str") for c in spec.columns}}
+    )
     best: dict[str, int] = {}
     header_index = None
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -214,7 +216,11 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
 
 
 # What Python's str.strip() removes: every character for which str.isspace() is true.
-PYTHON_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+PYTHON_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def _text_columns(grid: list[list], width: int, positions: dict[str, int]) -> dict[str, pd.Series]:
@@ -229,9 +235,17 @@ def _text_columns(grid: list[list], width: int, positions: dict[str, int]) -> di
         if flat.null_count:
             raise TypeError("a None cell")
     except (pa.ArrowException, TypeError, UnicodeError):
-        return {name: pd.Series([_cell_text(v) for v in map(itemgetter(i), grid)], dtype="str") for name, i in positions.items()}
+        return {
+            name: pd.Series([_cell_text(v) for v in map(itemgetter(i), grid)], dtype="str")
+            for name, i in positions.items()
+        }
     rows = len(grid)
-    return {name: pd.Series(pc.utf8_trim(flat.take(np.arange(i, rows * width, width)), characters=PYTHON_WHITESPACE), dtype="str") for name, i in positions.items()}
+    return {
+        name: pd.Series(
+            pc.utf8_trim(flat.take(np.arange(i, rows * width, width)), characters=PYTHON_WHITESPACE), dtype="str"
+        )
+        for name, i in positions.items()
+    }
 
 
 def _cell_text(value: object) -> str:

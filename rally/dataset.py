@@ -52,7 +52,16 @@ POSTS_COLUMNS = {
     "engagements": "float64",
     "pending": "bool",  # logged in Rally, still on its way to the Sheet (row is 0)
 }
-STAFF_COLUMNS = {"row": "int64", "person": "str", "name": "str", "team": "str", "role": "str", "anonymous": "bool", "trained": "object", "joined": "datetime64[ns]"}
+STAFF_COLUMNS = {
+    "row": "int64",
+    "person": "str",
+    "name": "str",
+    "team": "str",
+    "role": "str",
+    "anonymous": "bool",
+    "trained": "object",
+    "joined": "datetime64[ns]",
+}
 KPI_COLUMNS = {"row": "int64", "month": "str", "kpi": "str", "actual": "float64", "target": "float64"}
 NOTES_COLUMNS = {"row": "int64", "week": "str", "kind": "str", "person": "str", "text": "str"}
 
@@ -86,7 +95,9 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
 
 
-def build_dataset(tabs: dict[str, list[list]], locale: str | None = None, queued: Mapping[str, Sequence[QueuedRow]] | None = None) -> Dataset:
+def build_dataset(
+    tabs: dict[str, list[list]], locale: str | None = None, queued: Mapping[str, Sequence[QueuedRow]] | None = None
+) -> Dataset:
     """Parse and validate every tab Rally knows; unknown tabs are left for features that read them.
 
     `queued` holds rows this server wrote that the read may not show yet, by tab
@@ -100,7 +111,11 @@ def build_dataset(tabs: dict[str, list[list]], locale: str | None = None, queued
         title = find_tab(tabs, spec)
         if title is None:
             if spec.required_tab:
-                issues.append(DataIssue(spec.name, 0, "", "", f"the {spec.name} tab is missing — add it (python -m rally init-sheet)"))
+                issues.append(
+                    DataIssue(
+                        spec.name, 0, "", "", f"the {spec.name} tab is missing — add it (python -m rally init-sheet)"
+                    )
+                )
             summaries[spec.name] = TabSummary(None, 0, 0)
             return None
         result = read_table(tabs[title], spec)
@@ -145,10 +160,15 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
     no_name = names == ""
     issues += issues_from_mask("Staff", table["row"], "Name", names, no_name, "no name — left out of every figure")
     repeated = person.duplicated(keep="first") & ~no_name
-    issues += [DataIssue("Staff", int(r), "Name", n, "listed twice — the first row is used") for r, n in zip(table["row"][repeated], names[repeated])]
+    issues += [
+        DataIssue("Staff", int(r), "Name", n, "listed twice — the first row is used")
+        for r, n in zip(table["row"][repeated], names[repeated])
+    ]
     mode = table["Leaderboard"].str.strip().str.casefold()
     odd = ~mode.isin(["", "show", "anonymous"])
-    issues += issues_from_mask("Staff", table["row"], "Leaderboard", table["Leaderboard"], odd, "expected show or anonymous — shown by name")
+    issues += issues_from_mask(
+        "Staff", table["row"], "Leaderboard", table["Leaderboard"], odd, "expected show or anonymous — shown by name"
+    )
     joined = parse_dates(table["Joined"], day_first)
     bad_joined = joined.isna() & (table["Joined"] != "")
     issues += issues_from_mask("Staff", table["row"], "Joined", table["Joined"], bad_joined, "not a date")
@@ -179,7 +199,13 @@ def _with_queued(table: pd.DataFrame, queued: Sequence[QueuedRow], issues: list[
     twice = pd.Series(False, index=table.index)
     twice[has_id] = table["row"][has_id] != first_row
     issues += [
-        DataIssue("Posts", int(r), "ID", i, f"same ID as row {int(f)}: Rally wrote this post twice — counted once, this row may be deleted")
+        DataIssue(
+            "Posts",
+            int(r),
+            "ID",
+            i,
+            f"same ID as row {int(f)}: Rally wrote this post twice — counted once, this row may be deleted",
+        )
         for r, i, f in zip(table["row"][twice], table["ID"][twice], first_row.reindex(table.index)[twice])
     ]
     table = table[~twice]
@@ -207,12 +233,28 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     no_name = names == ""
     no_date = dates.isna()
     issues += issues_from_mask("Posts", rows, "Name", names, no_name, "no name — left out of every figure")
-    issues += issues_from_mask("Posts", rows, "Date", table["Date"], no_date & (table["Date"] == "") & ~no_name, "no date — left out of every figure")
-    issues += issues_from_mask("Posts", rows, "Date", table["Date"], no_date & (table["Date"] != ""), "not a date Rally can read (try 2026-11-16) — left out of every figure")
+    issues += issues_from_mask(
+        "Posts",
+        rows,
+        "Date",
+        table["Date"],
+        no_date & (table["Date"] == "") & ~no_name,
+        "no date — left out of every figure",
+    )
+    issues += issues_from_mask(
+        "Posts",
+        rows,
+        "Date",
+        table["Date"],
+        no_date & (table["Date"] != ""),
+        "not a date Rally can read (try 2026-11-16) — left out of every figure",
+    )
     usable = ~no_name & ~no_date
 
     platform = map_text(table["Platform"], canonical_platform)
-    issues += issues_from_mask("Posts", rows, "Platform", table["Platform"], usable & (platform == ""), "no platform — counted as Unspecified")
+    issues += issues_from_mask(
+        "Posts", rows, "Platform", table["Platform"], usable & (platform == ""), "no platform — counted as Unspecified"
+    )
     platform = platform.replace("", "Unspecified")
 
     metrics = {}
@@ -221,7 +263,10 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
         values, problems = parse_numbers(table[column])
         metrics[metric] = values
         bad = usable & (problems != "")
-        issues += [DataIssue("Posts", int(r), column, v, f"{p} — left blank; the post still counts") for r, v, p in zip(rows[bad], table[column][bad], problems[bad])]
+        issues += [
+            DataIssue("Posts", int(r), column, v, f"{p} — left blank; the post still counts")
+            for r, v, p in zip(rows[bad], table[column][bad], problems[bad])
+        ]
 
     link = table["Link"]
     not_web = usable & (link != "") & ~web_links(link)
@@ -281,7 +326,9 @@ def _kpis(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.D
     months = parse_months(table["Month"], day_first)
     rows = table["row"]
     bad_month = months == ""
-    issues += issues_from_mask("KPIs", rows, "Month", table["Month"], bad_month, "not a month Rally can read (try 2026-10) — row left out")
+    issues += issues_from_mask(
+        "KPIs", rows, "Month", table["Month"], bad_month, "not a month Rally can read (try 2026-10) — row left out"
+    )
     kpi = table["KPI"].map(clean_name)
     issues += issues_from_mask("KPIs", rows, "KPI", kpi, ~bad_month & (kpi == ""), "no KPI name — row left out")
     keep = ~bad_month & (kpi != "")
@@ -290,10 +337,16 @@ def _kpis(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.D
         numbers, problems = parse_numbers(table[column])
         values[column.lower()] = numbers
         bad = keep & (problems != "")
-        issues += [DataIssue("KPIs", int(r), column, v, f"{p} — left blank") for r, v, p in zip(rows[bad], table[column][bad], problems[bad])]
+        issues += [
+            DataIssue("KPIs", int(r), column, v, f"{p} — left blank")
+            for r, v, p in zip(rows[bad], table[column][bad], problems[bad])
+        ]
     frame = pd.DataFrame({"row": rows, "month": months, "kpi": kpi, **values})[keep]
     repeated = frame.duplicated(["month", "kpi"], keep="last")
-    issues += [DataIssue("KPIs", int(r), "KPI", k, f"{m} {k} appears again further down — the last row is used") for r, k, m in zip(frame["row"][repeated], frame["kpi"][repeated], frame["month"][repeated])]
+    issues += [
+        DataIssue("KPIs", int(r), "KPI", k, f"{m} {k} appears again further down — the last row is used")
+        for r, k, m in zip(frame["row"][repeated], frame["kpi"][repeated], frame["month"][repeated])
+    ]
     return frame[~repeated].reset_index(drop=True).astype(KPI_COLUMNS)
 
 
@@ -301,11 +354,22 @@ def _notes(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
     kinds = {normalise_key(k): k for k in NOTE_KINDS}
     kind = table["Kind"].map(lambda k: kinds.get(normalise_key(k), ""))
     rows = table["row"]
-    issues += issues_from_mask("Notes", rows, "Kind", table["Kind"], kind == "", f"expected one of {', '.join(NOTE_KINDS)} — treated as Highlight")
+    issues += issues_from_mask(
+        "Notes",
+        rows,
+        "Kind",
+        table["Kind"],
+        kind == "",
+        f"expected one of {', '.join(NOTE_KINDS)} — treated as Highlight",
+    )
     kind = kind.replace("", "Highlight")
     week = table["Week"].map(lambda text: _week_label(text, day_first))
-    issues += issues_from_mask("Notes", rows, "Week", table["Week"], week == "", "not a week (try 2026-W47 or a date) — note not shown")
-    frame = pd.DataFrame({"row": rows, "week": week, "kind": kind, "person": table["Person"].map(clean_name), "text": table["Text"]})
+    issues += issues_from_mask(
+        "Notes", rows, "Week", table["Week"], week == "", "not a week (try 2026-W47 or a date) — note not shown"
+    )
+    frame = pd.DataFrame(
+        {"row": rows, "week": week, "kind": kind, "person": table["Person"].map(clean_name), "text": table["Text"]}
+    )
     return frame[week != ""].reset_index(drop=True).astype(NOTES_COLUMNS)
 
 

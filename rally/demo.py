@@ -41,7 +41,19 @@ DEMO_KPIS: tuple[str, ...] = ("Web traffic from social", "Company page followers
 DEMO_COUNTED_KPIS: tuple[str, ...] = ("Number of posts", "Reach of posts")
 PROGRAMME_MONTHS = 6  # the advocacy programme began six months ago (the months the Posts tab covers)
 
-POSTS_HEADER = ["Date", "Name", "Team", "Platform", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks"]
+POSTS_HEADER = [
+    "Date",
+    "Name",
+    "Team",
+    "Platform",
+    "Link",
+    "Summary",
+    "Reach",
+    "Reactions",
+    "Comments",
+    "Shares",
+    "Clicks",
+]
 STAFF_HEADER = ["Name", "Team", "Role", "Leaderboard", "Trained", "Joined"]
 KPIS_HEADER = ["Month", "KPI", "Actual", "Target"]
 NOTES_HEADER = ["Week", "Kind", "Person", "Text"]
@@ -93,7 +105,9 @@ _STAFF: tuple[_Person, ...] = (
     _Person("Leo Martin", "Engineering", "Head of Engineering", _ALL, 2480, habit="streak", streak=26),
     _Person("Mei Chen", "Engineering", "Senior Software Engineer", (0, 1, 3), 1510, habit="regular"),
     _Person("Jonas Lindqvist", "Engineering", "Data Engineer", (3,), 870),
-    _Person("Fatima Al-Sayed", "Engineering", "Software Engineer", (0, 1), 610, leaderboard="anonymous", habit="regular"),
+    _Person(
+        "Fatima Al-Sayed", "Engineering", "Software Engineer", (0, 1), 610, leaderboard="anonymous", habit="regular"
+    ),
     _Person("Arjun Nair", "Engineering", "Staff Engineer", (), 2050),
     _Person("Chloé Dubois", "Engineering", "Product Designer", (0, 1, 2), 720, habit="regular"),
     _Person("Oliver Grant", "Engineering", "Software Engineer", (), 350, habit="silent"),
@@ -249,10 +263,42 @@ _TEMPLATES = {
 }
 _TEAM_TOPICS = {
     "Sales": {"case study": 6, "insight": 3, "milestone": 3, "talk": 1, "team event": 1, "hiring": 1, "product tip": 1},
-    "Engineering": {"product tip": 5, "talk": 3, "hiring": 2, "team event": 2, "insight": 2, "case study": 1, "milestone": 1},
-    "Customer Success": {"case study": 4, "product tip": 5, "insight": 2, "team event": 2, "milestone": 1, "talk": 1, "hiring": 1},
-    "Marketing": {"case study": 3, "talk": 3, "milestone": 3, "insight": 3, "team event": 2, "product tip": 2, "hiring": 1},
-    "Operations": {"hiring": 5, "team event": 5, "milestone": 2, "insight": 1, "case study": 1, "product tip": 0, "talk": 0},
+    "Engineering": {
+        "product tip": 5,
+        "talk": 3,
+        "hiring": 2,
+        "team event": 2,
+        "insight": 2,
+        "case study": 1,
+        "milestone": 1,
+    },
+    "Customer Success": {
+        "case study": 4,
+        "product tip": 5,
+        "insight": 2,
+        "team event": 2,
+        "milestone": 1,
+        "talk": 1,
+        "hiring": 1,
+    },
+    "Marketing": {
+        "case study": 3,
+        "talk": 3,
+        "milestone": 3,
+        "insight": 3,
+        "team event": 2,
+        "product tip": 2,
+        "hiring": 1,
+    },
+    "Operations": {
+        "hiring": 5,
+        "team event": 5,
+        "milestone": 2,
+        "insight": 1,
+        "case study": 1,
+        "product tip": 0,
+        "talk": 0,
+    },
 }
 
 
@@ -402,7 +448,9 @@ def _token(rng: random.Random, length: int, alphabet: str = string.ascii_letters
 
 def _link(person: _Person, date: dt.date, platform: str, summary: str, rng: random.Random) -> str:
     """A URL shaped like the platform's own; IDs carry the posting time the way the real ones do."""
-    moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC) + dt.timedelta(minutes=rng.randrange(7 * 60, 21 * 60))
+    moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC) + dt.timedelta(
+        minutes=rng.randrange(7 * 60, 21 * 60)
+    )
     millis = int(moment.timestamp() * 1000)
     handle = _slug(person.name, 4)
     if platform == "LinkedIn":
@@ -458,7 +506,9 @@ def _add_deliberate_issues(posts: list[_Post], monday: dt.date, rng: random.Rand
 
     # Logged again the next day, with the numbers as they were by then.
     original = pick(range(15, 17), lambda p: p.platform == "LinkedIn" and p.person.habit in ("streak", "regular"))
-    again = replace(original, date=original.date + dt.timedelta(days=1), metrics=[round(m * 1.15) for m in original.metrics])
+    again = replace(
+        original, date=original.date + dt.timedelta(days=1), metrics=[round(m * 1.15) for m in original.metrics]
+    )
     posts.insert(bisect.bisect_right(posts, again.date, key=lambda p: p.date), again)
 
     pick(range(11, 13), lambda p: p.name == "Maya Patel").name = "maya  patel "
@@ -524,7 +574,10 @@ def _kpi_rows(today: dt.date, seed: int) -> list[list[str]]:
         if programme:
             # Targets that rise as the programme grows; the figures themselves come from the Posts tab.
             posts_target = 110 + 22 * (index - (KPI_MONTHS - PROGRAMME_MONTHS))
-            rows += [[label, DEMO_COUNTED_KPIS[0], "", str(posts_target)], [label, DEMO_COUNTED_KPIS[1], "", str(posts_target * 600)]]
+            rows += [
+                [label, DEMO_COUNTED_KPIS[0], "", str(posts_target)],
+                [label, DEMO_COUNTED_KPIS[1], "", str(posts_target * 600)],
+            ]
     return rows
 
 

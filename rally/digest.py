@@ -33,7 +33,12 @@ def digest_data(meeting: WeeklyMeeting) -> dict:
         "week": meeting.week,
         "start": meeting.start.isoformat(),
         "end": meeting.end.isoformat(),
-        "totals": {"posts": this.posts, "people": this.people, "reach": _number(this.reach), "engagements": _number(this.engagements)},
+        "totals": {
+            "posts": this.posts,
+            "people": this.people,
+            "reach": _number(this.reach),
+            "engagements": _number(this.engagements),
+        },
         "platforms": dict(meeting.platforms),
         "leaderboard": [
             {
@@ -59,19 +64,39 @@ def digest_markdown(data: dict) -> str:
     """The digest as Markdown (for chat tools and wikis); every Sheet text escaped."""
     t = data["totals"]
     lines = [f"# Social media this week: {data['week']}", f"{data['start']} to {data['end']}", ""]
-    lines += [f"**{t['posts']:,} posts** by **{t['people']:,} people**, reaching **{t['reach']:,}** with **{t['engagements']:,}** engagements."]
+    lines += [
+        f"**{t['posts']:,} posts** by **{t['people']:,} people**, reaching **{t['reach']:,}** with **{t['engagements']:,}** engagements."
+    ]
     if data["platforms"]:
-        lines += ["", "Platforms: " + ", ".join(f"{md_escape(name)} {count}" for name, count in data["platforms"].items())]
-    if data["hero"]:
-        lines += ["", "## Hero of the week", f"**{md_escape(data['hero']['name'] or 'Our hero')}** — {md_escape(data['hero']['reason'])}"]
-    if data["highlights"]:
-        lines += ["", "## Highlights"] + [f"- {md_link(h['text'], h['link']) if h['link'] else md_escape(h['text'])}" for h in data["highlights"]]
-    if data["awards"]:
-        lines += ["", "## Winners"] + [f"- **{md_escape(a['category'])}**: {md_escape(a['name'])} — {md_escape(a['why'])}" for a in data["awards"]]
-    if data["leaderboard"]:
-        lines += ["", "## Leaderboard", "", "| Rank | Name | Team | Points | Posts | Reach | Engagements |", "|---:|---|---|---:|---:|---:|---:|"]
         lines += [
-            f"| {r['rank']} | {md_escape(r['name'])} | {md_escape(r['team'])} | {r['points']:,} | {r['posts']:,} | {r['reach']:,} | {r['engagements']:,} |" for r in data["leaderboard"]
+            "",
+            "Platforms: " + ", ".join(f"{md_escape(name)} {count}" for name, count in data["platforms"].items()),
+        ]
+    if data["hero"]:
+        lines += [
+            "",
+            "## Hero of the week",
+            f"**{md_escape(data['hero']['name'] or 'Our hero')}** — {md_escape(data['hero']['reason'])}",
+        ]
+    if data["highlights"]:
+        lines += ["", "## Highlights"] + [
+            f"- {md_link(h['text'], h['link']) if h['link'] else md_escape(h['text'])}" for h in data["highlights"]
+        ]
+    if data["awards"]:
+        lines += ["", "## Winners"] + [
+            f"- **{md_escape(a['category'])}**: {md_escape(a['name'])} — {md_escape(a['why'])}" for a in data["awards"]
+        ]
+    if data["leaderboard"]:
+        lines += [
+            "",
+            "## Leaderboard",
+            "",
+            "| Rank | Name | Team | Points | Posts | Reach | Engagements |",
+            "|---:|---|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {r['rank']} | {md_escape(r['name'])} | {md_escape(r['team'])} | {r['points']:,} | {r['posts']:,} | {r['reach']:,} | {r['engagements']:,} |"
+            for r in data["leaderboard"]
         ]
     if data["improve"]:
         lines += ["", "## What we'll do better"] + [f"- {md_escape(text)}" for text in data["improve"]]
@@ -97,34 +122,76 @@ def digest_html(data: dict) -> str:
         f"reaching <strong>{t['reach']:,}</strong> with <strong>{t['engagements']:,}</strong> engagements.</p>",
     ]
     if data["platforms"]:
-        parts.append("<p style=\"margin:0 0 12px;\">Platforms: " + ", ".join(f"{_e(name)} {count}" for name, count in data["platforms"].items()) + "</p>")
+        parts.append(
+            '<p style="margin:0 0 12px;">Platforms: '
+            + ", ".join(f"{_e(name)} {count}" for name, count in data["platforms"].items())
+            + "</p>"
+        )
     if data["hero"]:
-        parts += [f"{h2}Hero of the week</h2>", f'<p style="margin:0;"><strong>{_e(data["hero"]["name"] or "Our hero")}</strong> — {_e(data["hero"]["reason"])}</p>']
+        parts += [
+            f"{h2}Hero of the week</h2>",
+            f'<p style="margin:0;"><strong>{_e(data["hero"]["name"] or "Our hero")}</strong> — {_e(data["hero"]["reason"])}</p>',
+        ]
     if data["highlights"]:
         items = []
         for h in data["highlights"]:
             link = safe_link(h["link"] or "")
-            items.append(f'<li><a href="{_e(link)}" style="color:#0B5FFF;">{_e(h["text"])}</a></li>' if link else f"<li>{_e(h['text'])}</li>")
+            items.append(
+                f'<li><a href="{_e(link)}" style="color:#0B5FFF;">{_e(h["text"])}</a></li>'
+                if link
+                else f"<li>{_e(h['text'])}</li>"
+            )
         parts += [f"{h2}Highlights</h2>", '<ul style="margin:0;padding-left:20px;">' + "".join(items) + "</ul>"]
     if data["awards"]:
-        parts += [f"{h2}Winners</h2>", '<ul style="margin:0;padding-left:20px;">' + "".join(f"<li><strong>{_e(a['category'])}</strong>: {_e(a['name'])} — {_e(a['why'])}</li>" for a in data["awards"]) + "</ul>"]
+        parts += [
+            f"{h2}Winners</h2>",
+            '<ul style="margin:0;padding-left:20px;">'
+            + "".join(
+                f"<li><strong>{_e(a['category'])}</strong>: {_e(a['name'])} — {_e(a['why'])}</li>"
+                for a in data["awards"]
+            )
+            + "</ul>",
+        ]
     if data["leaderboard"]:
         cell = 'style="padding:4px 8px;border-bottom:1px solid #dddddd;text-align:{align};"'
-        head = "".join(f"<th {cell.format(align='right' if i in (0, 3, 4, 5, 6) else 'left')}>{name}</th>" for i, name in enumerate(["Rank", "Name", "Team", "Points", "Posts", "Reach", "Engagements"]))
+        head = "".join(
+            f"<th {cell.format(align='right' if i in (0, 3, 4, 5, 6) else 'left')}>{name}</th>"
+            for i, name in enumerate(["Rank", "Name", "Team", "Points", "Posts", "Reach", "Engagements"])
+        )
         rows = "".join(
             "<tr>"
             + "".join(
                 f"<td {cell.format(align='right' if i in (0, 3, 4, 5, 6) else 'left')}>{value}</td>"
-                for i, value in enumerate([r["rank"], _e(r["name"]), _e(r["team"]), f"{r['points']:,}", f"{r['posts']:,}", f"{r['reach']:,}", f"{r['engagements']:,}"])
+                for i, value in enumerate(
+                    [
+                        r["rank"],
+                        _e(r["name"]),
+                        _e(r["team"]),
+                        f"{r['points']:,}",
+                        f"{r['posts']:,}",
+                        f"{r['reach']:,}",
+                        f"{r['engagements']:,}",
+                    ]
+                )
             )
             + "</tr>"
             for r in data["leaderboard"]
         )
-        parts += [f"{h2}Leaderboard</h2>", f'<table style="{font}border-collapse:collapse;font-size:14px;"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>']
+        parts += [
+            f"{h2}Leaderboard</h2>",
+            f'<table style="{font}border-collapse:collapse;font-size:14px;"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>',
+        ]
     if data["improve"]:
-        parts += [f"{h2}What we'll do better</h2>", '<ul style="margin:0;padding-left:20px;">' + "".join(f"<li>{_e(text)}</li>" for text in data["improve"]) + "</ul>"]
+        parts += [
+            f"{h2}What we'll do better</h2>",
+            '<ul style="margin:0;padding-left:20px;">'
+            + "".join(f"<li>{_e(text)}</li>" for text in data["improve"])
+            + "</ul>",
+        ]
     if data["data_issues"]:
-        parts.append(f'<p style="margin:16px 0 0;color:#444444;"><em>{len(data["data_issues"])} row(s) in the Sheet need a look: see Data health in Rally.</em></p>')
+        parts.append(
+            f'<p style="margin:16px 0 0;color:#444444;"><em>{len(data["data_issues"])} row(s) in the Sheet need a look: see Data health in Rally.</em></p>'
+        )
     parts.append("</div>")
     return "\n".join(parts) + "\n"
 

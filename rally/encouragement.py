@@ -36,7 +36,11 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("first-post", "First post", "Say well done — in the meeting or in person."),
     Rule("trained-not-posted", "Trained, no post yet", "Pair them with a buddy for a first post."),
-    Rule("gone-quiet", f"Silent {SILENT_WEEKS}+ weeks", "Check in: ask what got in the way, and offer an easy idea to post about."),
+    Rule(
+        "gone-quiet",
+        f"Silent {SILENT_WEEKS}+ weeks",
+        "Check in: ask what got in the way, and offer an easy idea to post about.",
+    ),
     Rule("close-to-badge", "A week from a streak badge", "Cheer them on: one more week of posting earns the badge."),
 )
 RULE_BY_KEY = {r.key: r for r in RULES}
@@ -50,15 +54,30 @@ def encouragement_list(posts: pd.DataFrame, staff: pd.DataFrame, trained: pd.Dat
     Posts after `week` count too: someone who posted since is not "silent" and not
     "yet to post". Columns: rule, person, name, team, why, step.
     """
-    names = {**dict(zip(trained["person"], trained["name"])), **dict(zip(posts["person"], posts["name"])), **dict(zip(staff["person"], staff["name"]))}
+    names = {
+        **dict(zip(trained["person"], trained["name"])),
+        **dict(zip(posts["person"], posts["name"])),
+        **dict(zip(staff["person"], staff["name"])),
+    }
     teams = teams_by_person(posts, staff)
     rows: list[dict[str, str]] = []
 
     def add(rule: str, person: str, why: str, step: str | None = None) -> None:
-        rows.append({"rule": rule, "person": person, "name": names.get(person, person), "team": teams.get(person, ""), "why": why, "step": step or RULE_BY_KEY[rule].step})
+        rows.append(
+            {
+                "rule": rule,
+                "person": person,
+                "name": names.get(person, person),
+                "team": teams.get(person, ""),
+                "why": why,
+                "step": step or RULE_BY_KEY[rule].step,
+            }
+        )
 
     up_to = posts[posts["week"] <= week]
-    firsts = up_to.sort_values(["date", "row"], kind="stable").drop_duplicates("person").set_index("person")  # each person's first post
+    firsts = (
+        up_to.sort_values(["date", "row"], kind="stable").drop_duplicates("person").set_index("person")
+    )  # each person's first post
     for person in first_timers(up_to, week):
         first = firsts.loc[person]
         said = f"“{truncate(first['summary'], 60)}”" if first["summary"] else "a post"
@@ -83,7 +102,11 @@ def encouragement_list(posts: pd.DataFrame, staff: pd.DataFrame, trained: pd.Dat
         upcoming = next_streak_badge(run)
         if upcoming is not None and upcoming[0] == 1:
             badge = BADGE_BY_KEY[upcoming[1]]
-            add("close-to-badge", person, f"{badge.icon} {run} weeks running{'' if posted else ', not yet this week'} — one more week for the {badge.label} badge")
+            add(
+                "close-to-badge",
+                person,
+                f"{badge.icon} {run} weeks running{'' if posted else ', not yet this week'} — one more week for the {badge.label} badge",
+            )
 
     order = {r.key: i for i, r in enumerate(RULES)}
     frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)

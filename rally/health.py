@@ -12,7 +12,10 @@ from rally.scoring import implausible_reach
 ADVICE: tuple[tuple[str, str], ...] = (
     ("no name", "Type who posted it in the Name column."),
     ("no date", "Add the day it was posted, e.g. 2026-11-16."),
-    ("not a date", "Write dates as 2026-11-16, 16/11/2026 or 16 Nov 2026 (set Date order in Settings if your sheet is month-first)."),
+    (
+        "not a date",
+        "Write dates as 2026-11-16, 16/11/2026 or 16 Nov 2026 (set Date order in Settings if your sheet is month-first).",
+    ),
     ("not a number", "Use plain numbers: 1234, 1,234 or 1.2k. Leave it blank if you don't know yet."),
     ("negative number", "Counts can't be below zero: correct the figure or leave it blank."),
     ("same link as row", "The post was logged twice: delete the repeated row (the first one is counted)."),
@@ -23,11 +26,17 @@ ADVICE: tuple[tuple[str, str], ...] = (
     ("not a month", "Write months as 2026-10 or Oct 2026."),
     ("no KPI name", "Name the KPI on every row of the KPIs tab."),
     ("appears again", "Keep one row per month and KPI."),
-    ("computed from the Posts tab", "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome)."),
+    (
+        "computed from the Posts tab",
+        "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome).",
+    ),
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python -m rally init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
-    ("reach looks implausible", "Check the reach against the platform's own figure (a typo such as an extra 0 is common) and correct it; if it's right, celebrate it."),
+    (
+        "reach looks implausible",
+        "Check the reach against the platform's own figure (a typo such as an extra 0 is common) and correct it; if it's right, celebrate it.",
+    ),
     ("", "See the problem column for the row."),
 )
 
@@ -41,10 +50,27 @@ def advice_for(problem: str, tab: str = "Posts") -> str:
 def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
     """One line per kind of problem: how many rows, which tabs, what to do."""
     if not issues:
-        return pd.DataFrame({"Tab": pd.Series([], dtype="str"), "Problem": pd.Series([], dtype="str"), "Rows": pd.Series([], dtype="int64"), "What to do": pd.Series([], dtype="str")})
-    frame = pd.DataFrame({"kind": [next(s for s, _ in ADVICE if i.problem.startswith(s)) or i.problem for i in issues], "tab": [i.tab for i in issues], "problem": [i.problem for i in issues]})
+        return pd.DataFrame(
+            {
+                "Tab": pd.Series([], dtype="str"),
+                "Problem": pd.Series([], dtype="str"),
+                "Rows": pd.Series([], dtype="int64"),
+                "What to do": pd.Series([], dtype="str"),
+            }
+        )
+    frame = pd.DataFrame(
+        {
+            "kind": [next(s for s, _ in ADVICE if i.problem.startswith(s)) or i.problem for i in issues],
+            "tab": [i.tab for i in issues],
+            "problem": [i.problem for i in issues],
+        }
+    )
     # Grouped per tab too: "no name" means something different on Posts and on Staff.
-    grouped = frame.groupby(["tab", "kind"], sort=False).agg(rows=("problem", "size"), example=("problem", "first")).reset_index()
+    grouped = (
+        frame.groupby(["tab", "kind"], sort=False)
+        .agg(rows=("problem", "size"), example=("problem", "first"))
+        .reset_index()
+    )
     return pd.DataFrame(
         {
             "Tab": grouped["tab"].astype("str"),
@@ -60,7 +86,13 @@ def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.Da
     per_tab = pd.Series([i.tab for i in (dataset.issues if issues is None else issues)], dtype="str").value_counts()
     return pd.DataFrame(
         [
-            {"Tab": name, "In the Sheet as": summary.title or "(missing)", "Rows": summary.rows, "Counted": summary.valid, "Issues": int(per_tab.get(name, 0))}
+            {
+                "Tab": name,
+                "In the Sheet as": summary.title or "(missing)",
+                "Rows": summary.rows,
+                "Counted": summary.valid,
+                "Issues": int(per_tab.get(name, 0)),
+            }
             for name, summary in dataset.tabs.items()
         ]
     )

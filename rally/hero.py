@@ -47,12 +47,16 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def hero_candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None) -> list[Hero]:
+def hero_candidates(
+    posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None
+) -> list[Hero]:
     """Everyone the rule would consider for `week`, best first, each with their reason (a person appears once)."""
     return list(_candidates(posts, staff, settings, week, history))
 
 
-def _candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None) -> Iterator[Hero]:
+def _candidates(
+    posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None
+) -> Iterator[Hero]:
     """hero_candidates one at a time, each rule worked out only when the ones before it are used up.
 
     The hero walk of every week since the first post nearly always stops at the first or second candidate;
@@ -65,7 +69,9 @@ def _candidates(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, we
             yield hero
 
 
-def _by_rule(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None) -> Iterator[Hero]:
+def _by_rule(
+    posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None
+) -> Iterator[Hero]:
     """Every rule's candidates in the rule's order (a person may come up under several rules)."""
     history = history or PostHistory(posts, settings)
     hidden = anonymous_people(staff)
@@ -77,21 +83,46 @@ def _by_rule(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week:
     if not reached.empty:
         best = reached["reach"].max()
         for _, post in reached[reached["reach"] == best].iterrows():
-            what = f"{post['platform']} post “{truncate(post['summary'], SUMMARY_LIMIT)}”" if post["summary"] else f"{post['platform']} post"
-            yield Hero(week, post["person"], post["name"], f"{_possessive(post['name'])} {what} reached {best:,.0f} people — the most this week.", "top-reach", post["link"])
+            what = (
+                f"{post['platform']} post “{truncate(post['summary'], SUMMARY_LIMIT)}”"
+                if post["summary"]
+                else f"{post['platform']} post"
+            )
+            yield Hero(
+                week,
+                post["person"],
+                post["name"],
+                f"{_possessive(post['name'])} {what} reached {best:,.0f} people — the most this week.",
+                "top-reach",
+                post["link"],
+            )
 
     newcomers = [person for person in history.first_timers(week) if person not in hidden]
     if newcomers:
         first_posts = week_posts.drop_duplicates("person").set_index("person")
         for person in newcomers:
-            platform, link = (f", on {first_posts.at[person, 'platform']}", first_posts.at[person, "link"]) if person in first_posts.index else ("", "")
-            yield Hero(week, person, names[person], f"{names[person]} posted for the first time{platform}.", "first-post", link)
+            platform, link = (
+                (f", on {first_posts.at[person, 'platform']}", first_posts.at[person, "link"])
+                if person in first_posts.index
+                else ("", "")
+            )
+            yield Hero(
+                week, person, names[person], f"{names[person]} posted for the first time{platform}.", "first-post", link
+            )
 
     rise = history.rises(week)
-    rise = rise[(rise["rise"] > 0) & (rise["baseline"] > 0) & ~rise["person"].isin(hidden)].sort_values(["rise", "person"], ascending=[False, True], kind="stable")
+    rise = rise[(rise["rise"] > 0) & (rise["baseline"] > 0) & ~rise["person"].isin(hidden)].sort_values(
+        ["rise", "person"], ascending=[False, True], kind="stable"
+    )
     for _, row in rise.head(1).iterrows():
         name = names[row["person"]]
-        yield Hero(week, row["person"], name, f"{name} earned {row['points']:,.0f} points this week, up from an average of {row['baseline']:,.0f} over the previous {BASELINE_WEEKS}.", "rising")
+        yield Hero(
+            week,
+            row["person"],
+            name,
+            f"{name} earned {row['points']:,.0f} points this week, up from an average of {row['baseline']:,.0f} over the previous {BASELINE_WEEKS}.",
+            "rising",
+        )
 
     runs = history.streaks(week)
     runs = runs[(runs >= STREAK_MINIMUM) & ~runs.index.isin(hidden)]
@@ -101,7 +132,11 @@ def _by_rule(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, week:
             yield Hero(week, person, names[person], f"{names[person]} has posted {longest} weeks running.", "streak")
 
     # Everyone else who posted, by points: anyone who took part may be hero when the others had their turn.
-    totals = week_posts.groupby("person").agg(points=("points", "sum"), posts=("row", "size"), reach=("reach", "sum")).reset_index()
+    totals = (
+        week_posts.groupby("person")
+        .agg(points=("points", "sum"), posts=("row", "size"), reach=("reach", "sum"))
+        .reset_index()
+    )
     totals = totals.sort_values(["points", "person"], ascending=[False, True], kind="stable")
     for index, row in enumerate(totals.itertuples()):
         name = names[row.person]
@@ -120,12 +155,22 @@ def hero_note(notes: pd.DataFrame, week: str, posts: pd.DataFrame, staff: pd.Dat
         return None
     note = rows.iloc[0]
     person = name_key(note["person"])
-    names = {**dict(zip(posts.loc[posts["person"] == person, "person"], posts.loc[posts["person"] == person, "name"])), **dict(zip(staff["person"], staff["name"]))}
+    names = {
+        **dict(zip(posts.loc[posts["person"] == person, "person"], posts.loc[posts["person"] == person, "name"])),
+        **dict(zip(staff["person"], staff["name"])),
+    }
     name = shown_name(person, names.get(person, note["person"]), anonymous_people(staff)) if person else ""
     return Hero(week, person, name, " ".join(str(note["text"]).split()), "note")
 
 
-def hero_history(posts: pd.DataFrame, staff: pd.DataFrame, notes: pd.DataFrame, settings: Settings, until: str, history: PostHistory | None = None) -> dict[str, Hero | None]:
+def hero_history(
+    posts: pd.DataFrame,
+    staff: pd.DataFrame,
+    notes: pd.DataFrame,
+    settings: Settings,
+    until: str,
+    history: PostHistory | None = None,
+) -> dict[str, Hero | None]:
     """week -> hero, for every week from the first post to `until`, applying the no-repeat rule as it goes.
 
     `history` is PostHistory(posts, settings), when the caller has it already.
@@ -158,6 +203,13 @@ def _pick(candidates: Iterator[Hero], recent: set[str]) -> Hero | None:
     return first
 
 
-def hero_of_the_week(posts: pd.DataFrame, staff: pd.DataFrame, notes: pd.DataFrame, settings: Settings, week: str, history: PostHistory | None = None) -> Hero | None:
+def hero_of_the_week(
+    posts: pd.DataFrame,
+    staff: pd.DataFrame,
+    notes: pd.DataFrame,
+    settings: Settings,
+    week: str,
+    history: PostHistory | None = None,
+) -> Hero | None:
     """The hero for `week`, or None when nobody posted and no Notes row names one (`history`: as hero_history's)."""
     return hero_history(posts, staff, notes, settings, week, history)[week]

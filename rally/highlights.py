@@ -42,7 +42,9 @@ def _post_phrase(post: pd.Series, name: str, anonymous: bool) -> str:
     return f"{owner} {post['platform']} post" + (f" “{summary}”" if summary else "")
 
 
-def top_posts(posts: pd.DataFrame, staff: pd.DataFrame, week: str, by: str, limit: int = TOP_POSTS, skip: set[int] = frozenset()) -> pd.DataFrame:
+def top_posts(
+    posts: pd.DataFrame, staff: pd.DataFrame, week: str, by: str, limit: int = TOP_POSTS, skip: set[int] = frozenset()
+) -> pd.DataFrame:
     """The week's best posts by `by` (reach or engagements), at most `limit`, leaving out rows in `skip`."""
     rows = posts[(posts["week"] == week) & (posts[by] > 0) & ~posts["row"].isin(skip)]
     return rows.sort_values([by, "date", "row"], ascending=[False, True, True], kind="stable").head(limit)
@@ -60,7 +62,9 @@ def team_records(posts: pd.DataFrame, week: str) -> list[str]:
             continue
         posts_now, people_now = int(now["posts"].iloc[0]), int(now["people"].iloc[0])
         if posts_now > before["posts"].max():
-            found.append(f"{team} had its busiest week ever: {posts_now} posts (the previous best was {int(before['posts'].max())}).")
+            found.append(
+                f"{team} had its busiest week ever: {posts_now} posts (the previous best was {int(before['posts'].max())})."
+            )
         elif people_now > before["people"].max():
             found.append(f"{team} had its most people posting ever: {people_now}.")
     return found
@@ -75,9 +79,13 @@ def kpi_month(week: str) -> str:
 def kpi_wins(kpis: pd.DataFrame, week: str) -> list[str]:
     """KPIs at or above target in the last month that ended by the week's Sunday."""
     month = kpi_month(week)
-    rows = kpis[(kpis["month"] == month) & kpis["actual"].notna() & kpis["target"].notna() & (kpis["actual"] >= kpis["target"])]
+    rows = kpis[
+        (kpis["month"] == month) & kpis["actual"].notna() & kpis["target"].notna() & (kpis["actual"] >= kpis["target"])
+    ]
     label = pd.Timestamp(month + "-01").strftime("%B %Y")
-    return [f"{label}: {r['kpi']} {r['actual']:,.0f} against a target of {r['target']:,.0f}." for _, r in rows.iterrows()]
+    return [
+        f"{label}: {r['kpi']} {r['actual']:,.0f} against a target of {r['target']:,.0f}." for _, r in rows.iterrows()
+    ]
 
 
 def _note_person(person: str, staff: pd.DataFrame, names: dict[str, str]) -> str:
@@ -110,18 +118,41 @@ def weekly_highlights(
     listed: set[int] = set()
     for _, post in top_posts(posts, staff, week, "reach").iterrows():
         anonymous = post["person"] in hidden
-        found.append(Highlight("top-reach", f"{_post_phrase(post, post['name'], anonymous)} reached {post['reach']:,.0f} people.", "" if anonymous else safe_link(post["link"]) or ""))
+        found.append(
+            Highlight(
+                "top-reach",
+                f"{_post_phrase(post, post['name'], anonymous)} reached {post['reach']:,.0f} people.",
+                "" if anonymous else safe_link(post["link"]) or "",
+            )
+        )
         listed.add(int(post["row"]))
     for _, post in top_posts(posts, staff, week, "engagements", TOP_ENGAGING, skip=listed).iterrows():
         anonymous = post["person"] in hidden
-        found.append(Highlight("top-engagement", f"{_post_phrase(post, post['name'], anonymous)} got {post['engagements']:,.0f} reactions, comments, shares and clicks.", "" if anonymous else safe_link(post["link"]) or ""))
+        found.append(
+            Highlight(
+                "top-engagement",
+                f"{_post_phrase(post, post['name'], anonymous)} got {post['engagements']:,.0f} reactions, comments, shares and clicks.",
+                "" if anonymous else safe_link(post["link"]) or "",
+            )
+        )
 
     badges = badges if badges is not None else badges_earned(posts, staff, week, history=history)
     for person in history.first_timers(week):
         who = shown_name(person, names.get(person, person), hidden)
-        found.append(Highlight("first-post", f"{who} posted for the first time. Welcome!" if who != ANONYMOUS else "A colleague posted for the first time. Welcome!"))
+        found.append(
+            Highlight(
+                "first-post",
+                f"{who} posted for the first time. Welcome!"
+                if who != ANONYMOUS
+                else "A colleague posted for the first time. Welcome!",
+            )
+        )
     for _, badge in badges[badges["key"].isin(["streak-4", "streak-10", "platforms-3"])].iterrows():
-        text = {"streak-4": "reached a 4-week streak", "streak-10": "reached a 10-week streak", "platforms-3": "posted on 3 or more platforms"}[badge["key"]]
+        text = {
+            "streak-4": "reached a 4-week streak",
+            "streak-10": "reached a 10-week streak",
+            "platforms-3": "posted on 3 or more platforms",
+        }[badge["key"]]
         found.append(Highlight("badge", f"{badge['icon']} {badge['name']} {text}."))
 
     found += [Highlight("team-record", text) for text in team_records(posts, week)]
@@ -135,15 +166,24 @@ def weekly_highlights(
             # Someone off the public board is thanked without their name on the projector.
             to = "a colleague" if sent["to_person"] in hidden else sent["to"]
             sender = "" if name_key(sent["sender"]) in hidden else sent["sender"]
-            found.append(Highlight("kudos", f"Kudos to {to}" + (f" from {sender}" if sender else "") + f": {truncate(sent['message'], 200)}"))
+            found.append(
+                Highlight(
+                    "kudos",
+                    f"Kudos to {to}" + (f" from {sender}" if sender else "") + f": {truncate(sent['message'], 200)}",
+                )
+            )
     return found
 
 
 def improvements(posts: pd.DataFrame, notes: pd.DataFrame, week: str) -> list[str]:
     """The "What we'll do better" list: the week's Improve notes, then what the data asks of everyone (missing numbers)."""
-    items = [" ".join(str(t).split()) for t in notes.loc[(notes["week"] == week) & (notes["kind"] == "Improve"), "text"]]
+    items = [
+        " ".join(str(t).split()) for t in notes.loc[(notes["week"] == week) & (notes["kind"] == "Improve"), "text"]
+    ]
     week_posts = posts[posts["week"] == week]
     missing = int(week_posts["reach"].isna().sum())
     if missing:
-        items.append(f"{missing} post{'s' if missing != 1 else ''} from {week} {'have' if missing != 1 else 'has'} no reach yet: add the numbers in the Sheet so they count in full.")
+        items.append(
+            f"{missing} post{'s' if missing != 1 else ''} from {week} {'have' if missing != 1 else 'has'} no reach yet: add the numbers in the Sheet so they count in full."
+        )
     return items

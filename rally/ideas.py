@@ -37,7 +37,9 @@ def idea_row(text: str, day: date) -> dict[str, str]:
     return {"Day": day.isoformat(), "Idea": clean_idea(text)}
 
 
-def read_ideas(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, str]] = (), hidden: Iterable[str] = ()) -> pd.DataFrame:
+def read_ideas(
+    tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, str]] = (), hidden: Iterable[str] = ()
+) -> pd.DataFrame:
     """id, day, text, hidden, pending — newest first (the Sheet's order, queued ideas last in, first out)."""
     records = read_records(tabs, IDEAS, pending)
     records = records[records["Idea"].str.strip() != ""]

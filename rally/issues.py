@@ -29,6 +29,8 @@ def issues_frame(issues: list[DataIssue]) -> pd.DataFrame:
     return frame.sort_values(["tab", "row"], kind="stable").reset_index(drop=True)
 
 
-def issues_from_mask(tab: str, rows: pd.Series, column: str, values: pd.Series, mask: pd.Series, problem: str) -> list[DataIssue]:
+def issues_from_mask(
+    tab: str, rows: pd.Series, column: str, values: pd.Series, mask: pd.Series, problem: str
+) -> list[DataIssue]:
     """One issue per flagged row: the vectorised checks' way of reporting."""
     return [DataIssue(tab, int(r), column, str(v), problem) for r, v in zip(rows[mask], values[mask])]

@@ -10,7 +10,15 @@ import segno
 def join_url(base_url: str, path: str, **query: str) -> str:
     """The absolute link a phone opens: the app's public address plus a page path and query."""
     parts = urlsplit(base_url.strip() or "http://localhost:8501")
-    return urlunsplit((parts.scheme or "http", parts.netloc, "/" + path.strip("/"), urlencode({k: v for k, v in query.items() if v}), ""))
+    return urlunsplit(
+        (
+            parts.scheme or "http",
+            parts.netloc,
+            "/" + path.strip("/"),
+            urlencode({k: v for k, v in query.items() if v}),
+            "",
+        )
+    )
 
 
 def short_label(url: str) -> str:

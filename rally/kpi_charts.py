@@ -19,7 +19,9 @@ MONTH_AXIS = alt.Axis(format="%b %y", labelAngle=0, tickCount="month", grid=Fals
 COMPACT_LABELS = "abs(datum.value) >= 1000 ? format(datum.value, '.3~s') : format(datum.value, ',')"
 
 
-def kpi_trend_chart(trend: pd.DataFrame, kpi: str, selected_month: str, width: int | str = 320, height: int = 190, legend: bool = True) -> alt.LayerChart:
+def kpi_trend_chart(
+    trend: pd.DataFrame, kpi: str, selected_month: str, width: int | str = 320, height: int = 190, legend: bool = True
+) -> alt.LayerChart:
     """Twelve months of one KPI: the actual as a line, the target as a dashed step, the selected month marked.
 
     `trend` comes from `rally.kpis.trend` (month, date, actual, target; missing figures stay NaN).
@@ -49,17 +51,25 @@ def kpi_trend_chart(trend: pd.DataFrame, kpi: str, selected_month: str, width: i
         base.transform_filter("isValid(datum.actual)")
         .transform_calculate(series="'Actual'")
         .mark_line(point=alt.OverlayMarkDef(size=36), strokeWidth=2.5)
-        .encode(x=x, y=alt.Y("actual:Q", title=None, axis=alt.Axis(labelExpr=COMPACT_LABELS)), color=legend, tooltip=tooltip)
+        .encode(
+            x=x, y=alt.Y("actual:Q", title=None, axis=alt.Axis(labelExpr=COMPACT_LABELS)), color=legend, tooltip=tooltip
+        )
     )
     chosen = base.transform_filter(alt.FieldEqualPredicate(field="month", equal=selected_month))
     selected = chosen.mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.5).encode(x=x)
     marker = (
-        chosen.transform_filter("isValid(datum.actual)").mark_point(color=SELECTED_COLOUR, size=140, filled=True).encode(x=x, y="actual:Q", tooltip=tooltip)
+        chosen.transform_filter("isValid(datum.actual)")
+        .mark_point(color=SELECTED_COLOUR, size=140, filled=True)
+        .encode(x=x, y="actual:Q", tooltip=tooltip)
     )
-    return alt.layer(selected, target, actual, marker, data=trend, title=alt.Title(kpi, anchor="start", fontSize=14)).properties(width=width, height=height)
+    return alt.layer(
+        selected, target, actual, marker, data=trend, title=alt.Title(kpi, anchor="start", fontSize=14)
+    ).properties(width=width, height=height)
 
 
-def activity_outcomes_chart(series: pd.DataFrame, selected_month: str, width: int | str = 640, panel_height: int = 70) -> alt.FacetChart:
+def activity_outcomes_chart(
+    series: pd.DataFrame, selected_month: str, width: int | str = 640, panel_height: int = 70
+) -> alt.FacetChart:
     """Posting activity (posts, reach) above the outcomes (traffic, followers, leads): one panel each, one shared month axis.
 
     `series` comes from `rally.kpis.activity_and_outcomes` (month, date, series, kind, value).
@@ -95,11 +105,23 @@ def activity_outcomes_chart(series: pd.DataFrame, selected_month: str, width: in
         .encode(x=x)
     )
     panel = alt.layer(selected, line).properties(width=width, height=panel_height)
-    header = alt.Header(title=None, labelAngle=0, labelAlign="left", labelAnchor="start", labelFontSize=12, labelFontWeight="bold", labelOrient="top")
-    return panel.facet(data=series, row=alt.Row("series:N", sort=order, header=header), spacing=6).resolve_scale(y="independent")
+    header = alt.Header(
+        title=None,
+        labelAngle=0,
+        labelAlign="left",
+        labelAnchor="start",
+        labelFontSize=12,
+        labelFontWeight="bold",
+        labelOrient="top",
+    )
+    return panel.facet(data=series, row=alt.Row("series:N", sort=order, header=header), spacing=6).resolve_scale(
+        y="independent"
+    )
 
 
-def team_contribution_chart(contribution: pd.DataFrame, measure: str = "posts", width: int | str = 420, height: int = 240) -> alt.Chart:
+def team_contribution_chart(
+    contribution: pd.DataFrame, measure: str = "posts", width: int | str = 420, height: int = 240
+) -> alt.Chart:
     """Stacked monthly bars of posts (or reach) by team, from `rally.kpis.team_contribution`."""
     title = {"posts": "Posts per team", "reach": "Reach per team"}[measure]
     return (

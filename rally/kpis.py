@@ -31,7 +31,14 @@ _COMPUTED_NAMES = {
 }
 _CANONICAL = {normalise_key(alias): name for name, aliases in _COMPUTED_NAMES.items() for alias in aliases}
 # The programme's six KPIs, in the order the meeting reads them; any other KPI follows, A to Z.
-STANDARD_KPIS: tuple[str, ...] = ("Web traffic from social", "Company page followers", POSTS_KPI, REACH_KPI, "Leads", "Sales")
+STANDARD_KPIS: tuple[str, ...] = (
+    "Web traffic from social",
+    "Company page followers",
+    POSTS_KPI,
+    REACH_KPI,
+    "Leads",
+    "Sales",
+)
 # The outcomes shown next to posting activity (when the KPIs tab has them).
 OUTCOME_KPIS: tuple[str, ...] = ("Web traffic from social", "Company page followers", "Leads")
 # A KPI whose name holds one of these words is a level (a running total such as followers), not a monthly flow:
@@ -103,7 +110,9 @@ def monthly_kpis(kpis: pd.DataFrame, posts: pd.DataFrame, today: date) -> pd.Dat
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in MONTHLY_COLUMNS.items()})
     order = {name: i for i, name in enumerate(kpi_names(frame))}
     frame = frame.astype(MONTHLY_COLUMNS)
-    return frame.sort_values(["kpi", "month"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable").reset_index(drop=True)
+    return frame.sort_values(
+        ["kpi", "month"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable"
+    ).reset_index(drop=True)
 
 
 def kpi_names(frame: pd.DataFrame) -> list[str]:
@@ -226,7 +235,11 @@ def pace(actual: float | None, target: float | None, today: date, month: str, st
         return None
     expected = start + (target - start) * today.day / last.day
     # Float noise must not turn "exactly on pace" into ahead or behind.
-    status = "on pace" if math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9) else ("ahead" if actual > expected else "behind")
+    status = (
+        "on pace"
+        if math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
+        else ("ahead" if actual > expected else "behind")
+    )
     return Pace(today.day, last.day, expected, actual, target, status)
 
 
@@ -340,7 +353,9 @@ def team_contribution(posts: pd.DataFrame, staff: pd.DataFrame, month: str, mont
     window = month_range(shift_month(month, -(months - 1)), month)
     posted = posts.assign(month=post_months(posts))
     posted = posted[posted["month"].isin(window)]
-    counts = posted.groupby(["month", "team"], as_index=False).agg(posts=("row", "size"), reach=("reach", "sum"), people=("person", "nunique"))
+    counts = posted.groupby(["month", "team"], as_index=False).agg(
+        posts=("row", "size"), reach=("reach", "sum"), people=("person", "nunique")
+    )
     teams = sorted(set(staff["team"]) | set(counts["team"]), key=str.casefold)
     grid = pd.MultiIndex.from_product([window, teams], names=["month", "team"]).to_frame(index=False)
     frame = grid.merge(counts, on=["month", "team"], how="left").fillna({"posts": 0, "reach": 0.0, "people": 0})

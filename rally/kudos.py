@@ -55,7 +55,12 @@ class NewKudos:
     day: date
 
     def cells(self) -> dict[str, str]:
-        return {"Date": self.day.isoformat(), "To": clean_name(self.to), "From": clean_name(self.sender), "Message": " ".join(self.message.split())}
+        return {
+            "Date": self.day.isoformat(),
+            "To": clean_name(self.to),
+            "From": clean_name(self.sender),
+            "Message": " ".join(self.message.split()),
+        }
 
 
 def kudos_problems(kudos: NewKudos) -> list[str]:
@@ -104,7 +109,11 @@ def read_kudos(
         }
     )
     frame = frame[(frame["to"] != "") & (frame["message"] != "")]
-    return frame.sort_values(["date", "row"], ascending=[False, False], na_position="last").reset_index(drop=True).astype(KUDOS_COLUMNS)
+    return (
+        frame.sort_values(["date", "row"], ascending=[False, False], na_position="last")
+        .reset_index(drop=True)
+        .astype(KUDOS_COLUMNS)
+    )
 
 
 def kudos_for_week(kudos: pd.DataFrame, week: str) -> pd.DataFrame:

@@ -48,7 +48,7 @@ class WeeklyMeeting:
         return badges_by_person(self.badges).get(person, [])
 
     def badge_icons(self, person: str) -> str:
-        """"🎉 🚀": the icons alone, for a card."""
+        """ "🎉 🚀": the icons alone, for a card."""
         return " ".join(self.badges.loc[self.badges["person"] == person, "icon"])
 
     def badge_icon_column(self, people: pd.Series) -> list[str]:
@@ -70,9 +70,29 @@ def kpi_scorecards(kpis: pd.DataFrame, week: str) -> pd.DataFrame:
     wanted = kpi_month(week)
     months = kpis.loc[kpis["month"] <= wanted, "month"]
     if months.empty:
-        return pd.DataFrame({"month": pd.Series([], dtype="str"), "kpi": pd.Series([], dtype="str"), "actual": pd.Series([], dtype="float64"), "target": pd.Series([], dtype="float64"), "met": pd.Series([], dtype="bool")})
+        return pd.DataFrame(
+            {
+                "month": pd.Series([], dtype="str"),
+                "kpi": pd.Series([], dtype="str"),
+                "actual": pd.Series([], dtype="float64"),
+                "target": pd.Series([], dtype="float64"),
+                "met": pd.Series([], dtype="bool"),
+            }
+        )
     rows = kpis[kpis["month"] == months.max()]
-    return pd.DataFrame({"month": rows["month"], "kpi": rows["kpi"], "actual": rows["actual"], "target": rows["target"], "met": (rows["actual"] >= rows["target"]).fillna(False)}).reset_index(drop=True).astype({"met": "bool"})
+    return (
+        pd.DataFrame(
+            {
+                "month": rows["month"],
+                "kpi": rows["kpi"],
+                "actual": rows["actual"],
+                "target": rows["target"],
+                "met": (rows["actual"] >= rows["target"]).fillna(False),
+            }
+        )
+        .reset_index(drop=True)
+        .astype({"met": "bool"})
+    )
 
 
 def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = None) -> WeeklyMeeting:
@@ -95,7 +115,17 @@ def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = Non
         awards=awards,
         badges=badges,
         hero=hero_of_the_week(posts, staff, dataset.notes, settings, week, history),
-        highlights=weekly_highlights(posts, staff, dataset.notes, dataset.kpis, settings, week, history, badges, read_kudos(dataset.raw, display_names=dataset.display_names())),
+        highlights=weekly_highlights(
+            posts,
+            staff,
+            dataset.notes,
+            dataset.kpis,
+            settings,
+            week,
+            history,
+            badges,
+            read_kudos(dataset.raw, display_names=dataset.display_names()),
+        ),
         improve=improvements(posts, dataset.notes, week),
         candidates=candidates,
         tally=tally,

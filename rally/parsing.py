@@ -129,7 +129,9 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed, codes = map_unique(values, _number_or_problem)
     numbers = np.fromiter((v for v, _ in parsed), dtype="float64", count=len(parsed))
     problems = np.asarray([p for _, p in parsed] or [""], dtype=object)
-    return pd.Series(numbers[codes], index=values.index, dtype="float64"), pd.Series(problems[codes], index=values.index, dtype="str")
+    return pd.Series(numbers[codes], index=values.index, dtype="float64"), pd.Series(
+        problems[codes], index=values.index, dtype="str"
+    )
 
 
 def clean_name(text: str) -> str:
@@ -203,7 +205,11 @@ def web_links(values: pd.Series) -> pd.Series:
     if values.empty:
         return pd.Series([], index=values.index, dtype="bool")
     cells, plain = _arrow_ready(values)
-    result = pd.Series(pc.match_substring_regex(cells, _WEB_LINK_RE2, ignore_case=True).to_numpy(zero_copy_only=False), index=values.index, dtype="bool")
+    result = pd.Series(
+        pc.match_substring_regex(cells, _WEB_LINK_RE2, ignore_case=True).to_numpy(zero_copy_only=False),
+        index=values.index,
+        dtype="bool",
+    )
     if not plain.all():
         others, codes = map_unique(values[~plain], is_web_link)
         result[~plain] = np.asarray(others, dtype=bool)[codes]
@@ -217,7 +223,9 @@ def link_identities(values: pd.Series) -> pd.Series:
     cells, plain = _arrow_ready(values)
     url = pc.utf8_rtrim(cells, characters="/")
     parts = pc.extract_regex(url, _SCHEME_AND_HOST_RE2)
-    joined = pc.binary_join_element_wise(pc.ascii_lower(pc.struct_field(parts, "head")), pc.struct_field(parts, "rest"), pa.scalar("", pa.large_string()))
+    joined = pc.binary_join_element_wise(
+        pc.ascii_lower(pc.struct_field(parts, "head")), pc.struct_field(parts, "rest"), pa.scalar("", pa.large_string())
+    )
     result = pd.Series(pc.if_else(pc.is_valid(parts), joined, url), index=values.index, dtype="str")
     if not plain.all():
         result[~plain] = map_text(values[~plain], link_identity)

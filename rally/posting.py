@@ -114,7 +114,9 @@ class TabUnusable(ValueError):
     """The tab exists but has no header row Rally can write under: say which columns are missing."""
 
 
-def write_plan(tabs: Mapping[str, list[list]], spec: TabSpec, cells: Mapping[str, str], id_column: str = "ID") -> WritePlan:
+def write_plan(
+    tabs: Mapping[str, list[list]], spec: TabSpec, cells: Mapping[str, str], id_column: str = "ID"
+) -> WritePlan:
     """The row for `cells` (contract column -> text) under the tab's current header.
 
     A missing tab is created by the source with the contract's header. Columns the
@@ -127,7 +129,9 @@ def write_plan(tabs: Mapping[str, list[list]], spec: TabSpec, cells: Mapping[str
         return WritePlan(spec.name, header, {c: v for c, v in cells.items() if v}, id_column, 1, [])
     table = read_table(tabs[title], spec)
     if table.header_row is None:
-        raise TabUnusable(f"The {title} tab has no header row with {', '.join(table.missing)} in its first rows — fix it on the Sheet (see Data health).")
+        raise TabUnusable(
+            f"The {title} tab has no header row with {', '.join(table.missing)} in its first rows — fix it on the Sheet (see Data health)."
+        )
     header_cells = [str(c).strip() for c in tabs[title][table.header_row - 1]]
     while header_cells and not header_cells[-1]:
         header_cells.pop()
@@ -150,7 +154,9 @@ def recent_posts(posts: pd.DataFrame, name: str, limit: int = 5) -> pd.DataFrame
     """A person's latest posts, newest first, for "your posts" under the form (pending ones included)."""
     mine = posts[posts["person"] == name_key(name)]
     # Within a day, posts logged here (row 0, not read back from the Sheet yet) are the newest.
-    order = mine.assign(queued=mine["row"] == PENDING_ROW).sort_values(["date", "queued", "row"], ascending=[False, False, False])
+    order = mine.assign(queued=mine["row"] == PENDING_ROW).sort_values(
+        ["date", "queued", "row"], ascending=[False, False, False]
+    )
     return order.drop(columns="queued").head(limit).reset_index(drop=True)
 
 

@@ -57,7 +57,9 @@ class ProgrammeHealth:
         return self.trained / self.staff_listed if self.staff_listed else None
 
 
-def programme_health(posts: pd.DataFrame, staff: pd.DataFrame, month: str, data_issues: int = 0, survey: SurveySentiment | None = None) -> ProgrammeHealth:
+def programme_health(
+    posts: pd.DataFrame, staff: pd.DataFrame, month: str, data_issues: int = 0, survey: SurveySentiment | None = None
+) -> ProgrammeHealth:
     """The month's programme figures over the whole company."""
     in_month = posts[post_months(posts) == month]
     posters = set(in_month["person"])
@@ -76,7 +78,9 @@ def programme_health(posts: pd.DataFrame, staff: pd.DataFrame, month: str, data_
         reach=float(in_month["reach"].sum()),
         trained=len(trained),
         staff_listed=len(listed),
-        module_coverage={m: n / len(listed) for m, n in sorted(modules.items(), key=lambda item: (-item[1], item[0]))} if listed else {},
+        module_coverage={m: n / len(listed) for m, n in sorted(modules.items(), key=lambda item: (-item[1], item[0]))}
+        if listed
+        else {},
         survey=survey,
         data_issues=data_issues,
     )
@@ -90,14 +94,18 @@ def format_share(value: float | None) -> str:
 # --- survey sentiment: read by the survey feature's own rules ---------------------------------------
 
 
-def survey_sentiment(tabs: dict[str, list[list[str]]], month: str, threshold: int = 5, teams: Sequence[str] = (), day_first: bool = True) -> SurveySentiment | None:
+def survey_sentiment(
+    tabs: dict[str, list[list[str]]], month: str, threshold: int = 5, teams: Sequence[str] = (), day_first: bool = True
+) -> SurveySentiment | None:
     """The mean 1–5 answer of the latest survey round big enough to report, as of the month's last day.
 
     The survey's own reading (`rally.survey.sentiment_from_tabs`: rounds, one response per
     person and round, Google Forms, the anonymity threshold). None when there is no Survey
     tab or no round has `threshold` responses: directors then see no sentiment line at all.
     """
-    from rally.survey import sentiment_from_tabs  # the survey builds on the contract; programme health stays light without it
+    from rally.survey import (
+        sentiment_from_tabs,
+    )  # the survey builds on the contract; programme health stays light without it
 
     result = sentiment_from_tabs(tabs, list(teams), month_days(month)[1], threshold, day_first)
     if result is None or result.get("score") is None:

@@ -68,7 +68,9 @@ def month_board(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, to
     return leaderboard(posts[keep], staff, settings, "all", iso_week_label(today))
 
 
-def standings(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, person: str, week: str, today: date | None = None) -> list[Standing]:
+def standings(
+    posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, person: str, week: str, today: date | None = None
+) -> list[Standing]:
     """This week, this month and all time (as `rally.scoring.leaderboard` counts them), for one person.
 
     With `today`, "this month" is today's calendar month up to today (see `month_board`);
@@ -136,7 +138,13 @@ def person_badges(posts: pd.DataFrame, staff: pd.DataFrame, person: str, week: s
     frames = [badges_earned(mine, staff, w).assign(week=w) for w in sorted(set(mine["week"]), reverse=True)]
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame({"week": pd.Series([], dtype="str"), "icon": pd.Series([], dtype="str"), "label": pd.Series([], dtype="str")})
+        return pd.DataFrame(
+            {
+                "week": pd.Series([], dtype="str"),
+                "icon": pd.Series([], dtype="str"),
+                "label": pd.Series([], dtype="str"),
+            }
+        )
     return pd.concat(frames, ignore_index=True)[["week", "icon", "label"]].astype("str")
 
 
@@ -148,6 +156,17 @@ def current_week(today: date) -> str:
 def badge_summary(badges: pd.DataFrame) -> pd.DataFrame:
     """`person_badges` folded to one row per badge: icon, label, times, latest (week) — most recent first."""
     if badges.empty:
-        return pd.DataFrame({"icon": pd.Series([], dtype="str"), "label": pd.Series([], dtype="str"), "times": pd.Series([], dtype="int64"), "latest": pd.Series([], dtype="str")})
-    folded = badges.groupby(["icon", "label"], sort=False).agg(times=("week", "size"), latest=("week", "max")).reset_index()
-    return folded.sort_values("latest", ascending=False, kind="stable").reset_index(drop=True).astype({"times": "int64"})
+        return pd.DataFrame(
+            {
+                "icon": pd.Series([], dtype="str"),
+                "label": pd.Series([], dtype="str"),
+                "times": pd.Series([], dtype="int64"),
+                "latest": pd.Series([], dtype="str"),
+            }
+        )
+    folded = (
+        badges.groupby(["icon", "label"], sort=False).agg(times=("week", "size"), latest=("week", "max")).reset_index()
+    )
+    return (
+        folded.sort_values("latest", ascending=False, kind="stable").reset_index(drop=True).astype({"times": "int64"})
+    )

@@ -55,7 +55,10 @@ def queued_frame(spec: TabSpec, queued: Iterable[QueuedRow | Mapping[str, str]])
 
 
 def read_records(
-    tabs: Mapping[str, list[list]], spec: TabSpec, pending: Iterable[QueuedRow | Mapping[str, str]] = (), id_column: str = "ID"
+    tabs: Mapping[str, list[list]],
+    spec: TabSpec,
+    pending: Iterable[QueuedRow | Mapping[str, str]] = (),
+    id_column: str = "ID",
 ) -> pd.DataFrame:
     """The tab's rows (contract columns as strings, plus `row` and `pending`) with queued rows after them, each ID once.
 

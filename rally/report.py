@@ -20,7 +20,16 @@ import pandas as pd
 
 from rally.dataset import Dataset
 from rally.kpi_charts import activity_outcomes_chart, kpi_trend_chart
-from rally.kpis import Scorecard, activity_and_outcomes, format_change, format_figure, format_percent, monthly_kpis, scorecards, trend
+from rally.kpis import (
+    Scorecard,
+    activity_and_outcomes,
+    format_change,
+    format_figure,
+    format_percent,
+    monthly_kpis,
+    scorecards,
+    trend,
+)
 from rally.months import month_days, shift_month
 from rally.programme import ProgrammeHealth, format_share, programme_health, survey_sentiment
 
@@ -89,11 +98,17 @@ def report_json(report: MonthlyReport) -> dict:
         "reach": _number(health.reach),
         "people_posting": health.people_posting,
         "staff": health.staff,
-        "posts_per_active_person": None if health.posts_per_active_person is None else round(health.posts_per_active_person, 2),
+        "posts_per_active_person": None
+        if health.posts_per_active_person is None
+        else round(health.posts_per_active_person, 2),
         "training_coverage": _share(health.training_coverage),
         "survey_sentiment": None
         if survey is None
-        else {"month": survey.month, "responses": survey.answers, "average": None if survey.average is None else round(survey.average, 2)},
+        else {
+            "month": survey.month,
+            "responses": survey.answers,
+            "average": None if survey.average is None else round(survey.average, 2),
+        },
         "data_issues": health.data_issues,
     }
 
@@ -113,7 +128,11 @@ def card_lines(card: Scorecard) -> list[str]:
     """The lines under a scorecard's figure: target and share of it, change, pace."""
     lines = []
     if card.target is not None:
-        share = f" · {format_percent(card.pct_of_target)} of target" if card.pct_of_target is not None else " (a target of 0)"
+        share = (
+            f" · {format_percent(card.pct_of_target)} of target"
+            if card.pct_of_target is not None
+            else " (a target of 0)"
+        )
         lines.append(f"Target {format_figure(card.target)}{share}")
     else:
         lines.append("No target set")
@@ -134,16 +153,40 @@ def month_label_short(month: str, shift: int = 0) -> str:
 def health_lines(health: ProgrammeHealth) -> list[tuple[str, str, str]]:
     """(label, figure, detail) for programme health, aggregates only."""
     lines = [
-        ("Participation", format_share(health.participation), f"{health.people_posting:,} of {health.staff:,} staff posted"),
-        ("Posts per active person", format_figure(health.posts_per_active_person), f"{health.posts:,} posts, reach {format_figure(health.reach)}"),
-        ("Training coverage", format_share(health.training_coverage), f"{health.trained:,} of {health.staff_listed:,} staff trained in at least one module"),
+        (
+            "Participation",
+            format_share(health.participation),
+            f"{health.people_posting:,} of {health.staff:,} staff posted",
+        ),
+        (
+            "Posts per active person",
+            format_figure(health.posts_per_active_person),
+            f"{health.posts:,} posts, reach {format_figure(health.reach)}",
+        ),
+        (
+            "Training coverage",
+            format_share(health.training_coverage),
+            f"{health.trained:,} of {health.staff_listed:,} staff trained in at least one module",
+        ),
     ]
     survey = health.survey
     if survey is not None:
         if survey.average is None:
-            lines.append(("Survey sentiment", "—", f"fewer than {survey.threshold} answers in {month_label(survey.month)}: not shown"))
+            lines.append(
+                (
+                    "Survey sentiment",
+                    "—",
+                    f"fewer than {survey.threshold} answers in {month_label(survey.month)}: not shown",
+                )
+            )
         else:
-            lines.append(("Survey sentiment", f"{survey.average:.1f} / 5", f"{survey.answers:,} answers in {month_label(survey.month)}"))
+            lines.append(
+                (
+                    "Survey sentiment",
+                    f"{survey.average:.1f} / 5",
+                    f"{survey.answers:,} answers in {month_label(survey.month)}",
+                )
+            )
     return lines
 
 
@@ -155,10 +198,18 @@ def status_line(report: MonthlyReport) -> str:
 
 def _charts(report: MonthlyReport):
     """(title, chart) for each KPI's trend, then the activity-to-outcomes panel."""
-    charts = [(card.kpi, kpi_trend_chart(trend(report.kpis, card.kpi, report.month), card.kpi, report.month, width=300, height=170)) for card in report.cards]
+    charts = [
+        (
+            card.kpi,
+            kpi_trend_chart(trend(report.kpis, card.kpi, report.month), card.kpi, report.month, width=300, height=170),
+        )
+        for card in report.cards
+    ]
     activity = activity_and_outcomes(report.kpis, report.month)
     if not activity.empty:
-        charts.append(("Activity next to outcomes", activity_outcomes_chart(activity, report.month, width=620, panel_height=60)))
+        charts.append(
+            ("Activity next to outcomes", activity_outcomes_chart(activity, report.month, width=620, panel_height=60))
+        )
     return charts
 
 
@@ -174,7 +225,9 @@ def report_html(report: MonthlyReport) -> str:
     esc = html.escape
     cards = []
     for card in report.cards:
-        lines = "".join(f'<div style="font-size:13px;color:#374151;margin-top:4px">{esc(line)}</div>' for line in card_lines(card))
+        lines = "".join(
+            f'<div style="font-size:13px;color:#374151;margin-top:4px">{esc(line)}</div>' for line in card_lines(card)
+        )
         cards.append(
             f'<td style="vertical-align:top;width:33%;padding:6px"><div style="border:1px solid #D1D5DB;border-radius:8px;padding:12px">'
             f'<div style="font-size:14px;font-weight:600;color:#111827">{esc(card.kpi)}</div>'
@@ -191,7 +244,9 @@ def report_html(report: MonthlyReport) -> str:
         svg = vl_convert.vegalite_to_svg(chart.to_dict())
         # As an <img>, each SVG keeps its own ids (clip paths) and can run nothing.
         source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-        charts.append(f'<img alt="{esc(title)} chart" src="{source}" style="max-width:100%;margin:8px 8px 0 0;vertical-align:top">')
+        charts.append(
+            f'<img alt="{esc(title)} chart" src="{source}" style="max-width:100%;margin:8px 8px 0 0;vertical-align:top">'
+        )
     trend_charts, activity_chart = (charts[:-1], charts[-1]) if len(charts) > len(report.cards) else (charts, "")
     no_kpis = "" if report.cards else f'<p style="color:#374151">No KPI figures for {esc(report.label)}.</p>'
     return f"""<!DOCTYPE html>
@@ -249,7 +304,11 @@ def report_pdf(report: MonthlyReport, fonts: tuple[Path, ...] = PDF_FONTS) -> by
     pdf.cell(width, 8, text("KPIs against targets"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 9)
     if report.cards:
-        with pdf.table(col_widths=(40, 22, 22, 20, 34, 44), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"), line_height=5.5) as table:
+        with pdf.table(
+            col_widths=(40, 22, 22, 20, 34, 44),
+            text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+            line_height=5.5,
+        ) as table:
             table.row([text(h) for h in ("KPI", "Actual", "Target", "% of target", "Change vs last month", "Pace")])
             for card in report.cards:
                 pace = f"{card.pace.status} ({format_figure(abs(card.pace.gap))})" if card.pace else ""
@@ -272,7 +331,9 @@ def report_pdf(report: MonthlyReport, fonts: tuple[Path, ...] = PDF_FONTS) -> by
     pdf.set_font(family, "", 10)
     for label, figure, detail in health_lines(report.health):
         pdf.multi_cell(width, 6, text(f"{label}: {figure} — {detail}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 6, text(f"Data issues in the Sheet: {report.health.data_issues:,}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        width, 6, text(f"Data issues in the Sheet: {report.health.data_issues:,}"), new_x="LMARGIN", new_y="NEXT"
+    )
 
     charts = _charts(report)
     if charts:
@@ -282,13 +343,22 @@ def report_pdf(report: MonthlyReport, fonts: tuple[Path, ...] = PDF_FONTS) -> by
         column = (width - 4) / 2
         trends = charts[: len(report.cards)]
         for start in range(0, len(trends), 2):
-            pngs = [(title, vl_convert.vegalite_to_png(chart.to_dict(), scale=2)) for title, chart in trends[start : start + 2]]
+            pngs = [
+                (title, vl_convert.vegalite_to_png(chart.to_dict(), scale=2))
+                for title, chart in trends[start : start + 2]
+            ]
             height = max(column * _png_height(png) / _png_width(png) for _, png in pngs)
             if pdf.get_y() + height > pdf.page_break_trigger:
                 pdf.add_page()
             row_y = pdf.get_y()
             for offset, (title, png) in enumerate(pngs):
-                pdf.image(io.BytesIO(png), x=pdf.l_margin + offset * (column + 4), y=row_y, w=column, alt_text=text(f"{title} chart"))
+                pdf.image(
+                    io.BytesIO(png),
+                    x=pdf.l_margin + offset * (column + 4),
+                    y=row_y,
+                    w=column,
+                    alt_text=text(f"{title} chart"),
+                )
             pdf.set_y(row_y + height + 3)
         if len(charts) > len(report.cards):
             title, chart = charts[-1]

@@ -72,16 +72,27 @@ TEAM_COLUMNS = {
 # -- the rules, as a table people can read -------------------------------------------------------
 def scoring_rules(settings: Settings) -> pd.DataFrame:
     """What earns points and how many: the table shown beside every leaderboard."""
-    rows = [{"Action": label, "Points": float(getattr(settings, field)), "Counted as": "each"} for _, _, field, label in POINT_PARTS]
+    rows = [
+        {"Action": label, "Points": float(getattr(settings, field)), "Counted as": "each"}
+        for _, _, field, label in POINT_PARTS
+    ]
     rows.append({"Action": "Reach", "Points": 1.0, "Counted as": f"per {settings.reach_per_point:,.0f} people reached"})
-    rows.append({"Action": "Weekly cap", "Points": float(settings.weekly_post_cap), "Counted as": "posts a person a week that earn points"})
+    rows.append(
+        {
+            "Action": "Weekly cap",
+            "Points": float(settings.weekly_post_cap),
+            "Counted as": "posts a person a week that earn points",
+        }
+    )
     return pd.DataFrame(rows).astype({"Action": "str", "Points": "float64", "Counted as": "str"})
 
 
 def points_summary(settings: Settings) -> str:
     """The weights in one line: 'post 10 · reaction 1 · comment 3 · share 5 · click 2 · 1 per 100 reached'."""
     parts = [f"{label.lower()} {float(getattr(settings, field)):g}" for _, _, field, label in POINT_PARTS]
-    return " · ".join([*parts, f"1 per {settings.reach_per_point:,.0f} reached", f"up to {settings.weekly_post_cap} posts a week"])
+    return " · ".join(
+        [*parts, f"1 per {settings.reach_per_point:,.0f} reached", f"up to {settings.weekly_post_cap} posts a week"]
+    )
 
 
 # -- points per post --------------------------------------------------------------------------------
@@ -190,7 +201,9 @@ def leaderboard(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, pe
     grouped.loc[grouped["anonymous"], "name"] = ANONYMOUS
     grouped.loc[grouped["anonymous"], "team"] = ANONYMOUS_TEAM
     grouped["rank"] = ranks(grouped["points"])
-    grouped = grouped.sort_values(["rank", "posts", "reach", "name"], ascending=[True, False, False, True], kind="stable")
+    grouped = grouped.sort_values(
+        ["rank", "posts", "reach", "name"], ascending=[True, False, False, True], kind="stable"
+    )
     return grouped[list(LEADERBOARD_COLUMNS)].reset_index(drop=True).astype(LEADERBOARD_COLUMNS)
 
 
@@ -205,13 +218,38 @@ def points_breakdown(posts: pd.DataFrame, settings: Settings, person: str, perio
     rows = []
     for column, metric, field, label in POINT_PARTS:
         count = len(earning) if metric is None else float(earning[metric].fillna(0).sum())
-        rows.append({"What": f"{label}s", "How many": float(count), "Points each": float(getattr(settings, field)), "Points": float(earning[column].sum())})
-    rows.append({"What": f"Reach (1 point per {settings.reach_per_point:,.0f})", "How many": float(earning["reach"].fillna(0).sum()), "Points each": math.nan, "Points": float(earning["points_reach"].sum())})
+        rows.append(
+            {
+                "What": f"{label}s",
+                "How many": float(count),
+                "Points each": float(getattr(settings, field)),
+                "Points": float(earning[column].sum()),
+            }
+        )
+    rows.append(
+        {
+            "What": f"Reach (1 point per {settings.reach_per_point:,.0f})",
+            "How many": float(earning["reach"].fillna(0).sum()),
+            "Points each": math.nan,
+            "Points": float(earning["points_reach"].sum()),
+        }
+    )
     over = int(mine["capped"].sum())
     if over:
-        rows.append({"What": f"Posts over the weekly cap of {settings.weekly_post_cap}", "How many": float(over), "Points each": 0.0, "Points": 0.0})
-    rows.append({"What": "Total", "How many": math.nan, "Points each": math.nan, "Points": float(earning["points"].sum())})
-    return pd.DataFrame(rows).astype({"What": "str", "How many": "float64", "Points each": "float64", "Points": "float64"})
+        rows.append(
+            {
+                "What": f"Posts over the weekly cap of {settings.weekly_post_cap}",
+                "How many": float(over),
+                "Points each": 0.0,
+                "Points": 0.0,
+            }
+        )
+    rows.append(
+        {"What": "Total", "How many": math.nan, "Points each": math.nan, "Points": float(earning["points"].sum())}
+    )
+    return pd.DataFrame(rows).astype(
+        {"What": "str", "How many": "float64", "Points each": "float64", "Points": "float64"}
+    )
 
 
 def team_sizes(staff: pd.DataFrame, posters: pd.DataFrame) -> pd.Series:
@@ -247,7 +285,9 @@ def team_board(posts: pd.DataFrame, staff: pd.DataFrame, settings: Settings, per
     board["points_per_person"] = board["points"] / board["size"].where(board["size"] > 0)
     board = board.fillna({"participation": 0.0, "points_per_person": 0.0})
     # One sortable score: participation first, then points per person break ties.
-    order = board.sort_values(["participation", "points_per_person", "team"], ascending=[False, False, True], kind="stable")
+    order = board.sort_values(
+        ["participation", "points_per_person", "team"], ascending=[False, False, True], kind="stable"
+    )
     key = order["participation"].round(6).astype("str") + "|" + order["points_per_person"].round(6).astype("str")
     dense = (key != key.shift()).cumsum()
     position = pd.Series(range(1, len(order) + 1), index=order.index)
@@ -269,7 +309,10 @@ def implausible_reach(posts: pd.DataFrame, settings: Settings) -> list[DataIssue
         return issues
     # Each flagged person's posts once (a few dozen each), not the whole tab filtered again per high post.
     theirs = known[known["person"].isin(high["person"].unique())]
-    by_person = {person: (group["row"].to_numpy(), group["reach"].to_numpy()) for person, group in theirs.groupby("person", sort=False)}
+    by_person = {
+        person: (group["row"].to_numpy(), group["reach"].to_numpy())
+        for person, group in theirs.groupby("person", sort=False)
+    }
     for post in high.itertuples():
         rows, reach = by_person[post.person]
         others = reach[rows != post.row]

@@ -26,7 +26,14 @@ class Setting:
 SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("Refresh seconds", "refresh_seconds", 60, "How long a read of the Sheet is reused by every viewer", 10),
     Setting("Live refresh seconds", "live_refresh_seconds", 3, "How often live survey and vote results refresh", 1),
-    Setting("Date order", "date_order", "", "day-first or month-first for dates like 03/04/2026 (default: the Sheet's locale, else day-first)", None, ("day-first", "month-first")),
+    Setting(
+        "Date order",
+        "date_order",
+        "",
+        "day-first or month-first for dates like 03/04/2026 (default: the Sheet's locale, else day-first)",
+        None,
+        ("day-first", "month-first"),
+    ),
     Setting("Points per post", "points_post", 10, "Scoring weight", 0),
     Setting("Points per reaction", "points_reaction", 1, "Scoring weight", 0),
     Setting("Points per comment", "points_comment", 3, "Scoring weight", 0),
@@ -34,10 +41,28 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
     Setting("Points per click", "points_click", 2, "Scoring weight", 0),
     Setting("Reach per point", "reach_per_point", 100, "One point for every this many people reached", 1),
     Setting("Weekly post cap", "weekly_post_cap", 10, "Posts a person a week that count for points", 1),
-    Setting("Engagement minimum reach", "engagement_min_reach", 200, "Reach a post needs before its engagement rate can win", 0),
-    Setting("Implausible reach multiple", "implausible_reach_multiple", 20, "Reach over this many times a person's median is flagged", 1),
+    Setting(
+        "Engagement minimum reach",
+        "engagement_min_reach",
+        200,
+        "Reach a post needs before its engagement rate can win",
+        0,
+    ),
+    Setting(
+        "Implausible reach multiple",
+        "implausible_reach_multiple",
+        20,
+        "Reach over this many times a person's median is flagged",
+        1,
+    ),
     Setting("Implausible reach minimum", "implausible_reach_minimum", 10_000, "…and over this many people", 0),
-    Setting("Anonymity threshold", "anonymity_threshold", 5, "Smallest group a survey breakdown is shown for (never below 3)", 3),
+    Setting(
+        "Anonymity threshold",
+        "anonymity_threshold",
+        5,
+        "Smallest group a survey breakdown is shown for (never below 3)",
+        3,
+    ),
     Setting(
         "Training modules",
         "training_modules",
@@ -90,7 +115,15 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
         if setting.choices:
             choice = value.strip().casefold().replace(" ", "-")
             if choice not in setting.choices:
-                issues.append(DataIssue("Settings", int(row), "Value", value, f"expected one of {', '.join(setting.choices)} — default kept"))
+                issues.append(
+                    DataIssue(
+                        "Settings",
+                        int(row),
+                        "Value",
+                        value,
+                        f"expected one of {', '.join(setting.choices)} — default kept",
+                    )
+                )
                 continue
             changes[setting.field] = choice
             continue
@@ -109,7 +142,11 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
             issues.append(DataIssue("Settings", int(row), "Value", value, "not a number — default kept"))
             continue
         if setting.minimum is not None and number < setting.minimum:
-            issues.append(DataIssue("Settings", int(row), "Value", value, f"below the minimum of {setting.minimum:g} — default kept"))
+            issues.append(
+                DataIssue(
+                    "Settings", int(row), "Value", value, f"below the minimum of {setting.minimum:g} — default kept"
+                )
+            )
             continue
         changes[setting.field] = int(number) if _FIELD_TYPES[setting.field] == "int" else number
     return replace(settings, **changes), issues
@@ -119,7 +156,12 @@ def settings_table(settings: Settings) -> pd.DataFrame:
     """Every setting with its current value and default, for the Settings page."""
     return pd.DataFrame(
         [
-            {"Key": s.key, "Value": settings.value(s.field) if settings.value(s.field) != "" else "(Sheet locale)", "Default": s.default if s.default != "" else "(Sheet locale)", "What it does": s.description}
+            {
+                "Key": s.key,
+                "Value": settings.value(s.field) if settings.value(s.field) != "" else "(Sheet locale)",
+                "Default": s.default if s.default != "" else "(Sheet locale)",
+                "What it does": s.description,
+            }
             for s in SETTINGS_TABLE
         ]
     ).astype("str")

@@ -68,9 +68,29 @@ SURVEY_ROUNDS = register_written_tab(
 )
 
 START, SHOW, HIDE = "start", "show results", "hide results"
-_ACTIONS = {"start": START, "startround": START, "new": START, "showresults": SHOW, "show": SHOW, "reveal": SHOW, "hideresults": HIDE, "hide": HIDE, "conceal": HIDE}
+_ACTIONS = {
+    "start": START,
+    "startround": START,
+    "new": START,
+    "showresults": SHOW,
+    "show": SHOW,
+    "reveal": SHOW,
+    "hideresults": HIDE,
+    "hide": HIDE,
+    "conceal": HIDE,
+}
 # Columns of a Google Form that say who answered: never read, never shown.
-IDENTIFYING_COLUMNS = {"emailaddress", "email", "emailaddresses", "name", "yourname", "fullname", "username", "respondent", "score"}
+IDENTIFYING_COLUMNS = {
+    "emailaddress",
+    "email",
+    "emailaddresses",
+    "name",
+    "yourname",
+    "fullname",
+    "username",
+    "respondent",
+    "score",
+}
 ROUND_COLUMN = "round"
 ANSWER_COLUMNS = {
     "answer_id": "str",
@@ -148,12 +168,22 @@ def read_rounds(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, s
     records = read_records(tabs, SURVEY_ROUNDS, pending)
     issues: list[DataIssue] = []
     events = []
-    for order, (row, seq, day, name, action) in enumerate(zip(records["row"], records["Seq"], records["Day"], records["Round"], records["Action"])):
+    for order, (row, seq, day, name, action) in enumerate(
+        zip(records["row"], records["Seq"], records["Day"], records["Round"], records["Action"])
+    ):
         name = " ".join(name.split())
         kind = _ACTIONS.get(normalise_key(action))
         if not name or kind is None:
             if int(row):
-                issues.append(DataIssue(SURVEY_ROUNDS.name, int(row), "Action" if name else "Round", action if name else name, "expected a round and start, show results or hide results — ignored"))
+                issues.append(
+                    DataIssue(
+                        SURVEY_ROUNDS.name,
+                        int(row),
+                        "Action" if name else "Round",
+                        action if name else name,
+                        "expected a round and start, show results or hide results — ignored",
+                    )
+                )
             continue
         events.append((_int(seq), order, parse_date(day) if day else None, name, kind))
     events.sort(key=lambda e: (e[0], e[1]))
@@ -199,7 +229,16 @@ def empty_answers() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in ANSWER_COLUMNS.items()})
 
 
-def response_rows(answers: Mapping[str, str], questions: QuestionSet, *, response_id: str, session: str, round_name: str, day: date, edit: int) -> list[dict[str, str]]:
+def response_rows(
+    answers: Mapping[str, str],
+    questions: QuestionSet,
+    *,
+    response_id: str,
+    session: str,
+    round_name: str,
+    day: date,
+    edit: int,
+) -> list[dict[str, str]]:
     """The Survey rows for one submission: one per answered question, each with an ID derived from the response."""
     by_id = questions.by_id()
     return [
@@ -284,7 +323,9 @@ def _own_answers(records: pd.DataFrame, rounds: Rounds, day_first: bool) -> pd.D
     )
 
 
-def _form_answers(rows: list[list], asked: list[Question], rounds: Rounds, day_first: bool, issues: list[DataIssue]) -> tuple[pd.DataFrame, list[Question]]:
+def _form_answers(
+    rows: list[list], asked: list[Question], rounds: Rounds, day_first: bool, issues: list[DataIssue]
+) -> tuple[pd.DataFrame, list[Question]]:
     tab = SURVEY.name
     header = [str(cell) for cell in rows[0]]
     by_text = {normalise_key(q.text): q for q in asked}
@@ -297,7 +338,15 @@ def _form_answers(rows: list[list], asked: list[Question], rounds: Rounds, day_f
         if not key:
             continue
         if key in IDENTIFYING_COLUMNS:
-            issues.append(DataIssue(tab, 1, title, "", "identifies people — never read or shown (turn off e-mail collection in the Form)"))
+            issues.append(
+                DataIssue(
+                    tab,
+                    1,
+                    title,
+                    "",
+                    "identifies people — never read or shown (turn off e-mail collection in the Form)",
+                )
+            )
             continue
         if key == ROUND_COLUMN:
             round_column = index
@@ -315,7 +364,11 @@ def _form_answers(rows: list[list], asked: list[Question], rounds: Rounds, day_f
             continue
         day = parse_date(cells[0], day_first) if cells else None
         if day is None:
-            issues.append(DataIssue(tab, row, header[0], cells[0] if cells else "", "no readable Timestamp — this response is left out"))
+            issues.append(
+                DataIssue(
+                    tab, row, header[0], cells[0] if cells else "", "no readable Timestamp — this response is left out"
+                )
+            )
             continue
         round_cell = cells[round_column].strip() if round_column is not None and round_column < len(cells) else ""
         round_name = " ".join(round_cell.split()) or rounds.round_on(day)
@@ -330,7 +383,19 @@ def _form_answers(rows: list[list], asked: list[Question], rounds: Rounds, day_f
                     issues.append(DataIssue(tab, row, header[index], cell, "expected 1 to 5 — this answer is left out"))
                     continue
                 cell = match[1]
-            records.append((f"{response}/{question.id}", response, response, 1, round_name, day.isoformat(), question.id, cell, False))
+            records.append(
+                (
+                    f"{response}/{question.id}",
+                    response,
+                    response,
+                    1,
+                    round_name,
+                    day.isoformat(),
+                    question.id,
+                    cell,
+                    False,
+                )
+            )
     frame = pd.DataFrame(records, columns=list(ANSWER_COLUMNS)) if records else empty_answers()
     return frame, extra
 
@@ -341,7 +406,9 @@ def latest_responses(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         return frame.reset_index(drop=True), 0
     frame = frame.reset_index(drop=True)
     frame = frame.assign(_order=range(len(frame)))
-    responses = frame.groupby("response", sort=False).agg(round=("round", "first"), session=("session", "first"), edit=("edit", "max"), order=("_order", "max"))
+    responses = frame.groupby("response", sort=False).agg(
+        round=("round", "first"), session=("session", "first"), edit=("edit", "max"), order=("_order", "max")
+    )
     latest = responses.sort_values(["edit", "order"], kind="stable").groupby(["round", "session"], sort=False).tail(1)
     kept = frame[frame["response"].isin(latest.index)]
     # A hand-edited Sheet may hold one question twice in a response: the later row wins.
@@ -464,7 +531,9 @@ def frequent_words(texts: Iterable[str], top: int = 8, minimum: int = 2) -> pd.D
         words = {w.casefold().replace("’", "'") for w in WORD.findall(str(text))}
         counts.update(w for w in words if len(w) >= 3 and w not in STOP_WORDS)
     best = [(w, c) for w, c in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if c >= minimum][:top]
-    return pd.DataFrame({"word": pd.Series([w for w, _ in best], dtype="str"), "count": pd.Series([c for _, c in best], dtype="int64")})
+    return pd.DataFrame(
+        {"word": pd.Series([w for w, _ in best], dtype="str"), "count": pd.Series([c for _, c in best], dtype="int64")}
+    )
 
 
 @dataclass(frozen=True)
@@ -496,7 +565,9 @@ def team_breakdown(frame: pd.DataFrame, team_question: Question | None, threshol
 class QuestionResult:
     question: Question
     answered: int
-    distribution: pd.DataFrame  # group, + value/label or option, count, share (groups: the round, the previous round, teams)
+    distribution: (
+        pd.DataFrame
+    )  # group, + value/label or option, count, share (groups: the round, the previous round, teams)
     mean: float | None = None
     previous_mean: float | None = None
     previous_answered: int = 0
@@ -519,7 +590,9 @@ def question_result(
     previous_answered = int((previous["question"] == question.id).sum()) if previous is not None else 0
     if question.type == "text":
         texts = text_answers(current, question, hidden)
-        return QuestionResult(question, answered, pd.DataFrame(), texts=texts, words=frequent_words(texts.loc[~texts["hidden"], "text"]))
+        return QuestionResult(
+            question, answered, pd.DataFrame(), texts=texts, words=frequent_words(texts.loc[~texts["hidden"], "text"])
+        )
     distribute = scale_distribution if question.type == "scale" else choice_distribution
     parts = [distribute(current, question).assign(group=round_label)]
     if previous is not None and previous_label and previous_answered:
@@ -536,14 +609,24 @@ def question_result(
     distribution = pd.concat(parts, ignore_index=True)
     if question.type == "scale":
         previous_mean = scale_mean(previous, question) if previous is not None else None
-        return QuestionResult(question, answered, distribution, scale_mean(current, question), previous_mean, previous_answered, group_means=group_means)
+        return QuestionResult(
+            question,
+            answered,
+            distribution,
+            scale_mean(current, question),
+            previous_mean,
+            previous_answered,
+            group_means=group_means,
+        )
     return QuestionResult(question, answered, distribution, previous_answered=previous_answered)
 
 
 # -- for directors (issue 4): the room's mood as an aggregate ----------------------------------------------
 
 
-def survey_sentiment(answers: pd.DataFrame, questions: Sequence[Question] | QuestionSet, threshold: int = 5, rounds: Rounds | None = None) -> dict | None:
+def survey_sentiment(
+    answers: pd.DataFrame, questions: Sequence[Question] | QuestionSet, threshold: int = 5, rounds: Rounds | None = None
+) -> dict | None:
     """The latest round with at least `threshold` responses, as aggregates only; None when no round has that many.
 
     {"round", "responses", "day" (first answer, date only), "score" (mean of the scale
@@ -569,7 +652,10 @@ def survey_sentiment(answers: pd.DataFrame, questions: Sequence[Question] | Ques
             if mean is None:
                 continue
             dist = scale_distribution(frame, question)
-            scales[question.text] = {"mean": round(mean, 2), "positive": round(float(dist.loc[dist["value"] >= 4, "share"].sum()), 3)}
+            scales[question.text] = {
+                "mean": round(mean, 2),
+                "positive": round(float(dist.loc[dist["value"] >= 4, "share"].sum()), 3),
+            }
         worth = next((q for q in questions if q.id == "worth"), None)
         worth_share = None
         if worth is not None:
@@ -578,15 +664,32 @@ def survey_sentiment(answers: pd.DataFrame, questions: Sequence[Question] | Ques
                 worth_share = round(float(dist.loc[dist["option"].str.casefold() == "yes", "share"].sum()), 3)
         score = round(sum(s["mean"] for s in scales.values()) / len(scales), 2) if scales else None
         days = frame.loc[frame["day"] != "", "day"]
-        return {"round": name, "responses": response_count(answers, name), "day": days.min() if len(days) else None, "score": score, "scales": scales, "worth_sharing": worth_share}
+        return {
+            "round": name,
+            "responses": response_count(answers, name),
+            "day": days.min() if len(days) else None,
+            "score": score,
+            "scales": scales,
+            "worth_sharing": worth_share,
+        }
 
     latest = summary(eligible[-1])
     previous = summary(eligible[-2]) if len(eligible) > 1 else None
-    change = round(latest["score"] - previous["score"], 2) if previous and latest["score"] is not None and previous["score"] is not None else None
-    return {**latest, "previous": {k: previous[k] for k in ("round", "responses", "score")} if previous else None, "change": change}
+    change = (
+        round(latest["score"] - previous["score"], 2)
+        if previous and latest["score"] is not None and previous["score"] is not None
+        else None
+    )
+    return {
+        **latest,
+        "previous": {k: previous[k] for k in ("round", "responses", "score")} if previous else None,
+        "change": change,
+    }
 
 
-def sentiment_from_tabs(tabs: Mapping[str, list[list]], teams: Sequence[str], today: date, threshold: int = 5, day_first: bool = True) -> dict | None:
+def sentiment_from_tabs(
+    tabs: Mapping[str, list[list]], teams: Sequence[str], today: date, threshold: int = 5, day_first: bool = True
+) -> dict | None:
     """survey_sentiment straight from the Sheet's tabs (e.g. `Dataset.raw`): what a directors' page calls."""
     questions = parse_questions(tabs, teams)
     rounds = read_rounds(tabs, [], today)

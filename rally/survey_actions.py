@@ -48,9 +48,21 @@ def action_points(
     if passion is not None and confidence is not None:
         both = pd.concat([passion.rename("passion"), confidence.rename("confidence")], axis=1, join="inner")
         rules = (
-            ((both["passion"] >= HIGH) & (both["confidence"] <= LOW), "passionate but not confident", "offer training first, before anyone is asked to post"),
-            ((both["passion"] <= LOW) & (both["confidence"] <= LOW), "neither passionate nor confident", "start with why: show what posting has done for colleagues and for the company"),
-            ((both["passion"] <= LOW) & (both["confidence"] >= HIGH), "confident but not passionate", "give them a reason: share the wins colleagues' posts brought"),
+            (
+                (both["passion"] >= HIGH) & (both["confidence"] <= LOW),
+                "passionate but not confident",
+                "offer training first, before anyone is asked to post",
+            ),
+            (
+                (both["passion"] <= LOW) & (both["confidence"] <= LOW),
+                "neither passionate nor confident",
+                "start with why: show what posting has done for colleagues and for the company",
+            ),
+            (
+                (both["passion"] <= LOW) & (both["confidence"] >= HIGH),
+                "confident but not passionate",
+                "give them a reason: share the wins colleagues' posts brought",
+            ),
         )
         for mask, who, action in rules:
             count = int(mask.sum())
@@ -65,32 +77,64 @@ def action_points(
             counts = {o.casefold(): int(c) for o, c in zip(dist["option"], dist["count"])}
             no, sometimes, yes = counts.get("no", 0), counts.get("sometimes", 0), counts.get("yes", 0)
             if no * 4 >= total or (no + sometimes) * 2 >= total:
-                said = f"{_figure(no, threshold)} of {total} say the content isn't worth sharing" + (f", {_figure(sometimes, threshold)} only sometimes" if sometimes else "")
-                points.append(ActionPoint(said, "review what we share: ask the room which recent posts they would be proud to share"))
+                said = f"{_figure(no, threshold)} of {total} say the content isn't worth sharing" + (
+                    f", {_figure(sometimes, threshold)} only sometimes" if sometimes else ""
+                )
+                points.append(
+                    ActionPoint(
+                        said, "review what we share: ask the room which recent posts they would be proud to share"
+                    )
+                )
             else:
-                points.append(ActionPoint(f"{_figure(yes, threshold)} of {total} say the content is worth sharing", "keep it coming, and ask the room for topics each month"))
+                points.append(
+                    ActionPoint(
+                        f"{_figure(yes, threshold)} of {total} say the content is worth sharing",
+                        "keep it coming, and ask the room for topics each month",
+                    )
+                )
 
     support = by_id.get("support")
     if support is not None:
         dist = choice_distribution(current, support)
-        dist = dist[(dist["count"] > 0) & ~dist["option"].str.casefold().isin(["none", "other"])].sort_values("count", ascending=False, kind="stable")
+        dist = dist[(dist["count"] > 0) & ~dist["option"].str.casefold().isin(["none", "other"])].sort_values(
+            "count", ascending=False, kind="stable"
+        )
         for option, count in zip(dist["option"], dist["count"]):
             action = SUPPORT_ACTIONS.get(_key(option), f"plan help with “{option}”")
-            points.append(ActionPoint(f"{_sentence_start(count_phrase(int(count), threshold))} want help with “{option}”", action))
+            points.append(
+                ActionPoint(f"{_sentence_start(count_phrase(int(count), threshold))} want help with “{option}”", action)
+            )
 
     better = by_id.get("better")
     if better is not None:
         hidden = set(hidden)
-        rows = current[(current["question"] == better.id) & (current["answer"] != "") & ~current["answer_id"].isin(hidden)]
+        rows = current[
+            (current["question"] == better.id) & (current["answer"] != "") & ~current["answer_id"].isin(hidden)
+        ]
         words = frequent_words(rows["answer"], top=5)
         box = f" (and {ideas_box} in the ideas box)" if ideas_box else ""
         if len(words):
             listed = ", ".join(f"“{w}” ({c})" for w, c in zip(words["word"], words["count"]))
-            points.append(ActionPoint(f"The most common words in {len(rows)} ideas{box}: {listed}", "pick one idea to try before the next round, and say which"))
+            points.append(
+                ActionPoint(
+                    f"The most common words in {len(rows)} ideas{box}: {listed}",
+                    "pick one idea to try before the next round, and say which",
+                )
+            )
         elif len(rows) or ideas_box:
-            points.append(ActionPoint(f"{len(rows)} idea{'s' if len(rows) != 1 else ''} written{box}", "read them out and pick one to try before the next round"))
+            points.append(
+                ActionPoint(
+                    f"{len(rows)} idea{'s' if len(rows) != 1 else ''} written{box}",
+                    "read them out and pick one to try before the next round",
+                )
+            )
 
-    if previous is not None and previous_label and response_count(current, _round_of(current)) >= threshold and response_count(previous, _round_of(previous)) >= threshold:
+    if (
+        previous is not None
+        and previous_label
+        and response_count(current, _round_of(current)) >= threshold
+        and response_count(previous, _round_of(previous)) >= threshold
+    ):
         for qid, name in (("confidence", "Confidence"), ("passion", "Passion")):
             question = by_id.get(qid)
             if question is None:
@@ -99,9 +143,19 @@ def action_points(
             if now is None or before is None or abs(now - before) < 0.2:
                 continue
             if now > before:
-                points.append(ActionPoint(f"{name} rose from {before:.1f} to {now:.1f} since {previous_label}", "say so in the meeting: progress is worth celebrating"))
+                points.append(
+                    ActionPoint(
+                        f"{name} rose from {before:.1f} to {now:.1f} since {previous_label}",
+                        "say so in the meeting: progress is worth celebrating",
+                    )
+                )
             else:
-                points.append(ActionPoint(f"{name} fell from {before:.1f} to {now:.1f} since {previous_label}", "ask the room what got harder, and plan help for it"))
+                points.append(
+                    ActionPoint(
+                        f"{name} fell from {before:.1f} to {now:.1f} since {previous_label}",
+                        "ask the room what got harder, and plan help for it",
+                    )
+                )
     return points
 
 

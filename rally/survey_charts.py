@@ -35,7 +35,11 @@ def scale_chart(distribution: pd.DataFrame, low: str = "Not at all", high: str =
     laid = diverging_layout(distribution)
     groups = list(dict.fromkeys(laid["group"]))
     labels = list(dict.fromkeys(laid.sort_values("value")["label"]))
-    reach = max(0.5, math.ceil(max(laid["start"].abs().max(), laid["end"].abs().max(), 0.0) * 10) / 10) if len(laid) else 1.0
+    reach = (
+        max(0.5, math.ceil(max(laid["start"].abs().max(), laid["end"].abs().max(), 0.0) * 10) / 10)
+        if len(laid)
+        else 1.0
+    )
     bars = (
         alt.Chart(laid)
         .mark_bar(stroke="white", strokeWidth=1)
@@ -48,9 +52,20 @@ def scale_chart(distribution: pd.DataFrame, low: str = "Not at all", high: str =
             ),
             x2="end:Q",
             y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220, labelFontSize=14)),
-            color=alt.Color("label:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=SCALE_COLOURS), legend=alt.Legend(orient="bottom", labelFontSize=13)),
+            color=alt.Color(
+                "label:N",
+                title=None,
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=SCALE_COLOURS),
+                legend=alt.Legend(orient="bottom", labelFontSize=13),
+            ),
             order=alt.Order("value:Q"),
-            tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("label:N", title="Answer"), alt.Tooltip("count:Q", title="Answers"), alt.Tooltip("share:Q", title="Share", format=".0%")],
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("label:N", title="Answer"),
+                alt.Tooltip("count:Q", title="Answers"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
         )
     )
     middle = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#111111", strokeWidth=1.5).encode(x="x:Q")
@@ -66,13 +81,24 @@ def choice_chart(distribution: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(distribution).encode(
         y=alt.Y("option:N", title=None, sort=options, axis=alt.Axis(labelLimit=260, labelFontSize=14)),
         x=alt.X("share:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", tickCount=5)),
-        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("option:N", title="Answer"), alt.Tooltip("count:Q", title="Answers"), alt.Tooltip("share:Q", title="Share", format=".0%")],
+        tooltip=[
+            alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("option:N", title="Answer"),
+            alt.Tooltip("count:Q", title="Answers"),
+            alt.Tooltip("share:Q", title="Share", format=".0%"),
+        ],
     )
     if several:
         base = base.encode(
             yOffset=alt.YOffset("group:N", sort=groups),
             # One group a line: the legend starts under the plot, right of the long labels, and must not run off the column.
-            color=alt.Color("group:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)]), legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=13, labelLimit=200)),
+            color=alt.Color(
+                "group:N",
+                title=None,
+                sort=groups,
+                scale=alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)]),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelFontSize=13, labelLimit=200),
+            ),
         )
     bars = base.mark_bar(color=GROUP_COLOURS[0]) if not several else base.mark_bar()
     labels = base.mark_text(align="left", dx=4, fontSize=13, color="#111111").encode(text=alt.Text("count:Q"))
@@ -88,4 +114,6 @@ def words_chart(words: pd.DataFrame) -> alt.Chart:
         x=alt.X("count:Q", title="Answers using the word", axis=alt.Axis(tickMinStep=1)),
         tooltip=[alt.Tooltip("word:N", title="Word"), alt.Tooltip("count:Q", title="Answers")],
     )
-    return alt.layer(base.mark_bar(color="#0b5fff"), base.mark_text(align="left", dx=4, fontSize=13).encode(text="count:Q")).properties(height=alt.Step(BAR_STEP))
+    return alt.layer(
+        base.mark_bar(color="#0b5fff"), base.mark_text(align="left", dx=4, fontSize=13).encode(text="count:Q")
+    ).properties(height=alt.Step(BAR_STEP))

@@ -52,7 +52,9 @@ def survey_demo_tabs(today: dt.date) -> dict[str, list[list[str]]]:
     rng = random.Random(f"rally-survey-demo-{meeting.isoformat()}")
     teams = [team for team, count in TEAM_ANSWERS.items() for _ in range(count)]
     rng.shuffle(teams)
-    questions = QuestionSet(tuple(q if not q.is_team else type(q)(q.id, q.text, q.type, DEMO_TEAMS) for q in DEFAULT_QUESTIONS))
+    questions = QuestionSet(
+        tuple(q if not q.is_team else type(q)(q.id, q.text, q.type, DEMO_TEAMS) for q in DEFAULT_QUESTIONS)
+    )
     survey_rows: list[dict[str, str]] = []
     hidden_answer = ""
     texts = list(BETTER_TEXT)
@@ -63,14 +65,33 @@ def survey_demo_tabs(today: dt.date) -> dict[str, list[list[str]]]:
         answers = _answers(rng, team, texts[n] if n < len(texts) else "")
         if n == 3:  # one person changed their mind: their first answers are replaced by the second
             first = {**answers, "confidence": "1"}
-            survey_rows += response_rows(first, questions, response_id=_id(f"{meeting}-{n}-a"), session=session, round_name=round_name, day=meeting, edit=1)
-        rows = response_rows(answers, questions, response_id=_id(f"{meeting}-{n}"), session=session, round_name=round_name, day=meeting, edit=1 if n != 3 else 2)
+            survey_rows += response_rows(
+                first,
+                questions,
+                response_id=_id(f"{meeting}-{n}-a"),
+                session=session,
+                round_name=round_name,
+                day=meeting,
+                edit=1,
+            )
+        rows = response_rows(
+            answers,
+            questions,
+            response_id=_id(f"{meeting}-{n}"),
+            session=session,
+            round_name=round_name,
+            day=meeting,
+            edit=1 if n != 3 else 2,
+        )
         survey_rows += rows
         if answers.get("better") == "asdfgh":
             hidden_answer = next(r["ID"] for r in rows if r["Question ID"] == "better")
     rounds = [round_action_row(START, round_name, 1, meeting), round_action_row(SHOW, round_name, 2, meeting)]
     moderation = [moderation_row(SURVEY.name, hidden_answer, "hide", 1, meeting)] if hidden_answer else []
-    ideas = [{"Day": (monday - dt.timedelta(days=3 * (len(IDEAS_TEXT) - i))).isoformat(), "Idea": text} for i, text in enumerate(IDEAS_TEXT)]
+    ideas = [
+        {"Day": (monday - dt.timedelta(days=3 * (len(IDEAS_TEXT) - i))).isoformat(), "Idea": text}
+        for i, text in enumerate(IDEAS_TEXT)
+    ]
     return {
         SURVEY.name: _tab(SURVEY.header, survey_rows, "survey"),
         SURVEY_ROUNDS.name: _tab(SURVEY_ROUNDS.header, rounds, "round"),
@@ -82,8 +103,21 @@ def survey_demo_tabs(today: dt.date) -> dict[str, list[list[str]]]:
 def _answers(rng: random.Random, team: str, better: str) -> dict[str, str]:
     passion = rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 5, 6, 4])[0]
     confidence = rng.choices([1, 2, 3, 4, 5], weights=[4, 6, 5, 3, 1])[0]
-    platforms = [p for p, chance in (("LinkedIn", 0.9), ("X/Twitter", 0.3), ("Facebook", 0.4), ("Instagram", 0.45), ("Blog", 0.1)) if rng.random() < chance] or ["None"]
-    support = [s for s, chance in (("How the platforms work", 0.45), ("What to say about the company", 0.4), ("Finding the time", 0.35), ("Reading the analytics", 0.2)) if rng.random() < chance] or ["None"]
+    platforms = [
+        p
+        for p, chance in (("LinkedIn", 0.9), ("X/Twitter", 0.3), ("Facebook", 0.4), ("Instagram", 0.45), ("Blog", 0.1))
+        if rng.random() < chance
+    ] or ["None"]
+    support = [
+        s
+        for s, chance in (
+            ("How the platforms work", 0.45),
+            ("What to say about the company", 0.4),
+            ("Finding the time", 0.35),
+            ("Reading the analytics", 0.2),
+        )
+        if rng.random() < chance
+    ] or ["None"]
     answers = {
         "passion": str(passion),
         "confidence": str(confidence),

@@ -33,9 +33,21 @@ SURVEY_QUESTIONS = TabSpec(
     "Survey Questions",
     (
         Column("ID", False, ("Key",), "Short, stable name; answers are matched across rounds by it", "confidence"),
-        Column("Question", True, ("Text", "Title"), "As the room reads it", "How confident do you feel posting about your work?"),
+        Column(
+            "Question",
+            True,
+            ("Text", "Title"),
+            "As the room reads it",
+            "How confident do you feel posting about your work?",
+        ),
         Column("Type", False, ("Kind",), "scale (1–5) | single | multi | yesno | text", "scale"),
-        Column("Options", False, ("Choices", "Answers"), "Choices separated by commas (or ; when a choice holds a comma); for scale: the two end labels", "Not at all, Very"),
+        Column(
+            "Options",
+            False,
+            ("Choices", "Answers"),
+            "Choices separated by commas (or ; when a choice holds a comma); for scale: the two end labels",
+            "Not at all, Very",
+        ),
         Column("Required", False, ("Mandatory",), "yes | no (blank = no)", "yes"),
     ),
     description="The survey's questions (when missing or empty, Rally asks the programme's seven opening questions).",
@@ -101,7 +113,11 @@ class Question:
 
     @property
     def scale_labels(self) -> tuple[str, str]:
-        return (self.options[0], self.options[-1]) if self.type == "scale" and len(self.options) >= 2 else DEFAULT_SCALE_LABELS
+        return (
+            (self.options[0], self.options[-1])
+            if self.type == "scale" and len(self.options) >= 2
+            else DEFAULT_SCALE_LABELS
+        )
 
 
 @dataclass(frozen=True)
@@ -122,14 +138,30 @@ class QuestionSet:
 def _defaults() -> tuple[Question, ...]:
     return (
         Question("passion", "How passionate are you about social media?", "scale", DEFAULT_SCALE_LABELS, True),
-        Question("confidence", "How confident do you feel posting about your work?", "scale", DEFAULT_SCALE_LABELS, True),
-        Question("worth", "Is the content the company shares worth sharing?", "single", ("Yes", "Sometimes", "No"), True),
-        Question("platforms", "Which platforms do you use?", "multi", ("LinkedIn", "X/Twitter", "Facebook", "Instagram", "Blog", "None"), True),
+        Question(
+            "confidence", "How confident do you feel posting about your work?", "scale", DEFAULT_SCALE_LABELS, True
+        ),
+        Question(
+            "worth", "Is the content the company shares worth sharing?", "single", ("Yes", "Sometimes", "No"), True
+        ),
+        Question(
+            "platforms",
+            "Which platforms do you use?",
+            "multi",
+            ("LinkedIn", "X/Twitter", "Facebook", "Instagram", "Blog", "None"),
+            True,
+        ),
         Question(
             "support",
             "What support would help before you post?",
             "multi",
-            ("How the platforms work", "What to say about the company", "Finding the time", "Reading the analytics", "None"),
+            (
+                "How the platforms work",
+                "What to say about the company",
+                "Finding the time",
+                "Reading the analytics",
+                "None",
+            ),
             True,
         ),
         Question("better", "What would make our social media better?", "text"),
@@ -203,7 +235,9 @@ def parse_questions(tabs: Mapping[str, list[list]], teams: Sequence[str] = ()) -
         if table.header_row is not None and not table.frame.empty:
             questions = _from_rows(table.frame, teams, issues)
             if questions:
-                return QuestionSet(tuple(questions), tuple(issues), True, f"{len(questions)} questions from the '{title}' tab.")
+                return QuestionSet(
+                    tuple(questions), tuple(issues), True, f"{len(questions)} questions from the '{title}' tab."
+                )
             note = f"The '{title}' tab has no usable question, so the programme's default questions are asked."
         elif table.header_row is None:
             note = f"The '{title}' tab has no header row with a Question column, so the programme's default questions are asked."
@@ -237,13 +271,25 @@ def _from_rows(frame, teams: Sequence[str], issues: list[DataIssue]) -> list[Que
         options = split_options(options_cell)
         kind, understood = parse_type(type_cell, bool(options))
         if not understood:
-            issues.append(DataIssue(tab, row, "Type", type_cell, f"unknown type (use {', '.join(QUESTION_TYPES)}) — asked as text"))
+            issues.append(
+                DataIssue(
+                    tab, row, "Type", type_cell, f"unknown type (use {', '.join(QUESTION_TYPES)}) — asked as text"
+                )
+            )
             kind = "text"
         qid = question_id(qid_cell, text)
         if kind == "team":
             kind, qid = "single", TEAM_ID
         if qid in seen_ids:
-            issues.append(DataIssue(tab, row, "ID", qid_cell or qid, f"ID used twice — this row's answers are kept apart as '{qid}-{row}'"))
+            issues.append(
+                DataIssue(
+                    tab,
+                    row,
+                    "ID",
+                    qid_cell or qid,
+                    f"ID used twice — this row's answers are kept apart as '{qid}-{row}'",
+                )
+            )
             qid = f"{qid}-{row}"
         seen_ids.add(qid)
         required = parse_required(required_cell)
@@ -254,15 +300,33 @@ def _from_rows(frame, teams: Sequence[str], issues: list[DataIssue]) -> list[Que
             issues.append(DataIssue(tab, row, "Options", "", f"a {kind} question needs options — asked as text"))
             kind = "text"
         if kind == "scale" and options and len(options) != 2:
-            issues.append(DataIssue(tab, row, "Options", options_cell, "a scale takes two labels (for 1 and for 5) — default labels used"))
+            issues.append(
+                DataIssue(
+                    tab,
+                    row,
+                    "Options",
+                    options_cell,
+                    "a scale takes two labels (for 1 and for 5) — default labels used",
+                )
+            )
             options = DEFAULT_SCALE_LABELS
         if kind in ("yesno", "text"):
             options = ()
-        question = Question(qid, text, kind, options or (DEFAULT_SCALE_LABELS if kind == "scale" else ()), required, row)
+        question = Question(
+            qid, text, kind, options or (DEFAULT_SCALE_LABELS if kind == "scale" else ()), required, row
+        )
         if question.is_team:
             teamed = with_team_options(question, teams)
             if teamed is None:
-                issues.append(DataIssue(tab, row, "Options", "", "the team question has no options and the Staff tab lists no teams — not asked"))
+                issues.append(
+                    DataIssue(
+                        tab,
+                        row,
+                        "Options",
+                        "",
+                        "the team question has no options and the Staff tab lists no teams — not asked",
+                    )
+                )
                 continue
             question = teamed
         questions.append(question)
@@ -300,7 +364,9 @@ def check_answers(questions: Iterable[Question], given: Mapping[str, object]) ->
         answers[question.id] = cell
     if missing:
         quoted = "; ".join(f"“{text}”" for text in missing)
-        problems.insert(0, f"Please answer {'this question' if len(missing) == 1 else f'these {len(missing)} questions'}: {quoted}")
+        problems.insert(
+            0, f"Please answer {'this question' if len(missing) == 1 else f'these {len(missing)} questions'}: {quoted}"
+        )
     if not answers and not problems:
         problems.append("Answer at least one question before sending.")
     return CheckedAnswers(answers if not problems else {}, problems)

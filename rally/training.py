@@ -22,7 +22,13 @@ TRAINING = TabSpec(
     "Training",
     (
         Column("Name", True, ("Staff", "Person", "Employee"), "Who was trained", "Hannah Schmidt"),
-        Column("Module", True, ("Course", "Topic", "Session"), "A module from the Training modules setting, or any other", "Analytics"),
+        Column(
+            "Module",
+            True,
+            ("Course", "Topic", "Session"),
+            "A module from the Training modules setting, or any other",
+            "Analytics",
+        ),
         Column("Date", False, ("Completed", "Trained on"), "When (optional)", "2026-11-12"),
     ),
     description="Optional: one row per person and module, with the date (the Staff tab's Trained column works too).",
@@ -41,11 +47,23 @@ def module_list(setting: str) -> list[str]:
     return list(seen.values())
 
 
-def training_records(staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True) -> tuple[pd.DataFrame, list[DataIssue]]:
+def training_records(
+    staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True
+) -> tuple[pd.DataFrame, list[DataIssue]]:
     """One row per person and module they are trained in (Staff `Trained` and the Training tab), with issues for bad rows."""
     issues: list[DataIssue] = []
     from_staff = staff[["person", "name", "trained"]].explode("trained").dropna(subset=["trained"])
-    parts = [pd.DataFrame({"person": from_staff["person"], "name": from_staff["name"], "module": from_staff["trained"].map(clean_name), "date": pd.NaT, "source": "Staff"})]
+    parts = [
+        pd.DataFrame(
+            {
+                "person": from_staff["person"],
+                "name": from_staff["name"],
+                "module": from_staff["trained"].map(clean_name),
+                "date": pd.NaT,
+                "source": "Staff",
+            }
+        )
+    ]
     title = find_tab(tabs, TRAINING)
     if title:
         table = read_table(tabs[title], TRAINING)
@@ -55,11 +73,27 @@ def training_records(staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_fi
         modules = frame["Module"].map(clean_name)
         dates = parse_dates(frame["Date"], day_first)
         bad_date = dates.isna() & (frame["Date"] != "")
-        issues += [DataIssue("Training", int(r), "Date", v, "not a date — the training still counts") for r, v in zip(frame["row"][bad_date], frame["Date"][bad_date])]
+        issues += [
+            DataIssue("Training", int(r), "Date", v, "not a date — the training still counts")
+            for r, v in zip(frame["row"][bad_date], frame["Date"][bad_date])
+        ]
         incomplete = (names == "") | (modules == "")
-        issues += [DataIssue("Training", int(r), "Name" if n == "" else "Module", "", "blank — row left out") for r, n in zip(frame["row"][incomplete], names[incomplete])]
+        issues += [
+            DataIssue("Training", int(r), "Name" if n == "" else "Module", "", "blank — row left out")
+            for r, n in zip(frame["row"][incomplete], names[incomplete])
+        ]
         keep = ~incomplete
-        parts.append(pd.DataFrame({"person": names[keep].str.casefold(), "name": names[keep], "module": modules[keep], "date": dates[keep], "source": "Training"}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "person": names[keep].str.casefold(),
+                    "name": names[keep],
+                    "module": modules[keep],
+                    "date": dates[keep],
+                    "source": "Training",
+                }
+            )
+        )
     records = pd.concat([p.astype(RECORD_COLUMNS) for p in parts], ignore_index=True)
     records = records[records["module"] != ""]
     return records.reset_index(drop=True).astype(RECORD_COLUMNS), issues
@@ -71,7 +105,11 @@ def tracked_modules(records: pd.DataFrame, required: list[str]) -> list[str]:
     keys = records["module"].map(normalise_key)
     # assign before filtering: assigning a Series to an empty frame would take the Series' index.
     others = records.assign(key=keys)[~keys.isin(known)]
-    counts = others.groupby("key", sort=False).agg(module=("module", "first"), n=("module", "size")).sort_values("n", ascending=False, kind="stable")
+    counts = (
+        others.groupby("key", sort=False)
+        .agg(module=("module", "first"), n=("module", "size"))
+        .sort_values("n", ascending=False, kind="stable")
+    )
     return [*required, *counts["module"]]
 
 
@@ -85,7 +123,9 @@ def coverage_matrix(staff: pd.DataFrame, records: pd.DataFrame, required: list[s
     key_of = {normalise_key(m): m for m in reversed(modules)}
     people = staff[["person", "name", "team"]]
     extra = records[~records["person"].isin(people["person"])].drop_duplicates("person")
-    people = pd.concat([people, pd.DataFrame({"person": extra["person"], "name": extra["name"], "team": NO_TEAM})], ignore_index=True)
+    people = pd.concat(
+        [people, pd.DataFrame({"person": extra["person"], "name": extra["name"], "team": NO_TEAM})], ignore_index=True
+    )
     had = records.assign(module=records["module"].map(lambda m: key_of[normalise_key(m)]))
     done = {(p, m) for p, m in zip(had["person"], had["module"])}
     matrix = people.assign(**{m: [(p, m) in done for p in people["person"]] for m in modules})
@@ -97,9 +137,25 @@ def coverage_matrix(staff: pd.DataFrame, records: pd.DataFrame, required: list[s
 def team_coverage(matrix: pd.DataFrame, required: list[str]) -> pd.DataFrame:
     """Per team: people, started (any module), fully trained (every required module) and % of each; a Total row last."""
     full = matrix["done"] == len(required) if required else matrix["started"]
-    by = matrix.assign(full=full).groupby("team", sort=True).agg(people=("person", "size"), started=("started", "sum"), trained=("full", "sum")).reset_index()
-    total = pd.DataFrame([{"team": "Total", "people": int(by["people"].sum()), "started": int(by["started"].sum()), "trained": int(by["trained"].sum())}])
-    table = pd.concat([by, total], ignore_index=True).astype({"people": "int64", "started": "int64", "trained": "int64"})
+    by = (
+        matrix.assign(full=full)
+        .groupby("team", sort=True)
+        .agg(people=("person", "size"), started=("started", "sum"), trained=("full", "sum"))
+        .reset_index()
+    )
+    total = pd.DataFrame(
+        [
+            {
+                "team": "Total",
+                "people": int(by["people"].sum()),
+                "started": int(by["started"].sum()),
+                "trained": int(by["trained"].sum()),
+            }
+        ]
+    )
+    table = pd.concat([by, total], ignore_index=True).astype(
+        {"people": "int64", "started": "int64", "trained": "int64"}
+    )
     people = table["people"].where(table["people"] > 0)
     table["trained_pct"] = (100 * table["trained"] / people).fillna(0).round(0)
     table["started_pct"] = (100 * table["started"] / people).fillna(0).round(0)
@@ -118,9 +174,9 @@ def person_training(records: pd.DataFrame, person: str, required: list[str]) -> 
     mine = records.assign(key=records["module"].map(normalise_key))[records["person"] == person]
     latest = mine.groupby("key")["date"].max()
     keys = [normalise_key(m) for m in modules]
-    return pd.DataFrame({"module": modules, "done": [k in latest.index for k in keys], "date": [latest.get(k, pd.NaT) for k in keys]}).astype(
-        {"module": "str", "done": "bool", "date": "datetime64[ns]"}
-    )
+    return pd.DataFrame(
+        {"module": modules, "done": [k in latest.index for k in keys], "date": [latest.get(k, pd.NaT) for k in keys]}
+    ).astype({"module": "str", "done": "bool", "date": "datetime64[ns]"})
 
 
 SURVEY_TAB_NAMES = ("Survey", "Survey Answers", "Survey Responses", "Form Responses 1")
@@ -146,7 +202,9 @@ def survey_support_needs(tabs: Mapping[str, list[list]], anonymity_threshold: in
     answers = [str(r[column]).strip() for r in rows[1:] if len(r) > column and str(r[column]).strip()]
     if len(answers) < max(3, anonymity_threshold):
         return None
-    needs = pd.Series([clean_name(part) for answer in answers for part in answer.split(",") if clean_name(part)], dtype="str")
+    needs = pd.Series(
+        [clean_name(part) for answer in answers for part in answer.split(",") if clean_name(part)], dtype="str"
+    )
     needs = needs[needs.str.casefold() != "none"]
     counts = needs.value_counts().rename_axis("need").reset_index(name="people")
     return counts.astype({"need": "str", "people": "int64"})

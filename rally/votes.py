@@ -36,7 +36,15 @@ VOTES = register_written_tab(
 )
 
 NAME_MAX = 80  # characters of the optional voter name that are kept
-CANDIDATE_COLUMNS = {"key": "str", "person": "str", "name": "str", "platform": "str", "summary": "str", "link": "str", "reach": "float64"}
+CANDIDATE_COLUMNS = {
+    "key": "str",
+    "person": "str",
+    "name": "str",
+    "platform": "str",
+    "summary": "str",
+    "link": "str",
+    "reach": "float64",
+}
 TALLY_COLUMNS = {**CANDIDATE_COLUMNS, "votes": "int64"}
 
 
@@ -74,7 +82,9 @@ def vote_candidates(posts: pd.DataFrame, staff: pd.DataFrame, week: str) -> pd.D
 SHORTLIST = 30  # posts a phone lists at once; a big company's week has thousands
 
 
-def find_candidates(candidates: pd.DataFrame, query: str = "", limit: int = SHORTLIST, keep: str | None = None) -> tuple[pd.DataFrame, int]:
+def find_candidates(
+    candidates: pd.DataFrame, query: str = "", limit: int = SHORTLIST, keep: str | None = None
+) -> tuple[pd.DataFrame, int]:
     """(the posts to list, how many match): those whose name, platform or summary hold every word of `query`, oldest first, at most `limit`.
 
     The post `keep` (this session's current vote) stays listed whatever the search, so a vote is never silently dropped from the form.
@@ -97,7 +107,13 @@ def find_candidates(candidates: pd.DataFrame, query: str = "", limit: int = SHOR
 def vote_row(week: str, key: str, token: str, name: str = "", now: datetime | None = None) -> dict[str, str]:
     """The Votes row for one vote (the outbox adds the ID)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return {"Timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "Week": week, "Post link": key, "Voter token": token, "Name": " ".join(name.split())[:NAME_MAX]}
+    return {
+        "Timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "Week": week,
+        "Post link": key,
+        "Voter token": token,
+        "Name": " ".join(name.split())[:NAME_MAX],
+    }
 
 
 def read_votes(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, str]] = ()) -> pd.DataFrame:

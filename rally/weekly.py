@@ -39,7 +39,9 @@ def last_complete_week(today: date) -> str:
 
 def week_totals(posts: pd.DataFrame, week: str) -> WeekTotals:
     rows = posts[posts["week"] == week]
-    return WeekTotals(week, len(rows), rows["person"].nunique(), float(rows["reach"].sum()), float(rows["engagements"].sum()))
+    return WeekTotals(
+        week, len(rows), rows["person"].nunique(), float(rows["reach"].sum()), float(rows["engagements"].sum())
+    )
 
 
 def week_at_a_glance(posts: pd.DataFrame, week: str) -> WeekGlance:

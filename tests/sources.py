@@ -18,10 +18,23 @@ NO_WAIT = RetryPolicy(attempts=3, base_seconds=0.0, cap_seconds=0.0)
 
 
 def emulator_config(emulator: SheetsEmulator, data_dir: Path, key: str = SHEET_KEY) -> RallyConfig:
-    return RallyConfig(gsheets={"spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit", "client_email": "rally@demo-project.iam.gserviceaccount.com"}, data_dir=data_dir, emulator_host=emulator.host)
+    return RallyConfig(
+        gsheets={
+            "spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit",
+            "client_email": "rally@demo-project.iam.gserviceaccount.com",
+        },
+        data_dir=data_dir,
+        emulator_host=emulator.host,
+    )
 
 
-def google_source(emulator: SheetsEmulator, data_dir: Path, tabs: dict | None = None, locale: str = "en_GB", retry: RetryPolicy = NO_WAIT) -> GoogleSheetSource:
+def google_source(
+    emulator: SheetsEmulator,
+    data_dir: Path,
+    tabs: dict | None = None,
+    locale: str = "en_GB",
+    retry: RetryPolicy = NO_WAIT,
+) -> GoogleSheetSource:
     """A Google Sheet source reading a spreadsheet seeded with `tabs` (the demo company by default)."""
     emulator.add_spreadsheet(SHEET_KEY, tabs=demo_tabs(date.today()) if tabs is None else tabs, locale=locale)
     return GoogleSheetSource(emulator_config(emulator, data_dir), retry=retry, sleep=lambda seconds: None)

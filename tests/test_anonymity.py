@@ -23,6 +23,7 @@ def test_the_threshold_is_the_setting_but_never_below_three(setting, threshold):
     assert effective_threshold(setting) == threshold
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("sizes", "ungrouped", "threshold", "shown"),
     [
@@ -43,6 +44,7 @@ def test_the_threshold_is_the_setting_but_never_below_three(setting, threshold):
         ({}, 4, 5, []),
     ],
 )
+# fmt: on
 def test_breakdowns_show_only_groups_nobody_can_be_singled_out_from(sizes, ungrouped, threshold, shown):
     """A group is shown when it, and what is withheld beside it, are both empty or at least the threshold."""
     assert shown_groups(sizes, threshold, ungrouped) == shown

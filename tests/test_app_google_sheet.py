@@ -19,7 +19,12 @@ def sheet_app_env(sheets_emulator, tmp_path, monkeypatch):
     monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
     clear_caches()
     yield {
-        "connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme-advocacy.iam.gserviceaccount.com"}},
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+                "client_email": "rally@acme-advocacy.iam.gserviceaccount.com",
+            }
+        },
         "rally": {"sheet_read_attempts": 1},
     }
     clear_caches()
@@ -57,7 +62,14 @@ def test_an_unshared_sheet_shows_who_to_share_it_with(sheets_emulator, sheet_app
 
 def test_placeholder_secrets_get_a_fill_in_your_secrets_page(demo_app_env):
     """A secrets file copied from the example but not filled in explains itself."""
-    secrets = {"connections": {"gsheets": {"spreadsheet": "https://docs.google.com/spreadsheets/d/your-sheet-key/edit", "private_key": "-----BEGIN PRIVATE KEY-----\\nyour-key\\n-----END PRIVATE KEY-----\\n"}}}
+    secrets = {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": "https://docs.google.com/spreadsheets/d/your-sheet-key/edit",
+                "private_key": "-----BEGIN PRIVATE KEY-----\\nyour-key\\n-----END PRIVATE KEY-----\\n",
+            }
+        }
+    }
     at = app(secrets=secrets)
     assert not at.exception
     assert "Fill in your secrets" in texts(at)

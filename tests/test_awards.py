@@ -36,13 +36,23 @@ def test_a_streak_is_the_run_of_weeks_ending_with_this_one(weeks, streak):
 
 def test_first_timers_are_people_whose_first_ever_post_is_this_week():
     """Leo posted before; Ana and Jo are new this week, in the order they posted."""
-    dataset = sheet([on("W47", "Leo"), on("W48", "Leo"), post("2026-11-25", "Jo", link="https://x.com/jo"), on("W48", "Ana")])
+    dataset = sheet(
+        [on("W47", "Leo"), on("W48", "Leo"), post("2026-11-25", "Jo", link="https://x.com/jo"), on("W48", "Ana")]
+    )
     assert first_timers(dataset.posts, "2026-W48") == ["ana", "jo"]
 
 
 def test_a_rise_compares_this_week_with_the_average_of_the_previous_four():
     """Quiet weeks count as 0 in the average: 40 points across four weeks is an average of 10."""
-    dataset = sheet([on("W44", "Maya"), on("W46", "Maya"), on("W47", "Maya"), on("W47", "Maya", reactions="10"), on("W48", "Maya", reactions="20")])
+    dataset = sheet(
+        [
+            on("W44", "Maya"),
+            on("W46", "Maya"),
+            on("W47", "Maya"),
+            on("W47", "Maya", reactions="10"),
+            on("W48", "Maya", reactions="20"),
+        ]
+    )
     row = rises(dataset.posts, dataset.settings, "2026-W48").set_index("person").loc["maya"]
     assert (row["points"], row["baseline"], row["rise"]) == (30, (10 + 0 + 10 + 30) / 4, 30 - 12.5)
 
@@ -51,6 +61,7 @@ def week_of_streak(name: str, length: int) -> list[list[str]]:
     return [on(w, name) for w in list(MONDAYS)[len(MONDAYS) - length :]]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("rows", "person", "badges"),
     [
@@ -63,6 +74,7 @@ def week_of_streak(name: str, length: int) -> list[list[str]]:
         ([on("W47", "Maya"), on("W48", "Maya", reach="999")], "maya", []),
     ],
 )
+# fmt: on
 def test_badges_earned_this_week(rows, person, badges):
     """First post, 4- and 10-week streaks (the week they're reached), 3+ platforms, a 1,000-reach post."""
     dataset = sheet(rows)
@@ -96,6 +108,7 @@ def winners(rows, category: str, staff=None, tally=None, settings=None) -> list[
     return [(a.name, a.why) for a in weekly_awards(dataset.posts, dataset.staff, dataset.settings, "2026-W48", tally) if a.category == category]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
@@ -104,11 +117,13 @@ def winners(rows, category: str, staff=None, tally=None, settings=None) -> list[
         ([on("W48", "Maya")], [("", "No reach logged for this week yet")]),
     ],
 )
+# fmt: on
 def test_top_reach(rows, expected):
     """The most people reached across the week's posts."""
     assert winners(rows, "Top reach") == expected
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
@@ -117,6 +132,7 @@ def test_top_reach(rows, expected):
         ([on("W48", "Leo", reach="10", reactions="1")], [""]),  # nobody qualifies: the award says why
     ],
 )
+# fmt: on
 def test_most_engaging_needs_a_minimum_reach(rows, expected):
     """The best engagement rate on a post with at least the minimum reach (200 by default)."""
     assert [name for name, _ in winners(rows, "Most engaging")] == expected
@@ -128,6 +144,7 @@ def test_most_engaging_why_names_the_rate():
     assert winners(rows, "Most engaging")[0][1].endswith("10.0% of 400 people reached engaged")
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("weeks_by_person", "expected"),
     [
@@ -136,12 +153,14 @@ def test_most_engaging_why_names_the_rate():
         ({"Maya": 1}, [("", "Nobody has posted 2 weeks running yet")]),  # one week is a post, not a habit
     ],
 )
+# fmt: on
 def test_most_consistent(weeks_by_person, expected):
     """The longest run of weeks with a post, ending this week."""
     rows = [r for name, length in weeks_by_person.items() for r in week_of_streak(name, length)]
     assert winners(rows, "Most consistent") == expected
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
@@ -150,6 +169,7 @@ def test_most_consistent(weeks_by_person, expected):
         ([on("W44", "Maya", reactions="90"), on("W45", "Maya", reactions="90"), on("W46", "Maya", reactions="90"), on("W47", "Maya", reactions="90"), on("W48", "Maya")], [("", "Nobody beat their own recent average this week")]),
     ],
 )
+# fmt: on
 def test_rising_star(rows, expected):
     """The biggest rise against their own last four weeks."""
     assert winners(rows, "Rising star") == expected

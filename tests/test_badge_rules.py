@@ -24,6 +24,7 @@ def weekly(name: str, *mondays: str) -> list[tuple[str, str]]:
     return [(day, name) for day in mondays]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("posts", "week", "expected"),
     [
@@ -36,6 +37,7 @@ def weekly(name: str, *mondays: str) -> list[tuple[str, str]]:
         (weekly("Maya", "2026-11-09", "2026-11-16") + weekly("Leo", "2026-11-16"), W47, {"maya": 2, "leo": 1}),
     ],
 )
+# fmt: on
 def test_a_streak_is_the_run_of_weeks_with_a_post_ending_with_the_week(posts, week, expected):
     """Weeks running with at least one post, counted back from the week asked about."""
     assert streaks(dataset(*posts).posts, week).to_dict() == expected
@@ -55,6 +57,7 @@ def test_streak_status_keeps_a_run_alive_until_the_week_is_over(posts, expected)
     assert streak_status(dataset(*posts).posts, "maya", W47) == expected
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("posts", "expected"),
     [
@@ -68,6 +71,7 @@ def test_streak_status_keeps_a_run_alive_until_the_week_is_over(posts, expected)
         ([("2026-11-09", "Maya"), ("2026-11-16", "Maya", "LinkedIn", "999")], []),
     ],
 )
+# fmt: on
 def test_badges_are_earned_in_the_week_they_are_reached(posts, expected):
     """First post, a 4- or 10-week streak, 3+ platforms and a 1,000-reach post, for 2026-W47."""
     assert badges_earned(dataset(*posts).posts, dataset(*posts).staff, W47)["key"].tolist() == expected
@@ -79,6 +83,7 @@ def test_an_anonymous_badge_winner_is_named_anonymous():
     assert badges_earned(data.posts, data.staff, W47)["name"].tolist() == ["Anonymous"]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("posts", "hints"),
     [
@@ -107,6 +112,7 @@ def test_an_anonymous_badge_winner_is_named_anonymous():
         ([("2026-11-23", "Maya")], [("first-post", 1, "log a first post for the First post badge")]),  # a post after the week does not count yet
     ],
 )
+# fmt: on
 def test_the_next_badge_hint_says_how_far_off_it_is(posts, hints):
     """Hints for Maya in 2026-W47, nearest first: (badge, steps away, sentence)."""
     assert [(h.key, h.steps, h.text) for h in next_badges(dataset(*posts).posts, "maya", W47)] == hints

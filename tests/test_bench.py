@@ -28,7 +28,9 @@ def test_the_made_up_sheet_has_the_size_and_variety_it_claims():
     assert {type(r[0]) for r in posts[1:]} >= {int, float, str}, "dates come as serial numbers and as typed text"
     dataset = build_dataset(as_api_text(tabs))
     problems = Counter(i.problem.split(" —")[0].split(" (")[0] for i in dataset.issues)
-    assert {"no name", "not a number", "negative number", "not an http(s) link", "not a date Rally can read"} <= set(problems)
+    assert {"no name", "not a number", "negative number", "not an http(s) link", "not a date Rally can read"} <= set(
+        problems
+    )
     assert 0.9 * 2_000 < len(dataset.posts) < 2_000
     assert synthetic_tabs(2_000, TODAY) == tabs, "deterministic"
 
@@ -37,7 +39,9 @@ def test_the_floor_reads_the_same_rows_from_csv(tmp_path):
     """The CSV files hold every row of every tab."""
     tabs = synthetic_tabs(300, TODAY)
     paths = write_csvs(tabs, tmp_path)
-    assert {title: len(pd.read_csv(path)) for title, path in paths.items()} == {title: len(rows) - 1 for title, rows in tabs.items()}
+    assert {title: len(pd.read_csv(path)) for title, path in paths.items()} == {
+        title: len(rows) - 1 for title, rows in tabs.items()
+    }
 
 
 def test_every_viewer_goes_round_every_page_in_the_minute():
@@ -72,10 +76,16 @@ def test_the_survey_burst_writes_to_the_survey_tab_or_its_stand_in():
 
 def test_a_burst_that_showed_an_answer_then_lost_sight_of_it_is_a_gap():
     """Lost, doubled and vanished answers each fail the target, and the verdict names them."""
-    good = burst.BurstRun(1, 0.0, submitted={"a": 0.0, "b": 0.0}, first_seen={"a": 0.1, "b": 0.2}, final_visible=2, all_in_sheet=1.0)
+    good = burst.BurstRun(
+        1, 0.0, submitted={"a": 0.0, "b": 0.0}, first_seen={"a": 0.1, "b": 0.2}, final_visible=2, all_in_sheet=1.0
+    )
     assert burst.summarise([good], burst.STAND_IN, 2).met
-    vanished = burst.BurstRun(2, 0.0, submitted={"a": 0.0}, first_seen={"a": 0.1}, vanished={"a"}, final_visible=1, all_in_sheet=1.0)
-    lost = burst.BurstRun(3, 0.0, submitted={"a": 0.0, "b": 0.0}, first_seen={"a": 0.1}, final_visible=1, all_in_sheet=math.nan)
+    vanished = burst.BurstRun(
+        2, 0.0, submitted={"a": 0.0}, first_seen={"a": 0.1}, vanished={"a"}, final_visible=1, all_in_sheet=1.0
+    )
+    lost = burst.BurstRun(
+        3, 0.0, submitted={"a": 0.0, "b": 0.0}, first_seen={"a": 0.1}, final_visible=1, all_in_sheet=math.nan
+    )
     result = burst.summarise([vanished, lost], burst.STAND_IN, 2)
     assert not result.met and "1 lost" in result.verdict and "disappeared" in result.verdict
 
@@ -88,6 +98,15 @@ def test_p95_is_the_nineteenth_twentieth(values, expected):
 
 def test_results_name_the_machine_and_every_measurement(tmp_path):
     """RESULTS.md carries the machine, a summary line per measurement and its table."""
-    measurement = Measurement(9, "Example", "How.", ["a", "b"], [["1", "2"]], "base", "ours", "2×", "≤ 3×", False, "2 over")
-    text = write_results(tmp_path / "RESULTS.md", [measurement], pd.Timestamp("2026-11-30 12:00").to_pydatetime(), "python -m bench", [("Cores", "2")], 1.0)
+    measurement = Measurement(
+        9, "Example", "How.", ["a", "b"], [["1", "2"]], "base", "ours", "2×", "≤ 3×", False, "2 over"
+    )
+    text = write_results(
+        tmp_path / "RESULTS.md",
+        [measurement],
+        pd.Timestamp("2026-11-30 12:00").to_pydatetime(),
+        "python -m bench",
+        [("Cores", "2")],
+        1.0,
+    )
     assert "| Cores | 2 |" in text and "## 9. Example" in text and "❌ gap: 2 over" in text

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def rally(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in ("SHEETS_EMULATOR_HOST", "RALLY_DATA_DIR")}
     environment.update({"PYTHONPATH": str(ROOT), "RALLY_DATA_DIR": str(cwd / ".rally"), **(env or {})})
-    return subprocess.run([sys.executable, "-m", "rally", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "rally", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 def write_secrets(folder: Path, text: str) -> None:
@@ -98,7 +100,9 @@ def test_init_sheet_adds_the_missing_tabs_and_keeps_the_data(sheets_emulator, tm
     write_secrets(tmp_path, SHEET_SECRETS)
     result = rally("init-sheet", cwd=tmp_path, env={"SHEETS_EMULATOR_HOST": sheets_emulator.host})
     assert result.returncode == 0, result.stderr
-    assert {"Staff", "KPIs", "Notes", "Settings", "Survey", "Survey Rounds", "Moderation", "Ideas"} <= set(sheets_emulator.tab_titles(SHEET_KEY))
+    assert {"Staff", "KPIs", "Notes", "Settings", "Survey", "Survey Rounds", "Moderation", "Ideas"} <= set(
+        sheets_emulator.tab_titles(SHEET_KEY)
+    )
     assert sheets_emulator.values(SHEET_KEY, "Posts") == posts
     again = rally("init-sheet", cwd=tmp_path, env={"SHEETS_EMULATOR_HOST": sheets_emulator.host})
     assert "nothing changed" in again.stdout

@@ -37,7 +37,13 @@ def test_both_sources_give_the_same_columns_and_dtypes(both_sources):
 
 def test_numbers_and_dates_sent_as_numbers_read_like_typed_text(sheets_emulator, tmp_path):
     """Unformatted reads give serial dates and JSON numbers; Rally reads them as it reads text."""
-    tabs = {"Posts": [["Date", "Name", "Platform", "Reach"], [46342, "Maya Patel", "LinkedIn", 1234.0], ["2026-11-16", "Leo", "X", "1,234"]]}
+    tabs = {
+        "Posts": [
+            ["Date", "Name", "Platform", "Reach"],
+            [46342, "Maya Patel", "LinkedIn", 1234.0],
+            ["2026-11-16", "Leo", "X", "1,234"],
+        ]
+    }
     dataset = build_dataset(google_source(sheets_emulator, tmp_path, tabs).fetch().tabs)
     assert list(dataset.posts["date"].dt.strftime("%Y-%m-%d")) == ["2026-11-16", "2026-11-16"]
     assert list(dataset.posts["reach"]) == [1234.0, 1234.0]
@@ -137,8 +143,8 @@ def test_a_tab_renamed_between_reads_is_found_again(sheets_emulator, tmp_path):
 def test_appends_go_raw_so_formulas_stay_text(sheets_emulator, tmp_path):
     """Everything Rally writes is RAW: '=1+1' and '+44…' arrive as typed."""
     source = google_source(sheets_emulator, tmp_path, {"Posts": [POSTS_HEADER]})
-    source.append_rows("Posts", [["2026-11-16", "=HYPERLINK(\"x\")", "+44 LinkedIn", "@here"]], POSTS_HEADER)
-    assert sheets_emulator.values(SHEET_KEY, "Posts")[1] == ["2026-11-16", "=HYPERLINK(\"x\")", "+44 LinkedIn", "@here"]
+    source.append_rows("Posts", [["2026-11-16", '=HYPERLINK("x")', "+44 LinkedIn", "@here"]], POSTS_HEADER)
+    assert sheets_emulator.values(SHEET_KEY, "Posts")[1] == ["2026-11-16", '=HYPERLINK("x")', "+44 LinkedIn", "@here"]
     assert {r.value_input_option for r in sheets_emulator.requests("append")} == {"RAW"}
 
 
@@ -161,7 +167,18 @@ def test_init_sheet_adds_missing_tabs_and_leaves_data_alone(sheets_emulator, tmp
 def test_errors_never_carry_the_private_key(sheets_emulator, tmp_path):
     """A key that can't be used is refused without echoing any of it."""
     canary = "-----BEGIN PRIVATE KEY-----\nCANARYCANARYCANARYCANARY\n-----END PRIVATE KEY-----\n"
-    config = RallyConfig(gsheets={"spreadsheet": SHEET_KEY, "type": "service_account", "private_key": canary, "client_email": "a@b.iam.gserviceaccount.com", "private_key_id": "k" * 20, "project_id": "p", "token_uri": "https://oauth2.googleapis.com/token"}, data_dir=tmp_path)
+    config = RallyConfig(
+        gsheets={
+            "spreadsheet": SHEET_KEY,
+            "type": "service_account",
+            "private_key": canary,
+            "client_email": "a@b.iam.gserviceaccount.com",
+            "private_key_id": "k" * 20,
+            "project_id": "p",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        },
+        data_dir=tmp_path,
+    )
     with pytest.raises(SourceError) as raised:
         GoogleSheetSource(config, sleep=lambda s: None).fetch()
     assert "CANARY" not in str(raised.value) and "k" * 20 not in str(raised.value)
@@ -181,7 +198,10 @@ def test_the_demo_store_reseeds_when_the_week_turns_and_keeps_what_people_wrote(
 def test_the_demo_store_takes_concurrent_writers_without_losing_a_row(tmp_path):
     """Eight threads appending at once all land."""
     store = demo_store(tmp_path)
-    threads = [threading.Thread(target=lambda n=n: [store.append_rows("Kudos", [[f"{n}-{i}"]], ["ID"]) for i in range(25)]) for n in range(8)]
+    threads = [
+        threading.Thread(target=lambda n=n: [store.append_rows("Kudos", [[f"{n}-{i}"]], ["ID"]) for i in range(25)])
+        for n in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -245,12 +265,13 @@ def test_decoding_an_answer_gives_the_same_text_as_converting_each_cell(literal)
 
 def test_the_version_changes_with_the_data_and_only_with_it(sheets_emulator, tmp_path):
     """Two reads of unchanged data share a version (so caches keyed by it are reused); an edited cell gives a new one."""
-    source = google_source(sheets_emulator, tmp_path, {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]})
+    source = google_source(
+        sheets_emulator, tmp_path, {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]}
+    )
     first, second = source.fetch(), source.fetch()
     assert first.version == second.version
     sheets_emulator.set_values(SHEET_KEY, "Posts", [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "LinkedIn"]])
     assert source.fetch().version != first.version
-
 
 
 def test_a_server_keeps_one_copy_of_the_rows_a_new_read_did_not_change(sheets_emulator, tmp_path):
@@ -282,7 +303,9 @@ def test_a_server_keeps_one_copy_of_the_rows_a_new_read_did_not_change(sheets_em
 def test_a_read_that_finds_the_sheet_unchanged_keeps_the_rows_it_knew(sheets_emulator, tmp_path):
     """Given the previous read, the Google source compares the answer's version before decoding it: an unchanged
     Sheet comes back as the known rows, re-dated, and still costs exactly one batchGet."""
-    source = google_source(sheets_emulator, tmp_path, {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]})
+    source = google_source(
+        sheets_emulator, tmp_path, {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"]]}
+    )
     first = source.fetch()
     sheets_emulator.reset_log()
     again = source.fetch(known=first)

@@ -20,15 +20,62 @@ from rally.weekly import last_complete_week, posts_per_day, previous_week, week_
 MESSY: dict[str, list[list[str]]] = {
     "posts": [
         ["Rally — social posts (do not sort)"],  # 1
-        ["Posted on", "Who", "Channel", "Team", "URL", "What", "Impressions", "Likes", "Comments", "Reposts", "Link clicks", "Mood"],  # 2
-        ["2026-11-16", "Maya Patel", "LinkedIn", "", "https://www.linkedin.com/posts/maya-1", "Case study: Acme", "3,400", "85", "12", "4", "30", "😀"],  # 3
+        [
+            "Posted on",
+            "Who",
+            "Channel",
+            "Team",
+            "URL",
+            "What",
+            "Impressions",
+            "Likes",
+            "Comments",
+            "Reposts",
+            "Link clicks",
+            "Mood",
+        ],  # 2
+        [
+            "2026-11-16",
+            "Maya Patel",
+            "LinkedIn",
+            "",
+            "https://www.linkedin.com/posts/maya-1",
+            "Case study: Acme",
+            "3,400",
+            "85",
+            "12",
+            "4",
+            "30",
+            "😀",
+        ],  # 3
         ["17/11/2026", "maya  patel ", "linked in", "", "https://www.linkedin.com/posts/maya-2", "", "1.2k", "40"],  # 4
-        ["Nov 18, 2026", "leo martin", "Twitter", "Ops", "https://x.com/leo/status/1", "", "500", "-3", "2", "1", "n/a"],  # 5
+        [
+            "Nov 18, 2026",
+            "leo martin",
+            "Twitter",
+            "Ops",
+            "https://x.com/leo/status/1",
+            "",
+            "500",
+            "-3",
+            "2",
+            "1",
+            "n/a",
+        ],  # 5
         [],  # 6
         ["2026-11-19", "", "FB", "", "", "", "100"],  # 7
         ["someday", "Ana Ruiz", "IG"],  # 8
         ["", "Ana Ruiz", "IG", "", "", "Forgot the date"],  # 9
-        ["2026-11-20", "Maya Patel", "LinkedIn", "", "https://WWW.LinkedIn.com/posts/maya-1/", "", "9,999", "999"],  # 10
+        [
+            "2026-11-20",
+            "Maya Patel",
+            "LinkedIn",
+            "",
+            "https://WWW.LinkedIn.com/posts/maya-1/",
+            "",
+            "9,999",
+            "999",
+        ],  # 10
         ["46345", "ANA RUIZ", "Insta", "", "javascript:alert(1)", "<b>hi</b>", "2.5K", "10", "1", "0", "0"],  # 11
         ["2026-11-22", "ANA RUIZ", "", "", "", "", "300", "5"],  # 12
         ["2026-11-23", "Jo 🚀", "TikTok", "Design"],  # 13
@@ -75,30 +122,67 @@ MESSY: dict[str, list[list[str]]] = {
 }
 
 EXPECTED_ISSUES = [
-    pytest.param(DataIssue("Posts", 5, "Reactions", "-3", "negative number — left blank; the post still counts"), id="posts-negative"),
-    pytest.param(DataIssue("Posts", 5, "Clicks", "n/a", "not a number — left blank; the post still counts"), id="posts-not-a-number"),
+    pytest.param(
+        DataIssue("Posts", 5, "Reactions", "-3", "negative number — left blank; the post still counts"),
+        id="posts-negative",
+    ),
+    pytest.param(
+        DataIssue("Posts", 5, "Clicks", "n/a", "not a number — left blank; the post still counts"),
+        id="posts-not-a-number",
+    ),
     # Row 6 is blank: ignored, yet row 7 is still called row 7.
     pytest.param(DataIssue("Posts", 7, "Name", "", "no name — left out of every figure"), id="posts-no-name"),
-    pytest.param(DataIssue("Posts", 8, "Date", "someday", "not a date Rally can read (try 2026-11-16) — left out of every figure"), id="posts-bad-date"),
+    pytest.param(
+        DataIssue(
+            "Posts", 8, "Date", "someday", "not a date Rally can read (try 2026-11-16) — left out of every figure"
+        ),
+        id="posts-bad-date",
+    ),
     pytest.param(DataIssue("Posts", 9, "Date", "", "no date — left out of every figure"), id="posts-no-date"),
     # Upper-case host and a trailing slash are still row 3's link; the issue names the row that counts.
-    pytest.param(DataIssue("Posts", 10, "Link", "https://WWW.LinkedIn.com/posts/maya-1/", "same link as row 3 — counted once"), id="posts-repeat"),
+    pytest.param(
+        DataIssue("Posts", 10, "Link", "https://WWW.LinkedIn.com/posts/maya-1/", "same link as row 3 — counted once"),
+        id="posts-repeat",
+    ),
     # A javascript: link is kept as text and reported; the post itself still counts.
-    pytest.param(DataIssue("Posts", 11, "Link", "javascript:alert(1)", "not an http(s) link — shown as text"), id="posts-not-web"),
-    pytest.param(DataIssue("Posts", 12, "Platform", "", "no platform — counted as Unspecified"), id="posts-no-platform"),
+    pytest.param(
+        DataIssue("Posts", 11, "Link", "javascript:alert(1)", "not an http(s) link — shown as text"), id="posts-not-web"
+    ),
+    pytest.param(
+        DataIssue("Posts", 12, "Platform", "", "no platform — counted as Unspecified"), id="posts-no-platform"
+    ),
     # A Staff row with a team but no name is no one: it must not count towards the team's size.
     pytest.param(DataIssue("Staff", 4, "Name", "", "no name — left out of every figure"), id="staff-no-name"),
     pytest.param(DataIssue("Staff", 5, "Name", "maya patel", "listed twice — the first row is used"), id="staff-twice"),
-    pytest.param(DataIssue("Staff", 6, "Leaderboard", "sometimes", "expected show or anonymous — shown by name"), id="staff-leaderboard"),
+    pytest.param(
+        DataIssue("Staff", 6, "Leaderboard", "sometimes", "expected show or anonymous — shown by name"),
+        id="staff-leaderboard",
+    ),
     pytest.param(DataIssue("Staff", 6, "Joined", "last year", "not a date"), id="staff-joined"),
-    pytest.param(DataIssue("KPIs", 5, "Month", "Octember", "not a month Rally can read (try 2026-10) — row left out"), id="kpi-bad-month"),
-    pytest.param(DataIssue("KPIs", 6, "Month", "2026-13", "not a month Rally can read (try 2026-10) — row left out"), id="kpi-month-13"),
+    pytest.param(
+        DataIssue("KPIs", 5, "Month", "Octember", "not a month Rally can read (try 2026-10) — row left out"),
+        id="kpi-bad-month",
+    ),
+    pytest.param(
+        DataIssue("KPIs", 6, "Month", "2026-13", "not a month Rally can read (try 2026-10) — row left out"),
+        id="kpi-month-13",
+    ),
     pytest.param(DataIssue("KPIs", 7, "Target", "n/a", "not a number — left blank"), id="kpi-bad-target"),
     pytest.param(DataIssue("KPIs", 8, "KPI", "", "no KPI name — row left out"), id="kpi-no-name"),
-    pytest.param(DataIssue("Notes", 6, "Week", "next week", "not a week (try 2026-W47 or a date) — note not shown"), id="notes-bad-week"),
-    pytest.param(DataIssue("Notes", 7, "Kind", "Shoutout", "expected one of Highlight, Improve, Hero, Kudos — treated as Highlight"), id="notes-bad-kind"),
+    pytest.param(
+        DataIssue("Notes", 6, "Week", "next week", "not a week (try 2026-W47 or a date) — note not shown"),
+        id="notes-bad-week",
+    ),
+    pytest.param(
+        DataIssue(
+            "Notes", 7, "Kind", "Shoutout", "expected one of Highlight, Improve, Hero, Kudos — treated as Highlight"
+        ),
+        id="notes-bad-kind",
+    ),
     pytest.param(DataIssue("Settings", 4, "Key", "Colour", "unknown setting — ignored"), id="settings-unknown"),
-    pytest.param(DataIssue("Settings", 5, "Value", "0", "below the minimum of 1 — default kept"), id="settings-below-minimum"),
+    pytest.param(
+        DataIssue("Settings", 5, "Value", "0", "below the minimum of 1 — default kept"), id="settings-below-minimum"
+    ),
     # float("nan") succeeds: without a check this cell crashed the whole read.
     pytest.param(DataIssue("Settings", 6, "Value", "nan", "not a number — default kept"), id="settings-nan"),
 ]
@@ -156,7 +240,13 @@ def test_nothing_else_is_reported(messy):
 def test_only_usable_first_rows_count_as_posts(messy):
     """Rows without a date or name, and the repeated link, are left out; every other post counts."""
     assert messy.posts["row"].tolist() == [3, 4, 5, 11, 12, 13, 14, 15, 16]
-    assert messy.posts.groupby("person").size().to_dict() == {"ana ruiz": 2, "jo 🚀": 1, "leo martin": 3, "maya patel": 2, "siobhán o'brien": 1}
+    assert messy.posts.groupby("person").size().to_dict() == {
+        "ana ruiz": 2,
+        "jo 🚀": 1,
+        "leo martin": 3,
+        "maya patel": 2,
+        "siobhán o'brien": 1,
+    }
 
 
 def test_totals_add_up_with_unreadable_numbers_left_blank(messy):
@@ -232,7 +322,14 @@ def test_a_post_with_no_team_anywhere_is_in_no_team():
     [
         ("maya patel", "Maya Patel", "Sales", False, ("Platform mechanics", "Analytics"), date(2025, 3, 1)),
         ("ana ruiz", "Ana Ruiz", "Marketing", True, (), date(2026, 2, 1)),  # "Anonymous " with odd case and a space
-        ("jo 🚀", "Jo 🚀", "No team", False, (), None),  # an unreadable mode shows the name; an unreadable date is blank
+        (
+            "jo 🚀",
+            "Jo 🚀",
+            "No team",
+            False,
+            (),
+            None,
+        ),  # an unreadable mode shows the name; an unreadable date is blank
     ],
 )
 def test_staff_members_get_team_anonymity_training_and_join_date(messy, person, name, team, anonymous, trained, joined):
@@ -268,10 +365,14 @@ def test_kpis_keep_readable_months_and_report_the_rest(messy):
 
 def test_a_kpi_repeated_for_the_same_month_keeps_the_last_row():
     """Two rows for one month and KPI: the lower row is the correction, the upper one is reported."""
-    tabs = posts_sheet() | {"KPIs": [["Month", "KPI", "Actual"], ["2026-10", "Leads", "40"], ["Oct 2026", "Leads", "42"]]}
+    tabs = posts_sheet() | {
+        "KPIs": [["Month", "KPI", "Actual"], ["2026-10", "Leads", "40"], ["Oct 2026", "Leads", "42"]]
+    }
     dataset = build_dataset(tabs)
     assert dataset.kpis[["row", "actual"]].to_dict("records") == [{"row": 3, "actual": 42.0}]
-    assert dataset.issues == [DataIssue("KPIs", 2, "KPI", "Leads", "2026-10 Leads appears again further down — the last row is used")]
+    assert dataset.issues == [
+        DataIssue("KPIs", 2, "KPI", "Leads", "2026-10 Leads appears again further down — the last row is used")
+    ]
 
 
 def test_notes_map_weeks_and_dates_to_iso_weeks(messy):
@@ -313,7 +414,9 @@ def test_a_bad_date_order_value_is_reported():
     """The Date order setting accepts day-first or month-first; anything else is reported."""
     dataset = build_dataset(posts_sheet(settings=[["Date order", "yes please"]]))
     assert dataset.settings.date_order == ""
-    assert dataset.issues == [DataIssue("Settings", 2, "Value", "yes please", "expected one of day-first, month-first — default kept")]
+    assert dataset.issues == [
+        DataIssue("Settings", 2, "Value", "yes please", "expected one of day-first, month-first — default kept")
+    ]
 
 
 def test_settings_override_defaults_and_bad_values_keep_them(messy):
@@ -351,8 +454,14 @@ def test_fix_advice_groups_every_issue_once_per_tab(messy):
     advice = fix_advice(messy.issues)
     assert advice["Rows"].sum() == len(messy.issues)
     assert not advice[["Tab", "Problem"]].duplicated().any()
-    by_kind = {(tab, problem.split(" —")[0].split(" (")[0]): (rows, todo) for tab, problem, rows, todo in advice.itertuples(index=False)}
-    assert by_kind[("Posts", "same link as row 3")] == (1, "The post was logged twice: delete the repeated row (the first one is counted).")
+    by_kind = {
+        (tab, problem.split(" —")[0].split(" (")[0]): (rows, todo)
+        for tab, problem, rows, todo in advice.itertuples(index=False)
+    }
+    assert by_kind[("Posts", "same link as row 3")] == (
+        1,
+        "The post was logged twice: delete the repeated row (the first one is counted).",
+    )
     assert by_kind[("KPIs", "not a month Rally can read")][0] == 2
     # A bad date on Posts and on Staff are separate lines: the fix is on different tabs.
     assert by_kind[("Posts", "not a date Rally can read")][1].startswith("Write dates as 2026-11-16")
@@ -363,7 +472,9 @@ def test_fix_advice_groups_every_issue_once_per_tab(messy):
 def test_a_sheet_without_a_posts_tab_says_how_to_add_one():
     """An empty spreadsheet is one issue with a next step, not a crash."""
     dataset = build_dataset({})
-    assert dataset.issues == [DataIssue("Posts", 0, "", "", "the Posts tab is missing — add it (python -m rally init-sheet)")]
+    assert dataset.issues == [
+        DataIssue("Posts", 0, "", "", "the Posts tab is missing — add it (python -m rally init-sheet)")
+    ]
     assert fix_advice(dataset.issues)["What to do"].tolist() == ["Add a Posts tab, or run: python -m rally init-sheet"]
     assert tab_counts(dataset)["In the Sheet as"].tolist() == ["(missing)"] * 5
 
@@ -404,7 +515,13 @@ def test_previous_week_crosses_year_boundaries(week, before):
 
 def test_week_at_a_glance_compares_with_the_week_before_across_new_year():
     """The first week of 2027 is compared with 2026-W53, which holds New Year's Eve and Day."""
-    posts = build_dataset(posts_sheet(["2026-12-31", "Maya", "X", "100"], ["2027-01-01", "Leo", "X", "50"], ["2027-01-05", "Maya", "X", "400", "9"])).posts
+    posts = build_dataset(
+        posts_sheet(
+            ["2026-12-31", "Maya", "X", "100"],
+            ["2027-01-01", "Leo", "X", "50"],
+            ["2027-01-05", "Maya", "X", "400", "9"],
+        )
+    ).posts
     glance = week_at_a_glance(posts, "2027-W01")
     assert glance.previous.week == "2026-W53"
     assert (glance.this.posts, glance.previous.posts, glance.previous.people) == (1, 2, 2)
@@ -444,4 +561,8 @@ def test_posts_per_day_has_all_seven_days(messy, week, posts_by_day):
     monday = pd.Timestamp(week_start(week))
     assert per_day.groupby("date")["posts"].sum().tolist() == posts_by_day
     assert per_day["date"].drop_duplicates().tolist() == list(pd.date_range(monday, periods=7))
-    assert per_day.dtypes.to_dict() == {"date": "datetime64[ns]", "platform": pd.Series([], dtype="str").dtype, "posts": "int64"}
+    assert per_day.dtypes.to_dict() == {
+        "date": "datetime64[ns]",
+        "platform": pd.Series([], dtype="str").dtype,
+        "posts": "int64",
+    }

@@ -23,7 +23,19 @@ SOME_DAYS = [
     pytest.param(date(2028, 2, 29), id="leap-day"),
 ]
 HEADERS = {
-    "Posts": ["Date", "Name", "Team", "Platform", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks"],
+    "Posts": [
+        "Date",
+        "Name",
+        "Team",
+        "Platform",
+        "Link",
+        "Summary",
+        "Reach",
+        "Reactions",
+        "Comments",
+        "Shares",
+        "Clicks",
+    ],
     "Staff": ["Name", "Team", "Role", "Leaderboard", "Trained", "Joined"],
     "KPIs": ["Month", "KPI", "Actual", "Target"],
     "Notes": ["Week", "Kind", "Person", "Text"],
@@ -53,7 +65,11 @@ def monday_of(day: date) -> date:
 
 def posters(today: date, weeks_ago: int) -> set[str]:
     start = monday_of(today) - timedelta(weeks=weeks_ago)
-    return {person(p["Name"]) for p in records(today, "Posts") if p["Date"] and start <= date.fromisoformat(p["Date"]) < start + timedelta(weeks=1)}
+    return {
+        person(p["Name"])
+        for p in records(today, "Posts")
+        if p["Date"] and start <= date.fromisoformat(p["Date"]) < start + timedelta(weeks=1)
+    }
 
 
 def weeks_posted(today: date) -> dict[str, set[int]]:
@@ -62,7 +78,9 @@ def weeks_posted(today: date) -> dict[str, set[int]]:
     weeks: dict[str, set[int]] = {}
     for post in records(today, "Posts"):
         if post["Date"]:
-            weeks.setdefault(person(post["Name"]), set()).add((monday - monday_of(date.fromisoformat(post["Date"]))).days // 7)
+            weeks.setdefault(person(post["Name"]), set()).add(
+                (monday - monday_of(date.fromisoformat(post["Date"]))).days // 7
+            )
     return weeks
 
 
@@ -176,7 +194,11 @@ def test_a_regular_has_a_streak_of_ten_weeks_or_more_up_to_the_current_week():
 def test_someone_posts_more_in_the_last_complete_week_than_the_week_before():
     """A rising star has a week-on-week rise to be found."""
     monday = monday_of(TODAY)
-    counts = Counter((person(p["Name"]), (monday - monday_of(date.fromisoformat(p["Date"]))).days // 7) for p in records(TODAY, "Posts") if p["Date"])
+    counts = Counter(
+        (person(p["Name"]), (monday - monday_of(date.fromisoformat(p["Date"]))).days // 7)
+        for p in records(TODAY, "Posts")
+        if p["Date"]
+    )
     assert any(counts[(name, 1)] > counts[(name, 2)] > 0 for name, _ in counts)
 
 

@@ -20,7 +20,9 @@ def week_count(posts: pd.DataFrame, week: str) -> int:
 @pytest.fixture
 def dataset():
     """A tiny dataset: two posts in one week."""
-    return build_dataset({"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"], ["2026-11-17", "Leo", "X"]]})
+    return build_dataset(
+        {"Posts": [["Date", "Name", "Platform"], ["2026-11-16", "Maya", "X"], ["2026-11-17", "Leo", "X"]]}
+    )
 
 
 def test_a_result_is_computed_once_per_version_and_arguments(dataset):
@@ -87,7 +89,13 @@ def test_a_failed_computation_is_not_kept():
 )
 def test_arguments_are_keyed_by_what_they_are(dataset, argument, key_part):
     """Parts of the dataset are keyed by name, other values by type and value."""
-    value = getattr(dataset, argument) if argument in ("posts", "issues") else dataset if argument == "dataset" else argument
+    value = (
+        getattr(dataset, argument)
+        if argument in ("posts", "issues")
+        else dataset
+        if argument == "dataset"
+        else argument
+    )
     assert call_key(week_count, (value,), {}, dataset)[2] == (key_part,)
 
 

@@ -19,8 +19,20 @@ from tests.test_cli import rally
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 
 WEEK = "2026-W48"
-KEYS = ["week", "start", "end", "totals", "platforms", "leaderboard", "hero", "awards", "highlights", "improve", "data_issues"]
-EVIL = '<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1))'
+KEYS = [
+    "week",
+    "start",
+    "end",
+    "totals",
+    "platforms",
+    "leaderboard",
+    "hero",
+    "awards",
+    "highlights",
+    "improve",
+    "data_issues",
+]
+EVIL = "<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1))"
 
 
 def small_sheet() -> dict:
@@ -29,11 +41,27 @@ def small_sheet() -> dict:
         "Posts": [
             HEADER,
             post("2026-11-23", "Maya Patel", reach="1000", reactions="10", link="https://x.com/maya/1", summary=EVIL),
-            post("2026-11-24", "Maya Patel", reach="1000", reactions="10", link="https://x.com/maya/1"),  # the same link again: counted once
-            post("2026-11-23", "Leo Martin", reach="1000", reactions="10", link="https://x.com/leo/1", team="Ops"),  # ties with Maya
-            post("2026-11-25", "Ana Ruiz", reach="3000", reactions="5", link="https://www.linkedin.com/posts/ana-ruiz_1", summary="Ana's talk"),
+            post(
+                "2026-11-24", "Maya Patel", reach="1000", reactions="10", link="https://x.com/maya/1"
+            ),  # the same link again: counted once
+            post(
+                "2026-11-23", "Leo Martin", reach="1000", reactions="10", link="https://x.com/leo/1", team="Ops"
+            ),  # ties with Maya
+            post(
+                "2026-11-25",
+                "Ana Ruiz",
+                reach="3000",
+                reactions="5",
+                link="https://www.linkedin.com/posts/ana-ruiz_1",
+                summary="Ana's talk",
+            ),
         ],
-        "Staff": [STAFF_HEADER, ["Maya Patel", "Sales", "show"], ["Leo Martin", "Ops", "show"], ["Ana Ruiz", "Ops", "anonymous"]],
+        "Staff": [
+            STAFF_HEADER,
+            ["Maya Patel", "Sales", "show"],
+            ["Leo Martin", "Ops", "show"],
+            ["Ana Ruiz", "Ops", "anonymous"],
+        ],
         "Notes": [["Week", "Kind", "Person", "Text"], [WEEK, "Improve", "", "Log posts the same day <script>"]],
     }
 
@@ -48,7 +76,9 @@ def test_the_json_has_exactly_the_issues_keys(small):
     """Top-level keys, totals, leaderboard rows, hero, awards and highlights are shaped as the issue says."""
     assert list(small) == KEYS
     assert set(small["totals"]) == {"posts", "people", "reach", "engagements"}
-    assert all(set(r) == {"rank", "name", "team", "points", "posts", "reach", "engagements"} for r in small["leaderboard"])
+    assert all(
+        set(r) == {"rank", "name", "team", "points", "posts", "reach", "engagements"} for r in small["leaderboard"]
+    )
     assert set(small["hero"]) == {"name", "reason"}
     assert all(set(a) == {"category", "name", "why"} for a in small["awards"])
     assert all(set(h) == {"text", "link"} for h in small["highlights"])
@@ -95,7 +125,23 @@ def test_html_is_escaped_and_links_are_web_links_only(small):
     """The e-mail HTML holds only our own tags; every href is http(s)."""
     parsed = _Collector()
     parsed.feed(digest_html(small))
-    assert set(parsed.tags) <= {"div", "h1", "h2", "p", "strong", "em", "ul", "li", "a", "table", "thead", "tbody", "tr", "th", "td"}
+    assert set(parsed.tags) <= {
+        "div",
+        "h1",
+        "h2",
+        "p",
+        "strong",
+        "em",
+        "ul",
+        "li",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
     assert parsed.hrefs and all(h.startswith(("https://", "http://")) for h in parsed.hrefs)
     assert "&lt;img src=x onerror=alert(1)&gt;" in digest_html(small)
 
@@ -150,6 +196,8 @@ def test_rally_check_lists_implausible_reach_too():
     """`rally check` and Data health report the same issues, reach flags included."""
     from rally.cli import check_report
 
-    rows = [post(f"2026-11-{d:02d}", "Maya", reach="500", link=f"https://x.com/{d}") for d in (2, 9, 16)] + [post("2026-11-23", "Maya", reach="250k", link="https://x.com/23")]
+    rows = [post(f"2026-11-{d:02d}", "Maya", reach="500", link=f"https://x.com/{d}") for d in (2, 9, 16)] + [
+        post("2026-11-23", "Maya", reach="250k", link="https://x.com/23")
+    ]
     report = check_report("demo", "now", build_dataset({"Posts": [HEADER, *rows]}))
     assert [(i["row"], i["column"]) for i in report["issues"]] == [(5, "Reach")]

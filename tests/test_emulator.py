@@ -76,7 +76,11 @@ def test_open_by_key_reports_title_locale_and_tabs(rally_sheet, sheets_client):
     worksheets = spreadsheet.worksheets()
 
     assert (spreadsheet.title, spreadsheet.locale) == ("Rally log", "en_GB")
-    assert [(ws.id, ws.title, ws.index) for ws in worksheets] == [(0, "Posts", 0), (1, "Survey Questions", 1), (2, "Bob's tab", 2)]
+    assert [(ws.id, ws.title, ws.index) for ws in worksheets] == [
+        (0, "Posts", 0),
+        (1, "Survey Questions", 1),
+        (2, "Bob's tab", 2),
+    ]
     assert (worksheets[0].row_count, worksheets[0].col_count) == (1000, 26)
     assert rally_sheet.count("metadata") == 2
 
@@ -143,12 +147,20 @@ def test_append_rows_raw_keeps_formulas_as_text_after_the_last_filled_row(rally_
     rally_sheet.set_values(KEY, "Posts", [*POSTS, [], ["", ""]])  # trailing blank rows are not "the table"
     worksheet = sheets_client.open_by_key(KEY).worksheet("Posts")
 
-    answer = worksheet.append_rows([["2025-01-08", "=1+1", "LinkedIn", 42]], value_input_option="RAW", insert_data_option="INSERT_ROWS")
+    answer = worksheet.append_rows(
+        [["2025-01-08", "=1+1", "LinkedIn", 42]], value_input_option="RAW", insert_data_option="INSERT_ROWS"
+    )
 
     assert rally_sheet.values(KEY, "Posts")[-1] == ["2025-01-08", "=1+1", "LinkedIn", 42]
     assert len(rally_sheet.values(KEY, "Posts")) == 4
     assert answer["tableRange"] == "Posts!A1:D3"
-    assert answer["updates"] == {"spreadsheetId": KEY, "updatedRange": "Posts!A4:D4", "updatedRows": 1, "updatedColumns": 4, "updatedCells": 4}
+    assert answer["updates"] == {
+        "spreadsheetId": KEY,
+        "updatedRange": "Posts!A4:D4",
+        "updatedRows": 1,
+        "updatedColumns": 4,
+        "updatedCells": 4,
+    }
     (append,) = rally_sheet.requests("append")
     assert append.value_input_option == "RAW"
     assert append.query["insertDataOption"] == ["INSERT_ROWS"]
@@ -184,7 +196,11 @@ def test_unknown_tab_is_a_400_unable_to_parse_range(rally_sheet, sheets_client):
         spreadsheet.values_batch_get(["'Posts'!A1:Z", "'Missing tab'!A1:Z"])
 
     assert raised.value.code == 400
-    assert raised.value.error == {"code": 400, "message": "Unable to parse range: 'Missing tab'!A1:Z", "status": "INVALID_ARGUMENT"}
+    assert raised.value.error == {
+        "code": 400,
+        "message": "Unable to parse range: 'Missing tab'!A1:Z",
+        "status": "INVALID_ARGUMENT",
+    }
 
 
 def test_injected_429_surfaces_as_api_error_and_then_clears(rally_sheet, sheets_client):
@@ -308,7 +324,9 @@ def test_emulator_host_must_be_host_and_port(host):
 
 
 def test_env_variable_chooses_the_emulator_even_when_a_key_is_given(rally_sheet):
-    client = client_from_env_or_info({"type": "service_account"}, timeout=2, env={"SHEETS_EMULATOR_HOST": rally_sheet.host})
+    client = client_from_env_or_info(
+        {"type": "service_account"}, timeout=2, env={"SHEETS_EMULATOR_HOST": rally_sheet.host}
+    )
 
     assert client.open_by_key(KEY).title == "Rally log"
 
@@ -320,7 +338,9 @@ def test_missing_credentials_say_what_to_do(sheets_emulator):
 
 def test_service_account_client_is_plain_and_bounded_without_touching_the_network():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     info = {
         "type": "service_account",
         "project_id": "rally-test",

@@ -23,10 +23,18 @@ POSTS = [
     ["2026-10-19", "Dan Quiet", "X", ""],  # last post W43: four silent weeks by W47
     ["2026-10-26", "Eve Three", "X", ""],  # last post W44: three silent weeks, not yet
     *weekly("Fay Streak", "2026-11-02", "2026-11-09", "2026-11-16"),  # 3 weeks running, not yet in W48
-    *weekly("Gus Nine", *[f"2026-{d}" for d in ("09-21", "09-28", "10-05", "10-12", "10-19", "10-26", "11-02", "11-09", "11-16")]),  # 9 weeks
+    *weekly(
+        "Gus Nine",
+        *[f"2026-{d}" for d in ("09-21", "09-28", "10-05", "10-12", "10-19", "10-26", "11-02", "11-09", "11-16")],
+    ),  # 9 weeks
     *weekly("Hal Two", "2026-11-09", "2026-11-16"),  # 2 weeks: two away from a badge, not listed
     *weekly("Kim Posted", "2026-11-09", "2026-11-16", "2026-11-23"),  # 3 weeks with W48 done: one more week from W48
-    ["2026-11-24", "Ivy Later", "Blog", ""],  # trained, first post after the week: neither "yet to post" nor a first post in W47
+    [
+        "2026-11-24",
+        "Ivy Later",
+        "Blog",
+        "",
+    ],  # trained, first post after the week: neither "yet to post" nor a first post in W47
     ["2026-10-12", "Jon Back", "X", ""],
     ["2026-11-25", "Jon Back", "X", ""],  # silent since W42 but back in W48: not "silent"
 ]
@@ -46,6 +54,7 @@ def nudges():
     return encouragement_list(data.posts, data.staff, records, W47)
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("rule", "name", "why", "step"),
     [
@@ -58,6 +67,7 @@ def nudges():
         ("close-to-badge", "Kim Posted", "🔥 3 weeks running — one more week for the 4-week streak badge", "Cheer them on: one more week of posting earns the badge."),
     ],
 )
+# fmt: on
 def test_each_rule_names_the_person_why_and_a_next_step(nudges, rule, name, why, step):
     """One row per person and rule, with the reason and the suggested next step."""
     rows = nudges[(nudges["rule"] == rule) & (nudges["name"] == name)]

@@ -33,6 +33,7 @@ def hero(rows, week="2026-W48", staff=None, notes=None):
     return hero_of_the_week(d.posts, d.staff, d.notes, d.settings, week)
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("rows", "name", "rule", "reason"),
     [
@@ -52,6 +53,7 @@ def hero(rows, week="2026-W48", staff=None, notes=None):
         ([on(w, "Maya Patel") for w in MONDAYS], "Maya Patel", "streak", "Maya Patel has posted 5 weeks running."),
     ],
 )
+# fmt: on
 def test_the_rule_picks_a_hero_with_a_reason_to_say_out_loud(rows, name, rule, reason):
     """Top reach first, then a first-ever post, then a rise, then a long streak, then most points."""
     found = hero(rows)

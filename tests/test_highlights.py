@@ -62,7 +62,16 @@ def test_only_web_links_are_offered(link, shown):
 
 def test_an_opted_out_persons_post_is_celebrated_without_name_summary_or_link():
     """Anonymous stays anonymous in highlights: no name, no summary, no profile link."""
-    rows = [on("W47", "Ana Ruiz"), post(MONDAYS["W48"], "Ana Ruiz", reach="5000", link="https://www.linkedin.com/posts/ana-ruiz_1", summary="Ana's big day")]
+    rows = [
+        on("W47", "Ana Ruiz"),
+        post(
+            MONDAYS["W48"],
+            "Ana Ruiz",
+            reach="5000",
+            link="https://www.linkedin.com/posts/ana-ruiz_1",
+            summary="Ana's big day",
+        ),
+    ]
     top = next(h for h in highlights(rows, staff=[["Ana Ruiz", "Ops", "anonymous"]]) if h.kind == "top-reach")
     assert (top.text, top.link) == ("An anonymous colleague's LinkedIn post reached 5,000 people.", "")
 
@@ -72,12 +81,20 @@ def test_first_posts_streaks_and_platform_badges_are_milestones():
     rows = [on(w, "Maya") for w in ("W45", "W46", "W47", "W48")] + [on("W48", "Leo")]
     rows += [post(MONDAYS["W48"], "Maya", link=f"https://a.b/{p}", platform=p) for p in ("X", "Blog")]
     texts = [h.text for h in highlights(rows) if h.kind in ("first-post", "badge")]
-    assert texts == ["Leo posted for the first time. Welcome!", "🔥 Maya reached a 4-week streak.", "🌐 Maya posted on 3 or more platforms."]
+    assert texts == [
+        "Leo posted for the first time. Welcome!",
+        "🔥 Maya reached a 4-week streak.",
+        "🌐 Maya posted on 3 or more platforms.",
+    ]
 
 
 def test_notes_come_first_and_kudos_last_with_the_person_as_staff_spells_them():
     """The facilitator's Highlight notes open the list; Kudos close it; other weeks' notes stay out."""
-    notes = [[WEEK, "Highlight", "", "Three customer stories"], [WEEK, "Kudos", "maya  patel", "Helped everyone"], ["2026-W47", "Highlight", "", "Old news"]]
+    notes = [
+        [WEEK, "Highlight", "", "Three customer stories"],
+        [WEEK, "Kudos", "maya  patel", "Helped everyone"],
+        ["2026-W47", "Highlight", "", "Old news"],
+    ]
     found = highlights([on("W48", "Maya Patel")], staff=[["Maya Patel", "Sales", "show"]], notes=notes)
     assert (found[0].kind, found[0].text) == ("note", "Three customer stories")
     assert (found[-1].kind, found[-1].text) == ("kudos", "Kudos to Maya Patel: Helped everyone")
@@ -95,7 +112,11 @@ def test_notes_come_first_and_kudos_last_with_the_person_as_staff_spells_them():
 def test_team_records_need_history_to_beat(weekly_posts, expected):
     """A team's busiest week ever, when there are at least four earlier weeks."""
     weeks = ["2026-10-19", *MONDAYS.values()][-len(weekly_posts) :]
-    rows = [post(day, f"P{i}", team="T", link=f"https://x.com/{day}/{i}") for day, count in zip(weeks, weekly_posts) for i in range(count)]
+    rows = [
+        post(day, f"P{i}", team="T", link=f"https://x.com/{day}/{i}")
+        for day, count in zip(weeks, weekly_posts)
+        for i in range(count)
+    ]
     assert team_records(dataset_of(rows).posts, WEEK) == expected
 
 
@@ -122,7 +143,10 @@ def test_kpi_wins_are_kpis_at_or_above_target():
         ["2026-11", "Leads", "99", "1"],
     ]
     d = dataset_of([on("W48", "Maya")], kpis=kpis)
-    assert kpi_wins(d.kpis, WEEK) == ["October 2026: Leads 42 against a target of 40.", "October 2026: Sales 7 against a target of 7."]
+    assert kpi_wins(d.kpis, WEEK) == [
+        "October 2026: Leads 42 against a target of 40.",
+        "October 2026: Sales 7 against a target of 7.",
+    ]
 
 
 def test_improvements_are_the_improve_notes_then_missing_numbers():
@@ -141,7 +165,12 @@ def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
     """The last full month's KPIs; when it has none yet, the latest month before it; never a later month."""
     from rally.meeting import kpi_scorecards
 
-    kpis = [["2026-09", "Leads", "30", "40"], ["2026-10", "Leads", "42", "40"], ["2026-10", "Visits", "900", ""], ["2026-11", "Leads", "5", "41"]]
+    kpis = [
+        ["2026-09", "Leads", "30", "40"],
+        ["2026-10", "Leads", "42", "40"],
+        ["2026-10", "Visits", "900", ""],
+        ["2026-11", "Leads", "5", "41"],
+    ]
     cards = kpi_scorecards(dataset_of([on("W48", "Maya")], kpis=kpis).kpis, WEEK)
     assert cards[["month", "kpi", "met"]].values.tolist() == [["2026-10", "Leads", True], ["2026-10", "Visits", False]]
     older = kpi_scorecards(dataset_of([on("W48", "Maya")], kpis=kpis[:1]).kpis, WEEK)
@@ -168,5 +197,9 @@ def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt
         ]
     }
     kudos = read_kudos(tabs, display_names=d.display_names())
-    found = [h.text for h in weekly_highlights(d.posts, d.staff, d.notes, d.kpis, d.settings, WEEK, kudos=kudos) if h.kind == "kudos"]
+    found = [
+        h.text
+        for h in weekly_highlights(d.posts, d.staff, d.notes, d.kpis, d.settings, WEEK, kudos=kudos)
+        if h.kind == "kudos"
+    ]
     assert found == ["Kudos to Maya Patel from Leo: <b>Great</b> talk", "Kudos to a colleague: Thanks for the help"]

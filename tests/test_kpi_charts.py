@@ -37,12 +37,23 @@ def test_the_trend_chart_draws_actual_target_and_the_selected_month():
     rule, target, actual, marker = spec["layer"]
     assert spec["title"]["text"] == "Leads" and (spec["width"], spec["height"]) == (320, 190)
     assert rule["mark"]["type"] == "rule" and {"filter": {"equal": "2026-10", "field": "month"}} in rule["transform"]
-    assert target["mark"]["interpolate"] == "step" and target["mark"]["strokeDash"] and target["encoding"]["y"]["field"] == "target"
+    assert (
+        target["mark"]["interpolate"] == "step"
+        and target["mark"]["strokeDash"]
+        and target["encoding"]["y"]["field"] == "target"
+    )
     assert actual["mark"]["type"] == "line" and actual["mark"]["point"] and actual["encoding"]["y"]["field"] == "actual"
     assert actual["encoding"]["color"]["scale"]["domain"] == ["Actual", "Target"]
-    assert marker["mark"]["type"] == "point" and {"filter": {"equal": "2026-10", "field": "month"}} in marker["transform"]
+    assert (
+        marker["mark"]["type"] == "point" and {"filter": {"equal": "2026-10", "field": "month"}} in marker["transform"]
+    )
     values = spec["datasets"][spec["data"]["name"]]
-    assert len(values) == 12 and values[-1]["month"] == "2026-10" and values[-1]["actual"] == 100 and values[-1]["target"] == 105
+    assert (
+        len(values) == 12
+        and values[-1]["month"] == "2026-10"
+        and values[-1]["actual"] == 100
+        and values[-1]["target"] == 105
+    )
 
 
 def test_the_trend_chart_can_leave_out_its_legend():
@@ -56,10 +67,19 @@ def test_activity_and_outcomes_share_one_time_axis_with_a_panel_each():
     series = activity_and_outcomes(frame(), "2026-10")
     spec = activity_outcomes_chart(series, "2026-10").to_dict()
     assert spec["facet"]["row"]["field"] == "series"
-    assert spec["facet"]["row"]["sort"] == ["Number of posts", "Reach of posts", "Web traffic from social", "Company page followers", "Leads"]
+    assert spec["facet"]["row"]["sort"] == [
+        "Number of posts",
+        "Reach of posts",
+        "Web traffic from social",
+        "Company page followers",
+        "Leads",
+    ]
     assert spec["resolve"]["scale"] == {"y": "independent"} and "x" not in spec["resolve"]["scale"]
     line = spec["spec"]["layer"][1]
-    assert line["encoding"]["x"]["field"] == "date" and line["encoding"]["color"]["scale"]["domain"] == ["Activity", "Outcome"]
+    assert line["encoding"]["x"]["field"] == "date" and line["encoding"]["color"]["scale"]["domain"] == [
+        "Activity",
+        "Outcome",
+    ]
     kinds = {v["series"]: v["kind"] for v in spec["datasets"][spec["data"]["name"]]}
     assert kinds == {
         "Number of posts": "Activity",
@@ -72,7 +92,10 @@ def test_activity_and_outcomes_share_one_time_axis_with_a_panel_each():
 
 def test_without_the_three_outcomes_every_other_kpi_is_an_outcome():
     """A KPIs tab with its own names still gets the comparison."""
-    tabs = {"Posts": TABS["Posts"], "KPIs": [["Month", "KPI", "Actual"], ["2026-10", "Demo requests", "12"], ["2026-10", "Sales", "3"]]}
+    tabs = {
+        "Posts": TABS["Posts"],
+        "KPIs": [["Month", "KPI", "Actual"], ["2026-10", "Demo requests", "12"], ["2026-10", "Sales", "3"]],
+    }
     dataset = build_dataset(tabs)
     series = activity_and_outcomes(monthly_kpis(dataset.kpis, dataset.posts, TODAY), "2026-10")
     assert list(dict.fromkeys(series["series"])) == ["Number of posts", "Reach of posts", "Sales", "Demo requests"]

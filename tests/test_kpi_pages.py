@@ -20,8 +20,6 @@ KPI_PAGE = "views/kpis.py"
 DIRECTORS_PAGE = "views/directors.py"
 
 
-
-
 @functools.cache
 def expected_figures(month: str) -> dict[str, str]:
     """The report's figures for the demo month, written as the page writes them."""
@@ -133,7 +131,10 @@ def messy_sheet_env(sheets_emulator, tmp_path, monkeypatch):
     clear_caches()
     yield {
         "connections": {
-            "gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+                "client_email": "rally@acme.iam.gserviceaccount.com",
+            }
         },
         "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"},
     }
@@ -152,7 +153,9 @@ def test_a_messy_kpis_tab_is_reported_not_fatal(messy_sheet_env):
     assert not directors.exception and f"{count} data issues in the Sheet" in texts(directors)
     health = app("views/data_health.py", secrets=messy_sheet_env)
     health.text_input(key="passcode-input-the rows and values to fix").input("orange-kite-42")
-    health = health.button(key="FormSubmitter:passcode-the rows and values to fix-Unlock").click().run()  # the rows are the facilitator's
+    health = (
+        health.button(key="FormSubmitter:passcode-the rows and values to fix-Unlock").click().run()
+    )  # the rows are the facilitator's
     issues = health.dataframe[1].value  # the first table is the per-tab counts
     kpi_rows = issues[issues["tab"] == "KPIs"][["row", "column"]].values.tolist()
     assert kpi_rows == [[3, "Actual"], [5, "Month"], [6, "KPI"], [7, "Actual"], [9, "Target"]]

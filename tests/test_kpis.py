@@ -70,6 +70,7 @@ def test_the_last_complete_month_is_the_one_before_todays(today, month):
     assert last_complete_month(today) == month
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("months", "today", "shown"),
     [
@@ -79,6 +80,7 @@ def test_the_last_complete_month_is_the_one_before_todays(today, month):
         ([], date(2026, 11, 16), None),
     ],
 )
+# fmt: on
 def test_the_default_month_is_the_last_complete_one_with_figures(months, today, shown):
     """Default: the last complete month, else the newest month with figures."""
     assert default_month(months, today) == shown
@@ -134,6 +136,7 @@ POSTS = [
 ]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("kpi_rows", "month", "kpi", "actual", "target"),
     [
@@ -147,6 +150,7 @@ POSTS = [
         ([], "2026-11", POSTS_KPI, 0, None),  # today's month, no posts yet: 0 so far
     ],
 )
+# fmt: on
 def test_posts_and_reach_are_counted_from_posts_and_the_count_wins(kpi_rows, month, kpi, actual, target):
     """Number of posts and Reach of posts come from the Posts tab; only their targets come from the KPIs tab."""
     kpis = build_dataset(
@@ -226,6 +230,7 @@ def test_percent_of_target(actual, target, share):
     assert percent_of_target(actual, target) == share
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("actual", "target", "today", "start", "expected", "status"),
     [
@@ -240,6 +245,7 @@ def test_percent_of_target(actual, target, share):
         (280, 280, date(2028, 2, 29), 0, 280, "on pace"),  # leap-year February ends on the 29th
     ],
 )
+# fmt: on
 def test_pace_is_linear_over_the_months_days(actual, target, today, start, expected, status):
     """Where the KPI should be by the end of today, straight-line from the month's start to the target."""
     month = f"{today:%Y-%m}"
@@ -340,19 +346,23 @@ def test_team_contribution_lists_every_staff_team_each_month():
 # --- how figures are written ---------------------------------------------------------------------
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("value", "text"),
     [(1234.0, "1,234"), (42, "42"), (6.87, "6.9"), (1234.56, "1,235"), (None, "—"), (math.nan, "—"), (0, "0"), (-205.0, "-205")],
 )
+# fmt: on
 def test_figures_are_written_the_same_everywhere(value, text):
     """Thousands separated; one decimal only for small fractional figures; a dash for no figure."""
     assert format_figure(value) == text
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("absolute", "percent", "text"),
     [(403, 16.08, "+403 (+16.1%)"), (-5684, -4.1, "-5,684 (-4.1%)"), (5, None, "+5"), (0, 0.0, "0 (0.0%)"), (None, None, None)],
 )
+# fmt: on
 def test_changes_carry_an_ascii_sign(absolute, percent, text):
     """st.metric colours a delta by its leading '-': the sign is plain ASCII."""
     assert format_change(absolute, percent) == text

@@ -16,7 +16,13 @@ TAB = {
         ["k1", "2026-11-16", "maya  patel", "Leo Martin", "Great case study"],  # 2
         ["k2", "2026-11-23", "Leo Martin", "", "Thanks for the tips"],  # 3: next week, anonymous
         ["k1", "2026-11-16", "Maya Patel", "Leo Martin", "Great case study"],  # 4: a retried write, same ID
-        ["", "18/11/2026", "Ana Ruiz", "Maya", "<b>Brilliant</b> [click](javascript:x)"],  # 5: typed by hand, day-first date
+        [
+            "",
+            "18/11/2026",
+            "Ana Ruiz",
+            "Maya",
+            "<b>Brilliant</b> [click](javascript:x)",
+        ],  # 5: typed by hand, day-first date
         ["k5", "2026-11-17", "", "Maya", "no one to thank"],  # 6: no To
         ["k6", "someday", "Ana Ruiz", "", "Undated thanks"],  # 7: no readable date
     ]
@@ -30,6 +36,7 @@ def test_each_kudos_is_read_once_with_names_as_the_staff_tab_spells_them():
     assert set(kudos["to"]) == {"Maya Patel", "Leo Martin", "Ana Ruiz"}
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("week", "messages"),
     [
@@ -38,6 +45,7 @@ def test_each_kudos_is_read_once_with_names_as_the_staff_tab_spells_them():
         ("2026-W46", []),
     ],
 )
+# fmt: on
 def test_kudos_for_week_gives_the_weeks_kudos_oldest_first(week, messages):
     """What the meeting's highlights read out for a week; an undated kudos is in no week."""
     assert kudos_for_week(read_kudos(TAB), week)["message"].tolist() == messages
@@ -56,6 +64,7 @@ def test_a_kudos_without_a_sender_is_signed_by_a_colleague():
     assert (signed(""), signed("Leo")) == ("a colleague", "Leo")
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("to", "message", "problems"),
     [
@@ -66,6 +75,7 @@ def test_a_kudos_without_a_sender_is_signed_by_a_colleague():
         ("M" * 81, "Thanks!", ["Keep the name to 80 characters."]),  # the picker accepts a typed name: capped like the form's
     ],
 )
+# fmt: on
 def test_a_kudos_needs_someone_and_a_message(to, message, problems):
     """The form's rules."""
     assert kudos_problems(NewKudos(to, message, "", date(2026, 11, 18))) == problems

@@ -27,7 +27,11 @@ SHEET = {
         ["2026-11-16", "Maya Patel", "LinkedIn", "https://www.linkedin.com/posts/maya-1"],
         ["2026-11-17", "Fatima Al-Sayed", "X", "https://x.com/fatima/status/1"],
     ],
-    "Staff": [["Name", "Team", "Leaderboard"], ["Maya Patel", "Sales", "show"], ["Fatima Al-Sayed", "Engineering", "anonymous"]],
+    "Staff": [
+        ["Name", "Team", "Leaderboard"],
+        ["Maya Patel", "Sales", "show"],
+        ["Fatima Al-Sayed", "Engineering", "anonymous"],
+    ],
 }
 GOOD = NewPost("Leo Martin", "LinkedIn", "https://www.linkedin.com/posts/leo-1", "Our new office", TODAY)
 
@@ -37,6 +41,7 @@ def problems_for(post: NewPost, queued: tuple[QueuedRow, ...] = ()) -> list[str]
     return post_problems(post, data.posts, data.staff, TODAY)
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
@@ -57,6 +62,7 @@ def problems_for(post: NewPost, queued: tuple[QueuedRow, ...] = ()) -> list[str]
         ({"link": "https://www.linkedin.com/posts/" + "x" * 2000}, ["That link is over 2,000 characters: copy the post's own link from its Share menu."]),
     ],
 )
+# fmt: on
 def test_the_form_says_what_to_fix(changes, expected):
     """Each rule of the form, as the sentence a person reads."""
     post = NewPost(**{**GOOD.__dict__, **changes})
@@ -78,6 +84,7 @@ def test_no_link_is_never_already_logged():
 CELLS = {"Date": "2026-11-18", "Name": "Leo Martin", "Platform": "X", "Link": "https://x.com/leo/1", "Summary": "Hello"}
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("tabs", "tab", "header", "row", "id_column", "header_row", "add"),
     [
@@ -123,6 +130,7 @@ CELLS = {"Date": "2026-11-18", "Name": "Leo Martin", "Platform": "X", "Link": "h
         ),
     ],
 )
+# fmt: on
 def test_a_logged_post_is_laid_out_under_the_sheets_own_header(tabs, tab, header, row, id_column, header_row, add):
     """Cell for cell under the tab's header as it is; what the tab lacks is named at its end."""
     plan = write_plan(tabs, POSTS, CELLS)
@@ -139,6 +147,7 @@ def test_a_posts_tab_without_a_header_row_is_not_written_blindly():
 POSTS_WITH_ID = [["Date", "Name", "Platform", "Link", "ID"], ["2026-11-16", "Maya", "X", "https://x.com/maya/1", "id-1"]]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("sheet", "queued", "links", "pending"),
     [
@@ -158,6 +167,7 @@ POSTS_WITH_ID = [["Date", "Name", "Platform", "Link", "ID"], ["2026-11-16", "May
         ([["Posted on", "Who", "Channel", "URL", "ID"]], [QueuedRow({"ID": "id-9", "Posted on": "2026-11-18", "Who": "Leo", "Channel": "X", "URL": "https://x.com/leo/1"})], ["https://x.com/leo/1"], [True]),
     ],
 )
+# fmt: on
 def test_posts_logged_here_count_at_once_and_once(sheet, queued, links, pending):
     """build_dataset joins this server's queued posts to the read: each ID and each link once, pending marked."""
     posts = build_dataset({"Posts": sheet}, queued={"Posts": queued}).posts

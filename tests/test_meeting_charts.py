@@ -23,7 +23,15 @@ def test_platforms_chart_lists_every_platform_most_first():
 
 def test_vote_tally_chart_labels_posts_in_tally_order_without_links():
     """Bars in the tally's order, labelled '1. Name · summary' (cut short), never with a link."""
-    tally = pd.DataFrame({"name": ["Leo", "Anonymous"], "platform": ["X", "Blog"], "summary": ["A very long summary about the hackathon recap", ""], "link": ["https://x.com/l", ""], "votes": [3, 1]})
+    tally = pd.DataFrame(
+        {
+            "name": ["Leo", "Anonymous"],
+            "platform": ["X", "Blog"],
+            "summary": ["A very long summary about the hackathon recap", ""],
+            "link": ["https://x.com/l", ""],
+            "votes": [3, 1],
+        }
+    )
     rows = dataset_values(vote_tally_chart(tally))
     assert [r["post"] for r in rows] == ["1. Leo · A very long summary abo…", "2. Anonymous · Blog"]
     assert [r["votes"] for r in rows] == [3, 1]

@@ -18,7 +18,15 @@ from tests.sources import SHEET_KEY
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 
 MEETING, VOTE, BOARD, HEALTH = "views/meeting.py", "views/vote.py", "views/leaderboard.py", "views/data_health.py"
-SLIDE_TITLES = ["the week at a glance", "Highlights", "Hero of the week", "Competition & leaderboards", "KPIs", "What we'll do better", "Over to you"]
+SLIDE_TITLES = [
+    "the week at a glance",
+    "Highlights",
+    "Hero of the week",
+    "Competition & leaderboards",
+    "KPIs",
+    "What we'll do better",
+    "Over to you",
+]
 
 
 def last_week() -> str:
@@ -66,7 +74,9 @@ def test_next_and_back_move_through_the_slides_and_the_url_follows(module_demo_e
     assert at.title[0].value == "Highlights" and at.query_params["slide"] == "2"
 
 
+# fmt: off
 @pytest.mark.parametrize(("given", "shown"), [("99", "Over to you"), ("0", "the week at a glance"), ("three", "the week at a glance")])
+# fmt: on
 def test_a_slide_number_out_of_range_lands_on_a_real_slide(module_demo_env, given, shown):
     """A hand-edited URL never breaks the projector."""
     at = app(MEETING, query={"slide": given})

@@ -30,7 +30,9 @@ def submit_concurrently(outbox: Outbox, count: int) -> list[str]:
     lock = threading.Lock()
 
     def vote(n: int) -> None:
-        row_id = outbox.submit("Votes", HEADER, {"Week": "2026-W47", "Link": f"https://example.com/{n}", "Voter": f"token-{n}"})
+        row_id = outbox.submit(
+            "Votes", HEADER, {"Week": "2026-W47", "Link": f"https://example.com/{n}", "Voter": f"token-{n}"}
+        )
         with lock:
             ids.append(row_id)
 
@@ -117,7 +119,9 @@ def test_a_restart_sends_what_the_last_run_left_behind(sheet, sheets_emulator, t
     del first  # the server dies with ten rows unsent
 
     sheets_emulator.clear_faults()
-    second = Outbox(tmp_path / "outbox.sqlite", sheet, policy=RetryPolicy(attempts=10, base_seconds=0.01, cap_seconds=0.05))
+    second = Outbox(
+        tmp_path / "outbox.sqlite", sheet, policy=RetryPolicy(attempts=10, base_seconds=0.01, cap_seconds=0.05)
+    )
     second.start()
     try:
         deadline = time.monotonic() + 10
@@ -192,7 +196,9 @@ def test_pending_since_a_read_keeps_rows_that_landed_after_it(sheet, sheets_emul
     assert outbox.pending("Votes", sent_since=clock() + 1) == []
     records = read_records(stale_read, VOTES, [p.row for p in outbox.pending("Votes", sent_since=read_began)])
     assert list(records["ID"]) == [row_id]
-    fresh = read_records(sheet.fetch(["Votes"]).tabs, VOTES, [p.row for p in outbox.pending("Votes", sent_since=read_began)])
+    fresh = read_records(
+        sheet.fetch(["Votes"]).tabs, VOTES, [p.row for p in outbox.pending("Votes", sent_since=read_began)]
+    )
     assert list(fresh["ID"]) == [row_id] and not fresh["pending"].any(), "in both: shown once, as the Sheet's row"
 
 

@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 
 from rally.months import month_days, parse_month, shift_month
-from rally.parsing import canonical_platform, clean_name, is_web_link, iso_week_label, name_key, parse_date, parse_number, week_start
+from rally.parsing import (
+    canonical_platform,
+    clean_name,
+    is_web_link,
+    iso_week_label,
+    name_key,
+    parse_date,
+    parse_number,
+    week_start,
+)
 from rally.text import csv_safe, md_escape, md_link, truncate
 
 NOV_16 = date(2026, 11, 16)
@@ -303,6 +312,7 @@ def test_md_escape_shows_markdown_and_html_literally(text, shown):
     assert md_escape(text) == shown
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("label", "url", "markdown"),
     [
@@ -320,6 +330,7 @@ def test_md_escape_shows_markdown_and_html_literally(text, shown):
         ("[Post](javascript:x)", "javascript:x", r"\[Post\]\(javascript\:x\)"),  # the label can't smuggle one in either
     ],
 )
+# fmt: on
 def test_md_link_links_only_http_urls(label, url, markdown):
     """A Markdown link for http(s) URLs; anything else is the escaped label alone."""
     assert md_link(label, url) == markdown
@@ -364,6 +375,7 @@ def test_truncate_cuts_long_cells_with_an_ellipsis(text, limit, shown):
     assert len(truncate(text, limit)) <= limit
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("first", "second", "same_post"),
     [
@@ -373,6 +385,7 @@ def test_truncate_cuts_long_cells_with_an_ellipsis(text, limit, shown):
         (" https://x.com/a/status/1 ", "https://x.com/a/status/1", True),
     ],
 )
+# fmt: on
 def test_link_identity_decides_when_two_links_are_one_post(first, second, same_post):
     """Duplicate detection compares links the way the web does."""
     from rally.parsing import link_identity

@@ -60,10 +60,16 @@ def test_shares_are_written_as_whole_percentages(share, text):
 
 # --- survey sentiment: None until the survey exists ------------------------------------------------
 
+
 def test_survey_sentiment_is_none_without_a_survey_tab():
     """No Survey tab, or one with only a header: directors see no sentiment line."""
     assert survey_sentiment({}, "2026-10", threshold=5) is None
-    assert survey_sentiment({"Survey": [["ID", "Response", "Round", "Day", "Question ID", "Question", "Answer"]]}, "2026-10") is None
+    assert (
+        survey_sentiment(
+            {"Survey": [["ID", "Response", "Round", "Day", "Question ID", "Question", "Answer"]]}, "2026-10"
+        )
+        is None
+    )
 
 
 def test_survey_sentiment_reads_the_demo_round_the_survey_feature_wrote():

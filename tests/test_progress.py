@@ -12,7 +12,13 @@ from rally.scoring import leaderboard
 from tests.apptest import app, texts
 
 HEADER = ["Date", "Name", "Platform", "Reach"]
-STAFF = [["Name", "Team", "Leaderboard"], ["Maya Patel", "Sales", "show"], ["Tom Becker", "Sales", "show"], ["Leo Martin", "Engineering", "show"], ["Fatima Al-Sayed", "Engineering", "anonymous"]]
+STAFF = [
+    ["Name", "Team", "Leaderboard"],
+    ["Maya Patel", "Sales", "show"],
+    ["Tom Becker", "Sales", "show"],
+    ["Leo Martin", "Engineering", "show"],
+    ["Fatima Al-Sayed", "Engineering", "anonymous"],
+]
 POSTS = [
     ["2026-11-02", "Maya Patel", "LinkedIn", "100"],
     ["2026-11-09", "Maya Patel", "LinkedIn", "100"],
@@ -42,12 +48,22 @@ def data():
         ("fatima al-sayed", "week", 60, 1, 4, "Engineering", 1, 2, None),
     ],
 )
-def test_standings_agree_with_the_leaderboard(data, person, period, points, rank, ranked, team, team_rank, team_ranked, to_next):
+def test_standings_agree_with_the_leaderboard(
+    data, person, period, points, rank, ranked, team, team_rank, team_ranked, to_next
+):
     """Points and overall rank are the leaderboard's; the team rank ranks the team's people on it (ties share)."""
     standing = {s.period: s for s in standings(data.posts, data.staff, data.settings, person, W47)}[period]
     board = leaderboard(data.posts, data.staff, data.settings, period, W47).set_index("person")
     assert (standing.points, standing.rank) == (board.loc[person, "points"], board.loc[person, "rank"])
-    assert (standing.points, standing.rank, standing.ranked, standing.team, standing.team_rank, standing.team_ranked, standing.to_next) == (points, rank, ranked, team, team_rank, team_ranked, to_next)
+    assert (
+        standing.points,
+        standing.rank,
+        standing.ranked,
+        standing.team,
+        standing.team_rank,
+        standing.team_ranked,
+        standing.to_next,
+    ) == (points, rank, ranked, team, team_rank, team_ranked, to_next)
 
 
 def test_someone_without_a_post_in_the_period_has_no_rank(data):
@@ -65,7 +81,12 @@ def test_scores_stay_off_my_progress_for_the_anonymous_board(data, person, shown
 def test_posts_per_week_has_every_week_including_silent_ones(data):
     """Twelve weeks ending with the week asked about, oldest first, zeros included."""
     weeks = posts_per_week(data.posts, "maya patel", W47, weeks=4)
-    assert weeks[["week", "posts", "current"]].values.tolist() == [["2026-W44", 0, False], ["2026-W45", 1, False], ["2026-W46", 1, False], ["2026-W47", 1, True]]
+    assert weeks[["week", "posts", "current"]].values.tolist() == [
+        ["2026-W44", 0, False],
+        ["2026-W45", 1, False],
+        ["2026-W46", 1, False],
+        ["2026-W47", 1, True],
+    ]
 
 
 def test_badges_are_listed_per_week_and_folded_per_badge(data):
@@ -76,7 +97,9 @@ def test_badges_are_listed_per_week_and_folded_per_badge(data):
     assert summary.values.tolist() == [["🎉", "First post", 1, "2026-W47"], ["🚀", "1,000-reach post", 1, "2026-W47"]]
 
 
+# fmt: off
 @pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"), (102, "102nd")])
+# fmt: on
 def test_ordinals(n, text):
     assert ordinal(n) == text
 

@@ -23,7 +23,13 @@ TABS = {
         ["2026-10-12", "Leo Martin", "X", ""],
         ["2026-09-12", "Leo Martin", "X", "100"],
     ],
-    "Staff": [["Name", "Trained"], ["Maya Patel", "Analytics"], ["Leo Martin", ""], ["Ana Ferreira", ""], ["Ravi Menon", "Analytics"]],
+    "Staff": [
+        ["Name", "Trained"],
+        ["Maya Patel", "Analytics"],
+        ["Leo Martin", ""],
+        ["Ana Ferreira", ""],
+        ["Ravi Menon", "Analytics"],
+    ],
     "KPIs": [
         ["Month", "KPI", "Actual", "Target"],
         ["2026-09", "Leads", "0", "10"],
@@ -46,11 +52,31 @@ def test_the_json_has_the_issues_keys_and_the_months_figures(report):
     data = report_json(report)
     assert {"month", "kpis", "participation", "posts", "reach"} <= set(data)
     assert (data["month"], data["posts"], data["reach"], data["participation"]) == ("2026-10", 3, 1200, 0.5)
-    assert (data["people_posting"], data["staff"], data["posts_per_active_person"], data["training_coverage"], data["data_issues"]) == (2, 4, 1.5, 0.5, 1)
+    assert (
+        data["people_posting"],
+        data["staff"],
+        data["posts_per_active_person"],
+        data["training_coverage"],
+        data["data_issues"],
+    ) == (2, 4, 1.5, 0.5, 1)
     assert data["survey_sentiment"] is None  # no Survey tab in this Sheet
     by_kpi = {k["kpi"]: k for k in data["kpis"]}
-    assert by_kpi["Leads"] == {"kpi": "Leads", "actual": 12, "target": 10, "pct_of_target": 120, "change_abs": 12, "change_pct": None}  # from 0: no %
-    assert by_kpi["Number of posts"] == {"kpi": "Number of posts", "actual": 3, "target": 4, "pct_of_target": 75, "change_abs": 2, "change_pct": 200}
+    assert by_kpi["Leads"] == {
+        "kpi": "Leads",
+        "actual": 12,
+        "target": 10,
+        "pct_of_target": 120,
+        "change_abs": 12,
+        "change_pct": None,
+    }  # from 0: no %
+    assert by_kpi["Number of posts"] == {
+        "kpi": "Number of posts",
+        "actual": 3,
+        "target": 4,
+        "pct_of_target": 75,
+        "change_abs": 2,
+        "change_pct": 200,
+    }
     assert by_kpi["<script>alert('kpi')</script>"]["pct_of_target"] is None  # a target of 0
     assert all(set(k) == {"kpi", "actual", "target", "pct_of_target", "change_abs", "change_pct"} for k in data["kpis"])
     assert json.loads(render(report, "json")) == data
@@ -62,7 +88,9 @@ def test_the_html_stands_alone_and_shows_kpi_names_as_text(report):
     assert "<script" not in page.replace("&lt;script", "")
     assert "&lt;script&gt;alert(&#x27;kpi&#x27;)&lt;/script&gt;" in page
     assert not re.search(r"<link|@import|(src|href)=\"(https?:)?//|url\((https?:)?//", page)
-    assert page.count('src="data:image/svg+xml;base64,') == len(report.cards) + 1  # a trend per KPI and the activity panel
+    assert (
+        page.count('src="data:image/svg+xml;base64,') == len(report.cards) + 1
+    )  # a trend per KPI and the activity panel
     figures = re.findall(r'class="figure"[^>]*>([^<]*)<', page)
     assert figures == ["3", "1,200", "12", "7", "3"]  # posts, reach, leads, then the other KPIs A to Z
     assert "Participation" in page and "50%" in page and "2 of 4 staff posted" in page
@@ -93,13 +121,24 @@ def test_the_report_command_writes_the_same_figures_as_the_function(tmp_path):
     """`python -m rally report --format json --output` on the demo equals the report built from the demo store's tabs."""
     today = date.today()
     month = last_complete_month(today)
-    result = rally("report", "--month", f"{date.fromisoformat(month + '-01'):%b %Y}", "--format", "json", "--output", str(tmp_path / "r.json"), cwd=tmp_path)
+    result = rally(
+        "report",
+        "--month",
+        f"{date.fromisoformat(month + '-01'):%b %Y}",
+        "--format",
+        "json",
+        "--output",
+        str(tmp_path / "r.json"),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and month in result.stderr and "r.json" in result.stderr
     written = json.loads((tmp_path / "r.json").read_text())
     # The demo store's own seed (the company plus last month's survey round): on the 1st of a month the round is in the reported month.
     expected = report_json(monthly_report(build_dataset(demo_seed(today)), month, today))
-    assert {k: v for k, v in written.items() if k != "data_as_of"} == {k: v for k, v in expected.items() if k != "data_as_of"}
+    assert {k: v for k, v in written.items() if k != "data_as_of"} == {
+        k: v for k, v in expected.items() if k != "data_as_of"
+    }
     assert len(written["kpis"]) == 6 and all(k["target"] is not None for k in written["kpis"])
 
 

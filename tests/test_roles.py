@@ -25,7 +25,10 @@ from tests.sources import SHEET_KEY
 from tests.test_log_post import log_post
 from tests.test_meeting_pages import candidate_keys, last_week
 
-SHEET = {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}
+SHEET = {
+    "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+    "client_email": "rally@acme.iam.gserviceaccount.com",
+}
 FACILITATOR = "fac@acme.example"
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -38,10 +41,22 @@ AUTH = {
 # Every facilitator control, as (page, the gate's wording, a test that the control itself is on the page).
 # The encouragement list and the training tracker are private views: their "control" is the page's content.
 CONTROLS = [
-    ("views/survey_results.py", "survey controls", lambda at: "FormSubmitter:new-round-Start round" in keys(at) and {"Show results", "Hide results"} & labels(at)),
-    ("views/survey_results.py", "survey controls", lambda at: any(k.startswith("hide-") for k in keys(at))),  # hide a text answer
+    (
+        "views/survey_results.py",
+        "survey controls",
+        lambda at: "FormSubmitter:new-round-Start round" in keys(at) and {"Show results", "Hide results"} & labels(at),
+    ),
+    (
+        "views/survey_results.py",
+        "survey controls",
+        lambda at: any(k.startswith("hide-") for k in keys(at)),
+    ),  # hide a text answer
     ("views/ideas.py", "hiding ideas", lambda at: any(k.startswith("hide-idea-") for k in keys(at))),
-    ("views/data_health.py", "the rows and values to fix", lambda at: len(at.dataframe) > 1),  # the counts table alone for everyone
+    (
+        "views/data_health.py",
+        "the rows and values to fix",
+        lambda at: len(at.dataframe) > 1,
+    ),  # the counts table alone for everyone
     ("views/encouragement.py", "the encouragement list", lambda at: "Trained, no post yet" in texts(at)),
     ("views/training.py", "the training tracker", lambda at: len(at.dataframe) >= 1),
 ]
@@ -89,7 +104,9 @@ def sheet_env(sheets_emulator, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("page", "what", "control_shown"), CONTROLS)
-def test_without_the_role_a_facilitator_control_is_refused_and_with_it_is_there(demo_app_env, page, what, control_shown):
+def test_without_the_role_a_facilitator_control_is_refused_and_with_it_is_there(
+    demo_app_env, page, what, control_shown
+):
     """A staff session sees a locked gate and not the control; the demo passcode unlocks it on the same page."""
     at = app(page)
     assert not at.exception and not control_shown(at)
@@ -151,7 +168,10 @@ def test_wrong_passcodes_slow_down_for_every_session_and_are_never_echoed(demo_a
 
 
 def test_a_configured_passcode_replaces_the_demo_one_and_is_never_shown(sheet_env):
-    secrets = {"connections": {"gsheets": SHEET}, "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"}}
+    secrets = {
+        "connections": {"gsheets": SHEET},
+        "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"},
+    }
     at = app("views/training.py", secrets=secrets)
     assert "rally-demo" not in texts(at) and "orange-kite-42" not in texts(at)
     at = unlock(at, "the training tracker", "rally-demo")
@@ -174,6 +194,7 @@ def test_a_real_sheet_with_no_passcode_and_no_login_has_no_way_in(sheet_env):
 OIDC_SECRETS = {"auth": AUTH, "rally": {"facilitator_emails": [FACILITATOR.upper()]}}
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("user", "allowed", "says"),
     [
@@ -184,6 +205,7 @@ OIDC_SECRETS = {"auth": AUTH, "rally": {"facilitator_emails": [FACILITATOR.upper
         ({"is_logged_in": True}, False, "This account is not on the facilitator list"),  # a provider that sends no e-mail
     ],
 )
+# fmt: on
 def test_with_a_company_login_only_the_allow_list_gets_the_controls(demo_app_env, user, allowed, says):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for key, value in OIDC_SECRETS.items():

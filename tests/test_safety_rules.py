@@ -15,7 +15,7 @@ from tests.emulator.sheets_emulator import FakeClock
 @pytest.mark.parametrize(
     ("cell", "written"),
     [
-        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"\"http://evil\"\")"),
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK(""http://evil"")'),
         ("+44 20 7946 0000", "'+44 20 7946 0000"),  # a phone number is defused too: the program would compute it
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -55,7 +55,9 @@ def test_the_passcode_throttle_slows_guessing_and_resets_on_success():
     throttle = PasscodeThrottle(clock)
     results = [throttle.attempt("k", "wrong", DEMO_PASSCODE) for _ in range(3)]
     assert results == [(False, 0.0), (False, 0.0), (False, 2.0)]
-    assert throttle.attempt("k", DEMO_PASSCODE, DEMO_PASSCODE)[0] is False  # still waiting: even the right one is refused
+    assert (
+        throttle.attempt("k", DEMO_PASSCODE, DEMO_PASSCODE)[0] is False
+    )  # still waiting: even the right one is refused
     clock.advance(2.0)
     assert throttle.attempt("k", "wrong", DEMO_PASSCODE) == (False, 4.0)
     clock.advance(4.0)
@@ -88,6 +90,7 @@ def test_free_text_is_trimmed_and_capped(text, stored):
     assert cap_text(text) == stored
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
@@ -97,6 +100,7 @@ def test_free_text_is_trimmed_and_capped(text, stored):
         ("nothing secret", "nothing secret"),
     ],
 )
+# fmt: on
 def test_secrets_are_cut_out_of_messages(text, shown):
     """Anything that could end up on a page or in a log passes through redact()."""
     assert redact(text, ["CANARY-SECRET-123"]) == shown

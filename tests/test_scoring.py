@@ -37,11 +37,24 @@ def sheet(posts: list[list[str]], staff: list[list[str]] | None = None, settings
     return build_dataset(tabs)
 
 
-def post(day: str, name: str, reach: str = "", reactions: str = "", comments: str = "", shares: str = "", clicks: str = "", link: str = "", team: str = "", platform: str = "LinkedIn", summary: str = "") -> list[str]:
+def post(
+    day: str,
+    name: str,
+    reach: str = "",
+    reactions: str = "",
+    comments: str = "",
+    shares: str = "",
+    clicks: str = "",
+    link: str = "",
+    team: str = "",
+    platform: str = "LinkedIn",
+    summary: str = "",
+) -> list[str]:
     """One Posts row, in HEADER order."""
     return [day, name, team, platform, link, summary, reach, reactions, comments, shares, clicks]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("row", "points"),
     [
@@ -55,6 +68,7 @@ def post(day: str, name: str, reach: str = "", reactions: str = "", comments: st
         (post("2026-11-16", "Maya", reach="3,400", reactions="85", comments="12", shares="4", clicks="30"), 10 + 85 + 36 + 20 + 60 + 34),
     ],
 )
+# fmt: on
 def test_points_are_the_weighted_sum_of_the_defaults(row, points):
     """Post 10, reaction 1, comment 3, share 5, click 2, one point per 100 reached."""
     dataset = sheet([row])

@@ -27,7 +27,9 @@ from tests.sources import SHEET_KEY
 
 def private_key() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 KEY = private_key()
@@ -63,6 +65,7 @@ def printed() -> Iterator[Printed]:
     secret_logs.install([])
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("logger", "message", "args"),
     [
@@ -73,6 +76,7 @@ def printed() -> Iterator[Printed]:
         ("rally", "passcode %s", ("orange-kite-42",)),
     ],
 )
+# fmt: on
 def test_no_log_line_holds_a_secret_whoever_writes_it(printed, logger, message, args):
     secrets = {"connections": {"gsheets": {"private_key": KEY}}, "auth": {"google": {"cookie_secret": "the-cookie-secret-value"}}, "rally": {"facilitator_passcode": "orange-kite-42"}}
     secret_logs.install(secret_values(secrets))

@@ -7,7 +7,21 @@ import pytest
 from rally.contract import KPIS, NOTES, POSTS, SETTINGS, STAFF, find_tab, read_table
 from rally.issues import DataIssue
 
-POSTS_COLUMNS = ["row", "Date", "Name", "Platform", "Team", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks", "ID"]
+POSTS_COLUMNS = [
+    "row",
+    "Date",
+    "Name",
+    "Platform",
+    "Team",
+    "Link",
+    "Summary",
+    "Reach",
+    "Reactions",
+    "Comments",
+    "Shares",
+    "Clicks",
+    "ID",
+]
 
 
 def records(rows: list[list], spec=POSTS) -> list[dict]:
@@ -57,7 +71,9 @@ def test_a_header_below_the_fifth_row_is_not_found_and_is_reported():
     assert table.header_row is None
     assert table.frame.empty
     assert table.missing == ["Date", "Name", "Platform"]
-    assert table.issues == [DataIssue("Posts", 1, "Date, Name, Platform", "", "no header row with Date, Name, Platform in the first 5 rows")]
+    assert table.issues == [
+        DataIssue("Posts", 1, "Date, Name, Platform", "", "no header row with Date, Name, Platform in the first 5 rows")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -135,7 +151,9 @@ def test_headers_match_ignoring_case_spaces_and_punctuation(header):
     """Header cells are compared without case, surrounding spaces or punctuation."""
     table = read_table([header, ["2026-11-16", "Maya", "LinkedIn"]], POSTS)
     assert table.header_row == 1
-    assert table.frame[["Date", "Name", "Platform"]].to_dict("records") == [{"Date": "2026-11-16", "Name": "Maya", "Platform": "LinkedIn"}]
+    assert table.frame[["Date", "Name", "Platform"]].to_dict("records") == [
+        {"Date": "2026-11-16", "Name": "Maya", "Platform": "LinkedIn"}
+    ]
 
 
 def test_columns_may_come_in_any_order_and_unknown_ones_are_ignored():
@@ -146,7 +164,9 @@ def test_columns_may_come_in_any_order_and_unknown_ones_are_ignored():
     ]
     table = read_table(rows, POSTS)
     assert table.frame.columns.tolist() == POSTS_COLUMNS
-    assert table.frame.to_dict("records") == [blank_post(row=2, Date="2026-11-16", Name="Maya", Platform="LinkedIn", Reach="3400", Reactions="85")]
+    assert table.frame.to_dict("records") == [
+        blank_post(row=2, Date="2026-11-16", Name="Maya", Platform="LinkedIn", Reach="3400", Reactions="85")
+    ]
 
 
 def test_the_first_of_two_columns_for_one_field_is_used():
@@ -201,7 +221,11 @@ def test_ragged_rows_are_padded_and_long_rows_cut():
 
 def test_cells_that_arrive_as_numbers_or_none_become_text():
     """Unformatted API values (numbers, None) are read as the text a person would see."""
-    rows = [["Date", "Name", "Platform", "Reach", "Reactions", "Comments"], [46342, "Maya", "X", 3400.0, 1.5, None], [" 2026-11-17 ", " Leo ", "X", " 12 "]]
+    rows = [
+        ["Date", "Name", "Platform", "Reach", "Reactions", "Comments"],
+        [46342, "Maya", "X", 3400.0, 1.5, None],
+        [" 2026-11-17 ", " Leo ", "X", " 12 "],
+    ]
     assert records(rows) == [
         blank_post(row=2, Date="46342", Name="Maya", Platform="X", Reach="3400", Reactions="1.5"),
         blank_post(row=3, Date="2026-11-17", Name="Leo", Platform="X", Reach="12"),  # surrounding spaces trimmed
@@ -224,6 +248,7 @@ def test_every_column_is_text_and_row_is_an_integer():
     assert all(frame[c].dtype == "str" for c in POSTS_COLUMNS[1:])
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("spec", "rows", "expected"),
     [
@@ -233,6 +258,7 @@ def test_every_column_is_text_and_row_is_an_integer():
         (SETTINGS, [["Setting", "Value"], ["Date order", "month-first"]], {"Key": "Date order", "Value": "month-first"}),
     ],
 )
+# fmt: on
 def test_the_other_tabs_follow_the_same_rules(spec, rows, expected):
     """Staff, KPIs, Notes and Settings are read with their own columns and aliases."""
     [record] = records(rows, spec)

@@ -7,7 +7,15 @@ import pytest
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
 
-SECRETS = {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"}}  # facilitator pages need a way in configured
+SECRETS = {
+    "connections": {
+        "gsheets": {
+            "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+            "client_email": "rally@acme.iam.gserviceaccount.com",
+        }
+    },
+    "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "orange-kite-42"},
+}  # facilitator pages need a way in configured
 
 
 @pytest.fixture
@@ -43,7 +51,9 @@ def test_each_page_explains_an_empty_sheet(empty_sheet, page, says):
 def test_a_first_post_on_an_empty_sheet_shows_on_my_progress(empty_sheet):
     """Someone not on any Staff tab (a typed name, remembered for the session) logs a first post; My progress has them at once."""
     at = app(secrets=SECRETS)
-    at.session_state["rally_my_name"] = "Jo Newcomer"  # what typing a new name into the picker leaves (AppTest can't type into a selectbox)
+    at.session_state["rally_my_name"] = (
+        "Jo Newcomer"  # what typing a new name into the picker leaves (AppTest can't type into a selectbox)
+    )
     at.switch_page("views/log_post.py").run()
     at.text_input(key="log-link-0").set_value("https://www.linkedin.com/posts/jo-1")
     at.text_input(key="log-summary-0").set_value("Hello world")

@@ -45,7 +45,15 @@ def submit_concurrently(outbox: Outbox, numbers: range) -> list[str]:
 
     def phone(n: int) -> None:
         response_id = str(uuid.uuid4())
-        rows = response_rows(answers_for(n), QUESTIONS, response_id=response_id, session=session_code(f"token-{n}", ROUND), round_name=ROUND, day=TODAY, edit=1)
+        rows = response_rows(
+            answers_for(n),
+            QUESTIONS,
+            response_id=response_id,
+            session=session_code(f"token-{n}", ROUND),
+            round_name=ROUND,
+            day=TODAY,
+            edit=1,
+        )
         outbox.submit_many(SURVEY.name, SURVEY.header, rows)
         with lock:
             ids.append(response_id)
@@ -84,7 +92,9 @@ def throttled_sheet(sheets_emulator, tmp_path, monkeypatch):
     return google_source(sheets_emulator, tmp_path, demo_tabs(TODAY)), clock
 
 
-def test_two_hundred_phones_a_failing_sheet_and_a_restart_end_as_exactly_two_hundred_responses(throttled_sheet, sheets_emulator, tmp_path, monkeypatch):
+def test_two_hundred_phones_a_failing_sheet_and_a_restart_end_as_exactly_two_hundred_responses(
+    throttled_sheet, sheets_emulator, tmp_path, monkeypatch
+):
     """100 answers, a crash with some unsent, 100 more after the restart: the Sheet and the results page hold exactly 200 responses."""
     sheet, sheet_clock = throttled_sheet
     clock = FakeClock(0.0)
@@ -125,7 +135,15 @@ def test_two_hundred_phones_a_failing_sheet_and_a_restart_end_as_exactly_two_hun
     monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path / "app"))
     clear_caches()
     try:
-        secrets = {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1}}
+        secrets = {
+            "connections": {
+                "gsheets": {
+                    "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+                    "client_email": "rally@acme.iam.gserviceaccount.com",
+                }
+            },
+            "rally": {"sheet_read_attempts": 1},
+        }
         at = app("views/survey_results.py", secrets=secrets)
         assert not at.exception
         assert [m.value for m in at.metric if m.label == "Answers"] == ["200"]

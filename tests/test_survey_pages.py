@@ -48,7 +48,10 @@ def start_round(at: AppTest, name: str) -> AppTest:
 
 def chart_text(at: AppTest) -> str:
     """Every chart's spec and data as text, to ask which groups a chart shows."""
-    return " ".join(chart.proto.spec + " ".join(d.data.data.decode("utf-8", "replace") for d in chart.proto.datasets) for chart in at.get("vega_lite_chart"))
+    return " ".join(
+        chart.proto.spec + " ".join(d.data.data.decode("utf-8", "replace") for d in chart.proto.datasets)
+        for chart in at.get("vega_lite_chart")
+    )
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -71,18 +74,24 @@ def test_missing_required_answers_get_a_clear_message_and_nothing_is_stored(demo
     at = app(SURVEY_PAGE)
     at.button(key="FormSubmitter:survey-Send my answers").click().run()
     [error] = [e.value for e in at.error]
-    assert error.startswith("Please answer these 5 questions") and "How confident do you feel posting about your work?" in error.replace("\\", "")
+    assert error.startswith(
+        "Please answer these 5 questions"
+    ) and "How confident do you feel posting about your work?" in error.replace("\\", "")
     assert pending(SURVEY.name) == []
 
 
 def test_an_answer_is_saved_as_written_with_a_round_and_a_day_and_no_identity(demo_app_env):
     """'Thanks — saved' once stored locally; one row per answer, the day only, an anonymous session code, formula-like text kept."""
-    at = answer_everything(app(SURVEY_PAGE), better="=HYPERLINK(\"http://evil.example\")")
+    at = answer_everything(app(SURVEY_PAGE), better='=HYPERLINK("http://evil.example")')
     assert not at.exception and "Thanks — saved" in texts(at)
     rows = pending(SURVEY.name)
     assert len(rows) == 7 and len({r["Response"] for r in rows}) == 1
     current = rows[0]["Round"]
-    assert f"Round: {current}" in texts(at) and {r["Round"] for r in rows} == {current} and {r["Day"] for r in rows} == {date.today().isoformat()}
+    assert (
+        f"Round: {current}" in texts(at)
+        and {r["Round"] for r in rows} == {current}
+        and {r["Day"] for r in rows} == {date.today().isoformat()}
+    )
     assert {r["Question ID"]: r["Answer"] for r in rows}["better"] == '=HYPERLINK("http://evil.example")'
     token = at.session_state["rally_survey_session"]
     assert at.query_params["s"] == [token] or at.query_params["s"] == token
@@ -150,7 +159,9 @@ def test_the_team_breakdown_shows_only_teams_of_at_least_five(demo_app_env):
     at = app(RESULTS_PAGE)
     at.get("button_group")[1].set_value("By team").run()
     assert "Teams shown: Sales, Engineering" in texts(at)
-    assert "fewer than" not in texts(at).split("Not shown separately:")[1].split(" from")[0]  # 9 answers withheld: a count, not a group
+    assert (
+        "fewer than" not in texts(at).split("Not shown separately:")[1].split(" from")[0]
+    )  # 9 answers withheld: a count, not a group
     charts = chart_text(at)
     assert "Sales" in charts and "Engineering" in charts
     for small in ("Customer Success", "Marketing", "Operations"):
@@ -234,14 +245,31 @@ def form_sheet_env(sheets_emulator, tmp_path, monkeypatch):
     today = date.today()
     day = today.strftime("%d/%m/%Y")
     form = [
-        ["Timestamp", "Email address", "How passionate are you about social media?", "Is the content the company shares worth sharing?", "Anything else?"],
-        *[[f"{day} 09:0{n}:00", f"p{n}@example.com", str(n % 5 + 1), "Yes", "More photos" if n % 2 else ""] for n in range(6)],
+        [
+            "Timestamp",
+            "Email address",
+            "How passionate are you about social media?",
+            "Is the content the company shares worth sharing?",
+            "Anything else?",
+        ],
+        *[
+            [f"{day} 09:0{n}:00", f"p{n}@example.com", str(n % 5 + 1), "Yes", "More photos" if n % 2 else ""]
+            for n in range(6)
+        ],
     ]
     sheets_emulator.add_spreadsheet(SHEET_KEY, tabs={**demo_tabs(today), "Survey": form})
     monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
     monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
     clear_caches()
-    yield {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}, "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "rally-demo"}}
+    yield {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+                "client_email": "rally@acme.iam.gserviceaccount.com",
+            }
+        },
+        "rally": {"sheet_read_attempts": 1, "facilitator_passcode": "rally-demo"},
+    }
     clear_caches()
 
 
@@ -268,7 +296,14 @@ def test_many_screens_share_one_live_read_of_just_the_survey_tabs(sheets_emulato
     monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
     monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
     clear_caches()
-    secrets = {"connections": {"gsheets": {"spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit", "client_email": "rally@acme.iam.gserviceaccount.com"}}}
+    secrets = {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+                "client_email": "rally@acme.iam.gserviceaccount.com",
+            }
+        }
+    }
     try:
         for _ in range(4):
             assert metric(app(RESULTS_PAGE, secrets=secrets), "Answers") == "22"

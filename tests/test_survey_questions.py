@@ -50,6 +50,7 @@ def test_question_types_are_read_loosely(cell, has_options, kind, understood):
     assert parse_type(cell, has_options) == (kind, understood)
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("cell", "options"),
     [
@@ -63,15 +64,18 @@ def test_question_types_are_read_loosely(cell, has_options, kind, understood):
         ("", ()),
     ],
 )
+# fmt: on
 def test_options_split_on_commas_unless_the_cell_uses_semicolons_bars_or_lines(cell, options):
     """Options are split so a choice may hold a comma when the cell separates with ; | or new lines."""
     assert split_options(cell) == options
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("cell", "required"),
     [("yes", True), ("Y", True), ("TRUE", True), ("x", True), ("✓", True), ("required", True), ("", False), ("no", False), ("optional", False), ("0", False), ("maybe", None)],
 )
+# fmt: on
 def test_required_cells(cell, required):
     """Yes-like cells make a question required; blank is optional; anything else is reported."""
     assert parse_required(cell) == required
@@ -146,6 +150,7 @@ ASKED = (
 )
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("given", "answers", "problem"),
     [
@@ -163,6 +168,7 @@ ASKED = (
         ({"mood": 4, "worth": "Yes", "better": "   "}, {"mood": "4", "worth": "Yes"}, None),  # blank optional text: no answer
     ],
 )
+# fmt: on
 def test_answers_are_checked_before_anything_is_stored(given, answers, problem):
     """Required questions need an answer, values must be choices, text is trimmed and capped."""
     checked = check_answers(ASKED, given)

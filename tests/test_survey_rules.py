@@ -41,12 +41,29 @@ def rows(spec, *dicts: dict[str, str]) -> list[list[str]]:
     return [spec.header] + [[d.get(c, "") for c in spec.header] for d in dicts]
 
 
-def submission(n: int, round_name: str = "2026-11 opening", edit: int = 1, day: date = TODAY, session: str | None = None, **answers: str) -> list[dict[str, str]]:
+def submission(
+    n: int,
+    round_name: str = "2026-11 opening",
+    edit: int = 1,
+    day: date = TODAY,
+    session: str | None = None,
+    **answers: str,
+) -> list[dict[str, str]]:
     answers = answers or {"passion": "4", "confidence": "2", "worth": "Yes"}
-    return response_rows(answers, QUESTIONS, response_id=f"r-{round_name}-{n}-{edit}", session=session or session_code(f"token-{n}", round_name), round_name=round_name, day=day, edit=edit)
+    return response_rows(
+        answers,
+        QUESTIONS,
+        response_id=f"r-{round_name}-{n}-{edit}",
+        session=session or session_code(f"token-{n}", round_name),
+        round_name=round_name,
+        day=day,
+        edit=edit,
+    )
 
 
-def answers_from(*submissions: list[dict[str, str]], rounds_rows: list[dict[str, str]] = (), pending: list[dict[str, str]] = ()):
+def answers_from(
+    *submissions: list[dict[str, str]], rounds_rows: list[dict[str, str]] = (), pending: list[dict[str, str]] = ()
+):
     flat = [row for s in submissions for row in s]
     tabs = {SURVEY.name: rows(SURVEY, *flat), SURVEY_ROUNDS.name: rows(SURVEY_ROUNDS, *rounds_rows)}
     rounds = read_rounds(tabs, [], TODAY)
@@ -56,6 +73,7 @@ def answers_from(*submissions: list[dict[str, str]], rounds_rows: list[dict[str,
 # -- rounds ------------------------------------------------------------------------------------------------
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("actions", "current", "revealed"),
     [
@@ -69,6 +87,7 @@ def answers_from(*submissions: list[dict[str, str]], rounds_rows: list[dict[str,
         ([(1, "reveal", "A"), (2, "Start", "A")], "A", {"A"}),  # actions read loosely
     ],
 )
+# fmt: on
 def test_the_current_round_is_the_last_started_and_results_stay_hidden_until_shown(actions, current, revealed):
     """Survey Rounds rows, in Seq order, decide the current round and whose results are on screen."""
     tabs = {SURVEY_ROUNDS.name: rows(SURVEY_ROUNDS, *[{"ID": f"id-{seq}-{name}", **round_action_row(action, name, seq, TODAY)} for seq, action, name in actions])}
@@ -254,6 +273,7 @@ def test_text_answers_are_listed_out_of_arrival_order_with_hidden_ones_marked():
     assert texts.loc[texts["hidden"], "text"].tolist() == ["idea 2"]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("texts", "words"),
     [
@@ -263,6 +283,7 @@ def test_text_answers_are_listed_out_of_arrival_order_with_hidden_ones_marked():
         (["Don't post stock photos", "don't use stock photos"], [("photos", 2), ("stock", 2)]),
     ],
 )
+# fmt: on
 def test_the_most_frequent_words(texts, words):
     """Words used by at least two answers, most used first, ignoring case and common words."""
     found = frequent_words(texts)

@@ -6,7 +6,16 @@ import pandas as pd
 import pytest
 
 from rally.dataset import build_dataset
-from rally.training import coverage_matrix, module_list, not_started, person_training, survey_support_needs, team_coverage, tracked_modules, training_records
+from rally.training import (
+    coverage_matrix,
+    module_list,
+    not_started,
+    person_training,
+    survey_support_needs,
+    team_coverage,
+    tracked_modules,
+    training_records,
+)
 from tests.apptest import app, texts
 
 REQUIRED = ["Platform mechanics", "Company message", "Time management", "Analytics"]
@@ -24,7 +33,11 @@ TABS = {
         ["Name", "Module", "Date"],
         ["Ravi Menon", "Platform mechanics", "2026-11-12"],  # the Training tab adds to the Staff column
         ["Leo Martin", "Analytics", "2026-10-01"],  # already on the Staff row: counted once, the date kept
-        ["Jo Newcomer", "Company message", "soon"],  # not on Staff: gets a row; a bad date is reported, the training counts
+        [
+            "Jo Newcomer",
+            "Company message",
+            "soon",
+        ],  # not on Staff: gets a row; a bad date is reported, the training counts
         ["", "Analytics", ""],  # no name: left out and reported
     ],
 }
@@ -37,6 +50,7 @@ def tracked():
     return data, records, issues
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("setting", "modules"),
     [
@@ -45,6 +59,7 @@ def tracked():
         ("", []),
     ],
 )
+# fmt: on
 def test_the_training_modules_setting_is_a_comma_list(setting, modules):
     assert module_list(setting) == modules
 
@@ -60,6 +75,7 @@ def test_bad_training_rows_are_reported_not_dropped_silently(tracked):
     assert [(i.row, i.column, i.problem) for i in issues] == [(4, "Date", "not a date — the training still counts"), (5, "Name", "blank — row left out")]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("name", "team", "done", "started", "modules"),
     [
@@ -71,6 +87,7 @@ def test_bad_training_rows_are_reported_not_dropped_silently(tracked):
         ("Jo Newcomer", "No team", 1, True, ["Company message"]),
     ],
 )
+# fmt: on
 def test_the_matrix_has_everyone_with_their_modules(tracked, name, team, done, started, modules):
     """Person × module: a tick per module, required modules done, started at all."""
     data, records, _ = tracked
@@ -109,6 +126,7 @@ def test_one_persons_training_keeps_the_latest_date(tracked):
 SURVEY_HEADER = ["Timestamp", "How confident do you feel?", "What support would help before you post?"]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("tabs", "needs"),
     [
@@ -122,6 +140,7 @@ SURVEY_HEADER = ["Timestamp", "How confident do you feel?", "What support would 
         ),
     ],
 )
+# fmt: on
 def test_the_survey_hook_shows_counts_only_and_nothing_without_a_survey(tabs, needs):
     """Aggregated support needs beside the tracker: counts, no names, nothing under the anonymity threshold."""
     result = survey_support_needs(tabs, 5)

@@ -10,7 +10,17 @@ import pytest
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
 from rally.contract import ALL_TABS, WRITTEN_TABS
-from rally.votes import VOTES, counted_votes, find_candidates, my_vote, post_key, read_votes, tally, vote_candidates, vote_row
+from rally.votes import (
+    VOTES,
+    counted_votes,
+    find_candidates,
+    my_vote,
+    post_key,
+    read_votes,
+    tally,
+    vote_candidates,
+    vote_row,
+)
 from tests.sources import SHEET_KEY, google_source
 from tests.test_scoring import post, sheet
 
@@ -32,7 +42,10 @@ def week_sheet(staff=None):
 
 def votes_tab(*votes: tuple) -> dict:
     """A Votes tab from (id, minutes after T0, week, post key, token) tuples."""
-    rows = [[vid, (T0 + timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), week, key, token, ""] for vid, m, week, key, token in votes]
+    rows = [
+        [vid, (T0 + timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), week, key, token, ""]
+        for vid, m, week, key, token in votes
+    ]
     return {"Votes": [VOTES.header, *rows]}
 
 
@@ -51,6 +64,7 @@ def test_candidates_are_the_weeks_posts_with_opted_out_people_anonymous_and_unli
     assert candidates["key"].tolist()[3] == "Posts row 5"
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("votes", "expected"),
     [
@@ -65,6 +79,7 @@ def test_candidates_are_the_weeks_posts_with_opted_out_people_anonymous_and_unli
         ([("a", 0, WEEK, "Posts row 5", "t1")], {"Jo": 1}),
     ],
 )
+# fmt: on
 def test_one_vote_per_token_a_week(votes, expected):
     """The tally counts each token's latest vote for the week, for the week's posts only."""
     dataset = week_sheet()
@@ -155,6 +170,7 @@ def listed_candidates():
     return vote_candidates(data.posts, data.staff, WEEK)
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("query", "limit", "keep", "listed", "matching"),
     [
@@ -169,6 +185,7 @@ def listed_candidates():
         ("(", 30, None, [], 0),  # a search is text, never a pattern
     ],
 )
+# fmt: on
 def test_a_phone_lists_a_few_posts_found_by_who_or_what(query, limit, keep, listed, matching):
     """With thousands of posts a week the Vote page lists a shortlist; a search finds the post a person has in mind."""
     shown, found = find_candidates(listed_candidates(), query, limit=limit, keep=keep)

@@ -66,7 +66,10 @@ def facilitator_gate(what: str = "these controls") -> bool:
         user = _user()
         if user.get("is_logged_in") is True:
             who = md_escape(str(user.get("email") or "This account"))
-            st.warning(f"{who} is not on the facilitator list for {what}. A facilitator adds e-mails to facilitator_emails under [rally] in the secrets.", icon="🔒")
+            st.warning(
+                f"{who} is not on the facilitator list for {what}. A facilitator adds e-mails to facilitator_emails under [rally] in the secrets.",
+                icon="🔒",
+            )
         else:
             st.caption(f"🔒 Facilitator only: {what}. {current.explanation}")
             st.button("Sign in as facilitator", icon="🔑", on_click=st.login, key=f"login-{what}")
@@ -97,7 +100,11 @@ def _check_passcode(given: str, current: AccessPolicy) -> None:
         st.rerun()
     if wait:
         log.warning("facilitator passcode: another wrong try; the next one waits %.0f s", wait)
-    st.error("That passcode isn't right." + (f" Too many wrong tries: wait {math.ceil(wait)} s before the next one." if wait else ""), icon="🔒")
+    st.error(
+        "That passcode isn't right."
+        + (f" Too many wrong tries: wait {math.ceil(wait)} s before the next one." if wait else ""),
+        icon="🔒",
+    )
 
 
 def facilitator_action(action: Callable[P, R]) -> Callable[P, R | None]:

@@ -34,5 +34,8 @@ def submission_allowed() -> bool:
     """Counts a submission for this session; False (with a message drawn) when it is over the limit."""
     allowed, wait = _limiter().allow(session_token())
     if not allowed:
-        st.error(f"That's a lot of submissions in a minute — nothing was sent this time. Try again in {math.ceil(wait)} s.", icon="⏳")
+        st.error(
+            f"That's a lot of submissions in a minute — nothing was sent this time. Try again in {math.ceil(wait)} s.",
+            icon="⏳",
+        )
     return allowed

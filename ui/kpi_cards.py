@@ -13,7 +13,17 @@ from rally.dataset import Dataset
 from rally.kpi_charts import kpi_trend_chart
 from rally.kpis import Scorecard, available_months, default_month, format_change, format_figure, trend
 from rally.months import month_of
-from rally.report import FORMATS, MEDIA_TYPES, MonthlyReport, card_lines, file_name, month_label_short, monthly_report, render, status_line
+from rally.report import (
+    FORMATS,
+    MEDIA_TYPES,
+    MonthlyReport,
+    card_lines,
+    file_name,
+    month_label_short,
+    monthly_report,
+    render,
+    status_line,
+)
 from rally.text import md_escape
 from ui import layout
 from ui.months import month_picker
@@ -77,7 +87,12 @@ def trend_grid(kpis, cards: list[Scorecard], month: str) -> None:
     """A 12-month trend chart per KPI, three to a row."""
     for start in range(0, len(cards), COLUMNS):
         for column, card in zip(st.columns(COLUMNS), cards[start : start + COLUMNS]):
-            column.altair_chart(kpi_trend_chart(trend(kpis, card.kpi, month), card.kpi, month, width="container", height=230, legend=False), width="stretch")
+            column.altair_chart(
+                kpi_trend_chart(
+                    trend(kpis, card.kpi, month), card.kpi, month, width="container", height=230, legend=False
+                ),
+                width="stretch",
+            )
 
 
 def report_downloads(dataset: Dataset, month: str, today: date, data_as_of: str, key: str) -> None:

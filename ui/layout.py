@@ -51,7 +51,9 @@ def today() -> date:
 def _sidebar(data: live.LiveData) -> live.LiveData:
     with st.sidebar:
         st.caption(data_as_of(data))
-        refresh = st.button("Refresh now", icon="🔄", help="Read the Sheet again instead of waiting for the next refresh")
+        refresh = st.button(
+            "Refresh now", icon="🔄", help="Read the Sheet again instead of waiting for the next refresh"
+        )
         if access.is_facilitator():
             # Signed in once, the controls are on for every page of this tab; sign out before handing the screen over.
             st.caption("🔓 Facilitator controls are on in this browser tab.")

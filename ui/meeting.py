@@ -99,12 +99,18 @@ def set_revealed(week: str, shown: bool) -> None:
     st.session_state.setdefault(REVEAL_KEY, {})[week] = shown
 
 
-DIGEST_FORMATS = {"E-mail (HTML)": ("html", "text/html", "html"), "Markdown": ("markdown", "text/markdown", "md"), "JSON": ("json", "application/json", "json")}
+DIGEST_FORMATS = {
+    "E-mail (HTML)": ("html", "text/html", "html"),
+    "Markdown": ("markdown", "text/markdown", "md"),
+    "JSON": ("json", "application/json", "json"),
+}
 
 
 def digest_download(meeting: WeeklyMeeting, key: str = "digest") -> None:
     """A format choice and a download button for the week's digest (the same content as `python -m rally digest`)."""
-    label = st.selectbox("Digest format", list(DIGEST_FORMATS), key=f"{key}-format", help="HTML pastes cleanly into an e-mail")
+    label = st.selectbox(
+        "Digest format", list(DIGEST_FORMATS), key=f"{key}-format", help="HTML pastes cleanly into an e-mail"
+    )
     form, mime, extension = DIGEST_FORMATS[label]
     st.download_button(
         f"Download the {meeting.week} digest",

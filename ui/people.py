@@ -21,7 +21,9 @@ def remember_name(name: str) -> None:
     st.session_state[MY_NAME] = name
 
 
-def name_picker(label: str, names: Sequence[str], key: str, *, remember: bool = False, help: str | None = None) -> str | None:
+def name_picker(
+    label: str, names: Sequence[str], key: str, *, remember: bool = False, help: str | None = None
+) -> str | None:
     """A list of names to pick from, where a name can also be typed; starts on the remembered name.
 
     With `remember`, the pick becomes this session's name at once (My progress);

@@ -15,4 +15,6 @@ def draw_post_list(posts: pd.DataFrame) -> None:
         status = " · ⏳ on its way to the Sheet (already counted here)" if post.pending else ""
         st.markdown(f"**{post.date:%a %d %b}** · {md_escape(post.platform)} · {md_link(title, post.link)}{status}")
     if posts["pending"].any():
-        st.caption("Rally keeps a logged post safe and writes it to the Sheet by itself — even if Google Sheets is slow or down for a while.")
+        st.caption(
+            "Rally keeps a logged post safe and writes it to the Sheet by itself — even if Google Sheets is slow or down for a while."
+        )

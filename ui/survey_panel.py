@@ -26,7 +26,17 @@ from rally.dataset import NO_TEAM, Dataset
 from rally.ideas import IDEAS, idea_row, latest_ideas, read_ideas
 from rally.join import join_url, qr_png, short_label
 from rally.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
-from rally.survey import SURVEY, SURVEY_ROUNDS, Answers, Rounds, previous_round, read_answers, read_rounds, response_count, round_action_row
+from rally.survey import (
+    SURVEY,
+    SURVEY_ROUNDS,
+    Answers,
+    Rounds,
+    previous_round,
+    read_answers,
+    read_rounds,
+    response_count,
+    round_action_row,
+)
 from rally.survey_questions import QuestionSet, parse_questions
 from rally.text import md_escape, truncate
 from ui.access import facilitator_action
@@ -112,7 +122,9 @@ def live_survey(dataset: Dataset, today: date) -> LiveSurvey:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _parsed(key: tuple, _state: CacheState, _pending: dict[str, list[dict[str, str]]], _questions: QuestionSet, today: date) -> LiveSurvey:
+def _parsed(
+    key: tuple, _state: CacheState, _pending: dict[str, list[dict[str, str]]], _questions: QuestionSet, today: date
+) -> LiveSurvey:
     snapshot = _state.snapshot
     tabs = snapshot.tabs if snapshot else {}
     day_first, threshold, refresh = key[-3:]
@@ -120,7 +132,18 @@ def _parsed(key: tuple, _state: CacheState, _pending: dict[str, list[dict[str, s
     answers = read_answers(tabs, _pending[SURVEY.name], _questions, rounds, day_first)
     hidden, next_seq = hidden_ids(tabs, _pending[MODERATION.name])
     ideas = read_ideas(tabs, _pending[IDEAS.name], hidden)
-    return LiveSurvey(_questions, rounds, answers, hidden, next_seq, ideas, threshold, refresh, _state.error, snapshot.fetched_at if snapshot else None)
+    return LiveSurvey(
+        _questions,
+        rounds,
+        answers,
+        hidden,
+        next_seq,
+        ideas,
+        threshold,
+        refresh,
+        _state.error,
+        snapshot.fetched_at if snapshot else None,
+    )
 
 
 # -- the phone's anonymous session ---------------------------------------------------------------------------
@@ -152,13 +175,17 @@ def submit_answers(rows: list[dict[str, str]]) -> None:
 @facilitator_action
 def start_round(name: str, survey: LiveSurvey, today: date) -> None:
     name = " ".join(name.split())[:ROUND_NAME_MAX]
-    live.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(rules.START, name, survey.rounds.next_seq, today))
+    live.outbox().submit(
+        SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(rules.START, name, survey.rounds.next_seq, today)
+    )
 
 
 @facilitator_action
 def show_results(round_name: str, shown: bool, survey: LiveSurvey, today: date) -> None:
     action = rules.SHOW if shown else rules.HIDE
-    live.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, survey.rounds.next_seq, today))
+    live.outbox().submit(
+        SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, survey.rounds.next_seq, today)
+    )
 
 
 @facilitator_action
@@ -199,7 +226,9 @@ def over_to_you(dataset: Dataset, today: date, ideas: int = 5) -> None:
 
 def _live_counter_and_ideas(dataset: Dataset, today: date, ideas: int) -> None:
     survey = live_survey(dataset, today)
-    st.metric(f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round")
+    st.metric(
+        f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round"
+    )
     st.caption(f"Ideas any time: {md_escape(public_base_url().split('://', 1)[-1])}/{IDEAS_PATH}")
     newest = latest_ideas(survey.ideas, ideas)
     st.markdown("#### Latest ideas")

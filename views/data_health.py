@@ -12,7 +12,9 @@ from ui.access import facilitator_gate, is_facilitator
 
 data = layout.load()
 dataset = data.dataset
-counts, issues, advice = data.derive(health_tables, dataset)  # build_dataset's findings plus reach figures that need a second look
+counts, issues, advice = data.derive(
+    health_tables, dataset
+)  # build_dataset's findings plus reach figures that need a second look
 
 st.title("Data health")
 st.caption(layout.data_as_of(data))
@@ -26,9 +28,13 @@ if issues.empty:
     st.stop()
 
 st.subheader(f"{len(issues):,} thing{'s' if len(issues) != 1 else ''} to fix")
-st.caption("Row numbers are the ones Google Sheets shows. Rows without a usable date or name are left out of every figure; everything else still counts.")
+st.caption(
+    "Row numbers are the ones Google Sheets shows. Rows without a usable date or name are left out of every figure; everything else still counts."
+)
 if not facilitator_gate("the rows and values to fix"):
-    st.caption("The rows and what they hold (names, figures) are shown to the facilitator, who fixes them. The counts per tab are above.")
+    st.caption(
+        "The rows and what they hold (names, figures) are shown to the facilitator, who fixes them. The counts per tab are above."
+    )
     st.stop()
 
 st.dataframe(

@@ -17,7 +17,9 @@ dataset = data.dataset
 today = layout.today()
 
 st.title("KPIs and programme health")
-month, report, as_of = month_and_report(data, "directors-month", "No KPI figures have been recorded yet. This page fills in once the team adds them.")
+month, report, as_of = month_and_report(
+    data, "directors-month", "No KPI figures have been recorded yet. This page fills in once the team adds them."
+)
 
 st.subheader("KPIs against targets")
 if report.cards:
@@ -32,7 +34,9 @@ for column, (label, figure, detail) in zip(st.columns(4), health_lines(report.he
         st.caption(detail)
 issues = report.health.data_issues
 st.caption(
-    f"{issues:,} data issue{'s' if issues != 1 else ''} in the Sheet (the team fixes them on Data health)." if issues else "No data issues in the Sheet."
+    f"{issues:,} data issue{'s' if issues != 1 else ''} in the Sheet (the team fixes them on Data health)."
+    if issues
+    else "No data issues in the Sheet."
 )
 
 st.subheader("Twelve months against target")

@@ -13,7 +13,9 @@ data = layout.load()
 dataset = data.dataset
 
 st.title("Encouragement")
-st.caption("Private to the facilitator — keep this page off the projector. People who may need a hand or a word, with a next step for each.")
+st.caption(
+    "Private to the facilitator — keep this page off the projector. People who may need a hand or a word, with a next step for each."
+)
 if not facilitator_gate("the encouragement list"):
     st.stop()
 
@@ -23,7 +25,12 @@ nudges_for = st.cache_data(show_spinner="Looking through the weeks…", max_entr
 today = layout.today()
 weeks = weeks_to_show(dataset.posts, today)
 default = last_complete_week(today)
-week = st.selectbox("As of week", weeks, index=weeks.index(default) if default in weeks else 0, help="Defaults to the week the meeting reviews (the last complete one)")
+week = st.selectbox(
+    "As of week",
+    weeks,
+    index=weeks.index(default) if default in weeks else 0,
+    help="Defaults to the week the meeting reviews (the last complete one)",
+)
 records, _ = training_records(dataset.staff, dataset.raw, dataset.settings.day_first(data.state.snapshot.locale))
 nudges = nudges_for(dataset.posts, dataset.staff, records, week)
 

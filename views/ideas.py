@@ -16,10 +16,14 @@ today = layout.today()
 
 st.title("Ideas box")
 st.markdown("### How would you improve our social media?")
-st.caption("Always open. Anonymous: Rally stores your idea and the day, never your name, e-mail or IP address. Ideas are shown on the *Over to you* slide.")
+st.caption(
+    "Always open. Anonymous: Rally stores your idea and the day, never your name, e-mail or IP address. Ideas are shown on the *Over to you* slide."
+)
 
 with st.form("idea", clear_on_submit=True, border=True):
-    text = st.text_area("Your idea", max_chars=IDEA_LIMIT, height=120, placeholder="One idea at a time: send as many as you like")
+    text = st.text_area(
+        "Your idea", max_chars=IDEA_LIMIT, height=120, placeholder="One idea at a time: send as many as you like"
+    )
     sent = st.form_submit_button("Send idea", type="primary", icon="💡", width="stretch")
 if sent:
     idea = clean_idea(text)
@@ -44,7 +48,13 @@ for idea_id, text in zip(visible["id"].head(SHOWN), visible["text"].head(SHOWN))
     if facilitator:
         text_col, button_col = st.columns([6, 1], vertical_alignment="center")
         text_col.markdown(f"💡 {md_text(text)}")
-        button_col.button("Hide", key=f"hide-idea-{idea_id}", on_click=panel.set_hidden, args=(IDEAS.name, idea_id, True, survey, today), type="tertiary")
+        button_col.button(
+            "Hide",
+            key=f"hide-idea-{idea_id}",
+            on_click=panel.set_hidden,
+            args=(IDEAS.name, idea_id, True, survey, today),
+            type="tertiary",
+        )
     else:
         st.markdown(f"💡 {md_text(text)}")
 if len(visible) > SHOWN:
@@ -56,7 +66,12 @@ if len(hidden):
         with st.expander("Hidden ideas"):
             for idea_id, text in zip(hidden["id"], hidden["text"]):
                 st.markdown(md_text(text))
-                st.button("Show again", key=f"show-idea-{idea_id}", on_click=panel.set_hidden, args=(IDEAS.name, idea_id, False, survey, today))
+                st.button(
+                    "Show again",
+                    key=f"show-idea-{idea_id}",
+                    on_click=panel.set_hidden,
+                    args=(IDEAS.name, idea_id, False, survey, today),
+                )
 if not facilitator:
     with st.expander("Facilitator", icon="🎛️"):
         if facilitator_gate("hiding ideas"):

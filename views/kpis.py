@@ -26,7 +26,9 @@ scorecard_grid(report.cards)
 if not report.cards:
     st.info(f"No KPI figures for {report.label}. Pick another month, or add its rows to the KPIs tab.")
 
-trends, activity, teams, table = st.tabs(["12-month trends", "Activity next to outcomes", "Team contribution", "Table & share"])
+trends, activity, teams, table = st.tabs(
+    ["12-month trends", "Activity next to outcomes", "Team contribution", "Table & share"]
+)
 with trends:
     st.caption("Actual as a solid line, target as a dashed step; the selected month is marked in orange.")
     trend_grid(report.kpis, report.cards, month)
@@ -53,7 +55,9 @@ with teams:
             hide_index=True,
             width="stretch",
             column_config={
-                "Share of posts": st.column_config.ProgressColumn("Share of posts", format="%.0f%%", min_value=0, max_value=100),
+                "Share of posts": st.column_config.ProgressColumn(
+                    "Share of posts", format="%.0f%%", min_value=0, max_value=100
+                ),
                 "Reach": st.column_config.NumberColumn("Reach", format="localized"),
             },
         )
@@ -73,6 +77,8 @@ with table:
         width="stretch",
     )
     st.subheader("Share with directors")
-    st.caption("A read-only link with the scorecards and programme health for this month (aggregates only), and the same report as a file.")
+    st.caption(
+        "A read-only link with the scorecards and programme health for this month (aggregates only), and the same report as a file."
+    )
     st.code(join_url(public_base_url(), "directors", month=month), language=None)
     report_downloads(dataset, month, today, as_of, key="kpi-report")

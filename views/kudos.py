@@ -38,8 +38,18 @@ with st.form(f"kudos-{generation}"):
         placeholder="Pick or type a name",
         key=f"kudos-to-{generation}",
     )
-    message = st.text_area("Your message", max_chars=MESSAGE_MAX, placeholder="Your case study got us two calls this week — thank you!", key=f"kudos-message-{generation}")
-    sender = st.text_input("From (optional)", max_chars=NAME_MAX, placeholder="Your name — leave blank to send it anonymously", key=f"kudos-from-{generation}")
+    message = st.text_area(
+        "Your message",
+        max_chars=MESSAGE_MAX,
+        placeholder="Your case study got us two calls this week — thank you!",
+        key=f"kudos-message-{generation}",
+    )
+    sender = st.text_input(
+        "From (optional)",
+        max_chars=NAME_MAX,
+        placeholder="Your name — leave blank to send it anonymously",
+        key=f"kudos-from-{generation}",
+    )
     submitted = st.form_submit_button("Send kudos", type="primary", icon="🙌", width="stretch")
 
 if submitted:
@@ -67,7 +77,9 @@ def show(rows) -> None:
     for row in rows.itertuples():
         when = "undated" if pd.isna(row.date) else f"{row.date:%a %d %b}"
         pending = " · ⏳ on its way to the Sheet" if row.pending else ""
-        st.markdown(f"🙌 **{md_text(row.to, NAME_MAX)}** — {md_text(row.message)}  \n*from {md_text(signed(row.sender), NAME_MAX)} · {when}{pending}*")
+        st.markdown(
+            f"🙌 **{md_text(row.to, NAME_MAX)}** — {md_text(row.message)}  \n*from {md_text(signed(row.sender), NAME_MAX)} · {when}{pending}*"
+        )
 
 
 this_week = kudos_for_week(kudos, week)

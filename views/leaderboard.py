@@ -6,7 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from rally.awards import CATEGORIES
-from rally.scoring import PERIODS, leaderboard, period_label, points_breakdown, points_summary, scoring_rules, team_board
+from rally.scoring import (
+    PERIODS,
+    leaderboard,
+    period_label,
+    points_breakdown,
+    points_summary,
+    scoring_rules,
+    team_board,
+)
 from rally.text import md_escape
 from ui import layout
 from ui import meeting as shared
@@ -17,8 +25,15 @@ dataset = data.dataset
 st.title("Leaderboard")
 options = shared.week_options(data)
 week_column, period_column = st.columns([1, 2])
-week = week_column.selectbox("Week", options, index=options.index(shared.week_from_query(options, options[0])), help="The period ends with this week (ISO weeks, Monday to Sunday)")
-period = period_column.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="week", required=True, key="leaderboard-period")
+week = week_column.selectbox(
+    "Week",
+    options,
+    index=options.index(shared.week_from_query(options, options[0])),
+    help="The period ends with this week (ISO weeks, Monday to Sunday)",
+)
+period = period_column.segmented_control(
+    "Period", list(PERIODS), format_func=PERIODS.get, default="week", required=True, key="leaderboard-period"
+)
 st.caption(f"{period_label(period, week)} · {layout.data_as_of(data)}")
 
 # Once per data version for the whole server, not per session's rerun (a big company's posts take a second).
@@ -27,7 +42,10 @@ meeting = shared.meeting_for(data, week, None)
 
 st.subheader("People")
 if people.empty:
-    st.info(f"No posts logged in {period_label(period, week)} yet. Posts appear here within a minute of being added to the Sheet.", icon="🗓️")
+    st.info(
+        f"No posts logged in {period_label(period, week)} yet. Posts appear here within a minute of being added to the Sheet.",
+        icon="🗓️",
+    )
 else:
     table = pd.DataFrame(
         {
@@ -48,18 +66,36 @@ else:
         table,
         hide_index=True,
         width="stretch",
-        column_config={"Points": number, "Reach": number, "Engagements": number, "Counted": st.column_config.NumberColumn(help=f"Posts that earned points (up to {dataset.settings.weekly_post_cap} a person a week)")},
+        column_config={
+            "Points": number,
+            "Reach": number,
+            "Engagements": number,
+            "Counted": st.column_config.NumberColumn(
+                help=f"Posts that earned points (up to {dataset.settings.weekly_post_cap} a person a week)"
+            ),
+        },
     )
-    st.caption("Equal points share a rank (1, 1, 3). People who chose Leaderboard = anonymous on the Staff tab show as Anonymous; their points still count for their team.")
+    st.caption(
+        "Equal points share a rank (1, 1, 3). People who chose Leaderboard = anonymous on the Staff tab show as Anonymous; their points still count for their team."
+    )
 
-    teams_shown = [f" ({team})" if team and not anonymous else "" for team, anonymous in zip(people["team"], people["anonymous"])]
-    labels = {i: f"{rank}. {name}{team}" for i, rank, name, team in zip(people.index, people["rank"], people["name"], teams_shown)}
+    teams_shown = [
+        f" ({team})" if team and not anonymous else "" for team, anonymous in zip(people["team"], people["anonymous"])
+    ]
+    labels = {
+        i: f"{rank}. {name}{team}"
+        for i, rank, name, team in zip(people.index, people["rank"], people["name"], teams_shown)
+    }
     chosen = st.selectbox("How did they score?", list(labels), format_func=labels.get, key="leaderboard-breakdown")
     st.dataframe(
         data.derive(points_breakdown, dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week),
         hide_index=True,
         width="stretch",
-        column_config={"How many": st.column_config.NumberColumn(format="%,.0f"), "Points each": st.column_config.NumberColumn(format="%g"), "Points": st.column_config.NumberColumn(format="%,.0f")},
+        column_config={
+            "How many": st.column_config.NumberColumn(format="%,.0f"),
+            "Points each": st.column_config.NumberColumn(format="%g"),
+            "Points": st.column_config.NumberColumn(format="%,.0f"),
+        },
     )
 
 st.subheader("Teams")
@@ -84,13 +120,17 @@ else:
         hide_index=True,
         width="stretch",
         column_config={
-            "Took part": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100, help="People who posted ÷ team size (from the Staff tab)"),
+            "Took part": st.column_config.ProgressColumn(
+                format="%.0f%%", min_value=0, max_value=100, help="People who posted ÷ team size (from the Staff tab)"
+            ),
             "Points per person": st.column_config.NumberColumn(format="%,.0f"),
             "Points": st.column_config.NumberColumn(format="%,.0f"),
             "Reach": st.column_config.NumberColumn(format="%,.0f"),
         },
     )
-    st.caption("Teams of different sizes are ranked on participation, then points per person; raw totals are shown but never decide.")
+    st.caption(
+        "Teams of different sizes are ranked on participation, then points per person; raw totals are shown but never decide."
+    )
 
 with st.expander(f"This week's competition ({week})", expanded=period == "week"):
     for category, rule in CATEGORIES:
@@ -103,9 +143,18 @@ with st.expander(f"This week's competition ({week})", expanded=period == "week")
             st.markdown(f"**{category}** — {md_escape(winners[0].why if winners else rule)}")
 
 with st.expander("How points work"):
-    st.markdown(f"Points are a plain weighted sum: {md_escape(points_summary(dataset.settings))}. Change any weight with a row in the Settings tab.")
-    st.dataframe(scoring_rules(dataset.settings), hide_index=True, width="stretch", column_config={"Points": st.column_config.NumberColumn(format="%g")})
-    st.caption("The same link logged twice counts once. A reach far above a person's usual is flagged on Data health for a second look.")
+    st.markdown(
+        f"Points are a plain weighted sum: {md_escape(points_summary(dataset.settings))}. Change any weight with a row in the Settings tab."
+    )
+    st.dataframe(
+        scoring_rules(dataset.settings),
+        hide_index=True,
+        width="stretch",
+        column_config={"Points": st.column_config.NumberColumn(format="%g")},
+    )
+    st.caption(
+        "The same link logged twice counts once. A reach far above a person's usual is flagged on Data health for a second look."
+    )
 
 with st.sidebar:
     shared.digest_download(meeting, key="leaderboard-digest")

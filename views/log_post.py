@@ -38,10 +38,14 @@ if flash := st.session_state.pop(FLASH, None):
 generation = st.session_state.setdefault(GENERATION, 0)
 staff_names = sorted(dataset.staff["name"], key=str.casefold)
 last_platform = st.session_state.get(PLATFORM)
-platforms = list(PLATFORM_CHOICES) + ([last_platform] if last_platform and last_platform not in PLATFORM_CHOICES else [])
+platforms = list(PLATFORM_CHOICES) + (
+    [last_platform] if last_platform and last_platform not in PLATFORM_CHOICES else []
+)
 
 with st.form(f"log-post-{generation}"):
-    name = people.name_picker("Your name", staff_names, key=f"log-name-{generation}", help="Not on the list? Type your name.")
+    name = people.name_picker(
+        "Your name", staff_names, key=f"log-name-{generation}", help="Not on the list? Type your name."
+    )
     platform = st.selectbox(
         "Platform",
         platforms,
@@ -50,13 +54,26 @@ with st.form(f"log-post-{generation}"):
         accept_new_options=True,
         help="Not on the list? Type it.",
     )
-    link = st.text_input("Link to the post", max_chars=LINK_MAX, placeholder="https://www.linkedin.com/posts/…", key=f"log-link-{generation}", help="From the post's Share menu: Copy link.")
-    summary = st.text_input("What's it about? (one line, optional)", max_chars=SUMMARY_MAX, placeholder="Case study: how Acme cut waste by 20%", key=f"log-summary-{generation}")
+    link = st.text_input(
+        "Link to the post",
+        max_chars=LINK_MAX,
+        placeholder="https://www.linkedin.com/posts/…",
+        key=f"log-link-{generation}",
+        help="From the post's Share menu: Copy link.",
+    )
+    summary = st.text_input(
+        "What's it about? (one line, optional)",
+        max_chars=SUMMARY_MAX,
+        placeholder="Case study: how Acme cut waste by 20%",
+        key=f"log-summary-{generation}",
+    )
     day = st.date_input("Posted on", value=today, max_value=today, format="YYYY-MM-DD", key=f"log-day-{generation}")
     with st.expander("Numbers so far (optional — add or update them in the Sheet later)"):
         left, right = st.columns(2)
         metrics = {
-            column: (left if index % 2 == 0 else right).number_input(column, min_value=0, step=1, value=None, placeholder="—", key=f"log-{column}-{generation}")
+            column: (left if index % 2 == 0 else right).number_input(
+                column, min_value=0, step=1, value=None, placeholder="—", key=f"log-{column}-{generation}"
+            )
             for index, column in enumerate(METRIC_COLUMNS)
         }
     submitted = st.form_submit_button("Log my post", type="primary", icon="📣", width="stretch")
@@ -75,7 +92,9 @@ if submitted:
         queue_row(live.outbox(), live.source(), plan, sheet_reachable=data.state.error is None)
         people.remember_name(post.name)
         st.session_state[PLATFORM] = post.platform
-        st.session_state[FLASH] = f"Logged — thank you, {md_escape(post.name)}! It already counts in this week's figures."
+        st.session_state[FLASH] = (
+            f"Logged — thank you, {md_escape(post.name)}! It already counts in this week's figures."
+        )
         st.session_state[GENERATION] = generation + 1
         st.rerun()
 

@@ -17,7 +17,15 @@ from ui import access, join, layout, survey_panel
 from ui import meeting as shared
 
 st.set_page_config(initial_sidebar_state="collapsed")
-SLIDES = ("Week at a glance", "Highlights", "Hero of the week", "Competition & leaderboards", "KPIs", "What we'll do better", "Over to you")
+SLIDES = (
+    "Week at a glance",
+    "Highlights",
+    "Hero of the week",
+    "Competition & leaderboards",
+    "KPIs",
+    "What we'll do better",
+    "Over to you",
+)
 KPI_PAGE = Path(__file__).with_name("kpis.py")
 SLIDE_BOARD_RANKS = 5  # what fits on a 1280×800 projector; the Leaderboard page has everyone
 
@@ -58,13 +66,27 @@ def glance_slide(m: WeeklyMeeting) -> None:
     columns = st.columns(4)
     for column, (label, field, help_text) in zip(
         columns,
-        (("Posts", "posts", None), ("People posting", "people", None), ("Reach", "reach", None), ("Engagements", "engagements", "Reactions + comments + shares + clicks")),
+        (
+            ("Posts", "posts", None),
+            ("People posting", "people", None),
+            ("Reach", "reach", None),
+            ("Engagements", "engagements", "Reactions + comments + shares + clicks"),
+        ),
     ):
-        column.metric(label, f"{getattr(m.glance.this, field):,.0f}", f"{m.glance.delta(field):+,.0f}", help=help_text, border=True)
+        column.metric(
+            label,
+            f"{getattr(m.glance.this, field):,.0f}",
+            f"{m.glance.delta(field):+,.0f}",
+            help=help_text,
+            border=True,
+        )
     if m.platforms:
         st.altair_chart(platforms_chart(m.platforms), width="stretch")
     else:
-        st.info(f"No posts logged for {m.week} yet. Posts appear here within a minute of being added to the Sheet.", icon="🗓️")
+        st.info(
+            f"No posts logged for {m.week} yet. Posts appear here within a minute of being added to the Sheet.",
+            icon="🗓️",
+        )
 
 
 POST_KINDS = ("top-reach", "top-engagement")
@@ -77,7 +99,10 @@ def highlight_line(h) -> str:
 
 def highlights_slide(m: WeeklyMeeting) -> None:
     if not m.highlights:
-        st.info(f"Nothing to celebrate from the Sheet for {m.week} yet: add a Notes row with Kind = Highlight, or log this week's posts.", icon="✨")
+        st.info(
+            f"Nothing to celebrate from the Sheet for {m.week} yet: add a Notes row with Kind = Highlight, or log this week's posts.",
+            icon="✨",
+        )
         return
     posts = [h for h in m.highlights if h.kind in POST_KINDS]
     others = [h for h in m.highlights if h.kind not in POST_KINDS]
@@ -95,7 +120,10 @@ def highlights_slide(m: WeeklyMeeting) -> None:
 def hero_slide(m: WeeklyMeeting) -> None:
     hero = m.hero
     if hero is None:
-        st.info(f"No hero for {m.week}: nobody has logged a post yet. A Notes row with Kind = Hero picks one by hand.", icon="🌟")
+        st.info(
+            f"No hero for {m.week}: nobody has logged a post yet. A Notes row with Kind = Hero picks one by hand.",
+            icon="🌟",
+        )
         return
     with st.container(key="hero-card"):
         st.header(f"🌟 {md_text(hero.name or 'Our hero', 80)}")
@@ -153,14 +181,26 @@ def competition_slide(m: WeeklyMeeting) -> None:
                 people_table(top, m),
                 hide_index=True,
                 width="stretch",
-                column_config={"Points": st.column_config.NumberColumn(format="%,.0f"), "Reach": st.column_config.NumberColumn(format="%,.0f")},
+                column_config={
+                    "Points": st.column_config.NumberColumn(format="%,.0f"),
+                    "Reach": st.column_config.NumberColumn(format="%,.0f"),
+                },
             )
-            st.caption(f"Points: {points_summary(dataset.settings)}. Everyone's points and breakdown: the Leaderboard page.")
+            st.caption(
+                f"Points: {points_summary(dataset.settings)}. Everyone's points and breakdown: the Leaderboard page."
+            )
     with teams:
         st.subheader("Teams: who took part")
         board = m.teams[m.teams["rank"] <= SLIDE_BOARD_RANKS]
         st.dataframe(
-            pd.DataFrame({"Team": board["team"], "Took part": board["participation"] * 100, "Points per person": board["points_per_person"], "People": board["posters"].astype("str") + " of " + board["size"].astype("str")}),
+            pd.DataFrame(
+                {
+                    "Team": board["team"],
+                    "Took part": board["participation"] * 100,
+                    "Points per person": board["points_per_person"],
+                    "People": board["posters"].astype("str") + " of " + board["size"].astype("str"),
+                }
+            ),
             hide_index=True,
             width="stretch",
             column_config={
@@ -179,17 +219,27 @@ def kpi_slide(m: WeeklyMeeting) -> None:
         st.info("No KPIs yet: add rows to the KPIs tab (Month, KPI, Actual, Target), one per month and KPI.", icon="📈")
         return
     month = cards["month"].iloc[0]
-    st.caption(f"{pd.Timestamp(month + '-01'):%B %Y}, the last full month before the end of {m.week}: actual against target.")
+    st.caption(
+        f"{pd.Timestamp(month + '-01'):%B %Y}, the last full month before the end of {m.week}: actual against target."
+    )
     for row_start in range(0, len(cards), 4):
         for column, (_, card) in zip(st.columns(4), cards.iloc[row_start : row_start + 4].iterrows()):
             target = f"target {card['target']:,.0f}" if pd.notna(card["target"]) else "no target"
             delta = f"{card['actual'] - card['target']:+,.0f} vs {target}" if pd.notna(card["target"]) else target
-            column.metric(md_escape(card["kpi"]), f"{card['actual']:,.0f}" if pd.notna(card["actual"]) else "—", delta, border=True, delta_color="normal" if pd.notna(card["target"]) else "off")
+            column.metric(
+                md_escape(card["kpi"]),
+                f"{card['actual']:,.0f}" if pd.notna(card["actual"]) else "—",
+                delta,
+                border=True,
+                delta_color="normal" if pd.notna(card["target"]) else "off",
+            )
 
 
 def improve_slide(m: WeeklyMeeting) -> None:
     if not m.improve:
-        st.info(f"Nothing on the list for {m.week}. Add a Notes row with Kind = Improve to put a next step here.", icon="🛠️")
+        st.info(
+            f"Nothing on the list for {m.week}. Add a Notes row with Kind = Improve to put a next step here.", icon="🛠️"
+        )
         return
     st.markdown("\n".join(f"{i}. {md_text(text)}" for i, text in enumerate(m.improve, start=1)))
     st.caption("Not blame: the next steps we agree to take this week.")
@@ -225,7 +275,12 @@ def reveal_controls(week: str) -> None:
     with st.expander("🔒 Facilitator: reveal or hide the vote"):
         if access.facilitator_gate("reveal the vote"):
             shown = shared.is_revealed(week)
-            if st.button("Hide the results" if shown else "Reveal the results", icon="🙈" if shown else "🎉", key="reveal-vote", type="primary"):
+            if st.button(
+                "Hide the results" if shown else "Reveal the results",
+                icon="🙈" if shown else "🎉",
+                key="reveal-vote",
+                type="primary",
+            ):
                 shared.set_revealed(week, not shown)
                 st.rerun()
 
@@ -251,6 +306,25 @@ DRAW[slide - 1](meeting)
 st.divider()
 back, picker, where, forward = st.columns([1, 1, 3, 1], vertical_alignment="center")
 back.button("Back", icon="⬅️", on_click=go_to, args=(slide - 1,), disabled=slide == 1, width="stretch", key="slide-back")
-picker.selectbox("Week", options, index=options.index(week), key="meeting-week", on_change=pick_week, label_visibility="collapsed", help="The meeting's week (default: the last complete week, Monday to Sunday)")
-where.caption(f"Slide {slide} of {len(SLIDES)} · {SLIDES[slide - 1]} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}")
-forward.button("Next", icon="➡️", on_click=go_to, args=(slide + 1,), disabled=slide == len(SLIDES), width="stretch", type="primary", key="slide-next")
+picker.selectbox(
+    "Week",
+    options,
+    index=options.index(week),
+    key="meeting-week",
+    on_change=pick_week,
+    label_visibility="collapsed",
+    help="The meeting's week (default: the last complete week, Monday to Sunday)",
+)
+where.caption(
+    f"Slide {slide} of {len(SLIDES)} · {SLIDES[slide - 1]} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}"
+)
+forward.button(
+    "Next",
+    icon="➡️",
+    on_click=go_to,
+    args=(slide + 1,),
+    disabled=slide == len(SLIDES),
+    width="stretch",
+    type="primary",
+    key="slide-next",
+)

@@ -23,7 +23,13 @@ posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
 week = current_week(layout.today())
 
 st.title("My progress")
-picked = people.name_picker("Your name", sorted(staff["name"], key=str.casefold), key="progress-name", remember=True, help="Not on the list? Type your name as you log it.")
+picked = people.name_picker(
+    "Your name",
+    sorted(staff["name"], key=str.casefold),
+    key="progress-name",
+    remember=True,
+    help="Not on the list? Type your name as you log it.",
+)
 if not picked:
     st.info("Pick your name to see your points, badges, streak and training.", icon="👋")
     st.stop()
@@ -33,7 +39,10 @@ person = name_key(name)
 records, _ = training_records(staff, dataset.raw, settings.day_first(data.state.snapshot.locale))
 known = person in set(posts["person"]) | set(staff["person"]) | set(records["person"])
 if not known:
-    st.info(f"No posts or Staff row for {md_escape(name)} yet. Log your first post and it shows here straight away.", icon="🌱")
+    st.info(
+        f"No posts or Staff row for {md_escape(name)} yet. Log your first post and it shows here straight away.",
+        icon="🌱",
+    )
     st.page_link("views/log_post.py", label="Log a post", icon="📣")
     st.stop()
 
@@ -43,7 +52,10 @@ def draw_training() -> None:
     required = module_list(settings.training_modules)
     mine = person_training(records, person, required)
     if not mine["done"].any():
-        st.info("No training recorded yet. Ask your facilitator about the next session — trained people share about three times more.", icon="🧑‍🏫")
+        st.info(
+            "No training recorded yet. Ask your facilitator about the next session — trained people share about three times more.",
+            icon="🧑‍🏫",
+        )
     for module in mine.itertuples():
         when = "" if pd.isna(module.date) else f" · {module.date:%d %b %Y}"
         st.markdown(f"{'✅' if module.done else '⬜'} {md_escape(module.module)}{when}")
@@ -68,8 +80,15 @@ for card, standing in zip(cards, standings(posts, staff, settings, person, week,
         if standing.rank is None:
             st.caption("No posts yet in this period — one post puts you on the board.")
         else:
-            lines = [f"{ordinal(standing.rank)} of {standing.ranked} overall", f"{ordinal(standing.team_rank)} of {standing.team_ranked} in {md_escape(standing.team)}"]
-            lines.append(f"{standing.to_next:,.0f} points behind the next place" if standing.to_next is not None else "Top of the board!")
+            lines = [
+                f"{ordinal(standing.rank)} of {standing.ranked} overall",
+                f"{ordinal(standing.team_rank)} of {standing.team_ranked} in {md_escape(standing.team)}",
+            ]
+            lines.append(
+                f"{standing.to_next:,.0f} points behind the next place"
+                if standing.to_next is not None
+                else "Top of the board!"
+            )
             st.caption(" · ".join(lines))
 
 run, posted = streak_status(posts, person, week)
@@ -96,19 +115,31 @@ st.subheader("Badges earned")
 if badges.empty:
     st.caption("None yet — your first post earns 🎉 First post.")
 else:
-    st.markdown(" · ".join(f"{b.icon} {md_escape(b.label)}" + (f" ×{b.times}" if b.times > 1 else "") + f" ({b.latest})" for b in badge_summary(badges).itertuples()))
+    st.markdown(
+        " · ".join(
+            f"{b.icon} {md_escape(b.label)}" + (f" ×{b.times}" if b.times > 1 else "") + f" ({b.latest})"
+            for b in badge_summary(badges).itertuples()
+        )
+    )
 if len(hints) > 1:
     st.caption("Also within reach: " + "; ".join(f"{h.badge.icon} {md_escape(h.text)}" for h in hints[1:]))
 
 st.altair_chart(posts_per_week_chart(posts_per_week(posts, person, week)), width="stretch")
 
 with st.expander("How your points add up"):
-    period = st.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="week", key="progress-period") or "week"
+    period = (
+        st.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="week", key="progress-period")
+        or "week"
+    )
     st.dataframe(
         points_breakdown(posts, settings, person, period, week),
         hide_index=True,
         width="stretch",
-        column_config={"How many": st.column_config.NumberColumn(format="%,.0f"), "Points each": st.column_config.NumberColumn(format="%g"), "Points": st.column_config.NumberColumn(format="%,.0f")},
+        column_config={
+            "How many": st.column_config.NumberColumn(format="%,.0f"),
+            "Points each": st.column_config.NumberColumn(format="%g"),
+            "Points": st.column_config.NumberColumn(format="%,.0f"),
+        },
     )
 
 mine = recent_posts(posts, name)

@@ -57,9 +57,18 @@ def ask(question: Question, before: str | None, key: str) -> object:
         return value
     if question.type == "multi":
         known = parse_multi(before, question.choices)[0] if before else []
-        return st.pills(label, list(question.choices), selection_mode="multi", default=known, format_func=md_escape, key=key)
+        return st.pills(
+            label, list(question.choices), selection_mode="multi", default=known, format_func=md_escape, key=key
+        )
     if question.type == "text":
-        return st.text_area(label, value=before or "", max_chars=TEXT_LIMIT, height=110, key=key, placeholder="Write as much or as little as you like")
+        return st.text_area(
+            label,
+            value=before or "",
+            max_chars=TEXT_LIMIT,
+            height=110,
+            key=key,
+            placeholder="Write as much or as little as you like",
+        )
     options = list(question.choices) + ([PREFER_NOT_TO_SAY] if question.is_team and not question.required else [])
     index = options.index(before) if before in options else None
     return st.radio(label, options, index=index, horizontal=question.type == "yesno", format_func=md_escape, key=key)

@@ -36,7 +36,11 @@ with st.expander("Facilitator controls", icon="🎛️", expanded=is_facilitator
             )
             st.button("Sign out", icon="🔒", on_click=sign_out, type="tertiary")
         with new_round, st.form("new-round", border=False):
-            name = st.text_input("Start a new round", value=suggested_round_name(today, [n for n, _ in survey.rounds.started]), max_chars=panel.ROUND_NAME_MAX)
+            name = st.text_input(
+                "Start a new round",
+                value=suggested_round_name(today, [n for n, _ in survey.rounds.started]),
+                max_chars=panel.ROUND_NAME_MAX,
+            )
             if st.form_submit_button("Start round", icon="▶️"):
                 name = " ".join(name.split())[: panel.ROUND_NAME_MAX]
                 if not name:
@@ -77,7 +81,13 @@ def draw_question(result, live: panel.LiveSurvey, hidden_controls: bool) -> None
                 if hidden_controls:
                     text_col, button_col = st.columns([6, 1], vertical_alignment="center")
                     text_col.markdown(f"💬 {md_escape(truncate(text, 300))}")
-                    button_col.button("Hide", key=f"hide-{answer_id}", on_click=panel.set_hidden, args=(SURVEY.name, answer_id, True, live, today), type="tertiary")
+                    button_col.button(
+                        "Hide",
+                        key=f"hide-{answer_id}",
+                        on_click=panel.set_hidden,
+                        args=(SURVEY.name, answer_id, True, live, today),
+                        type="tertiary",
+                    )
                 else:
                     st.markdown(f"💬 {md_escape(truncate(text, 300))}")
             hidden = result.texts[result.texts["hidden"]]
@@ -87,7 +97,12 @@ def draw_question(result, live: panel.LiveSurvey, hidden_controls: bool) -> None
                     with st.expander("Hidden answers"):
                         for answer_id, text in zip(hidden["answer_id"], hidden["text"]):
                             st.markdown(md_escape(truncate(text, 300)))
-                            st.button("Show again", key=f"show-{answer_id}", on_click=panel.set_hidden, args=(SURVEY.name, answer_id, False, live, today))
+                            st.button(
+                                "Show again",
+                                key=f"show-{answer_id}",
+                                on_click=panel.set_hidden,
+                                args=(SURVEY.name, answer_id, False, live, today),
+                            )
         with words_col:
             if len(result.words):
                 st.altair_chart(words_chart(result.words), width="stretch")
@@ -105,14 +120,20 @@ def live_results() -> None:
         panel.join_code(panel.SURVEY_PATH, width=160)
     with count_col:
         st.markdown(f"### {md_escape(current)}")
-        st.metric("Answers", f"{count:,}", help="Each person counts once per round: sending again replaces their earlier answers.")
+        st.metric(
+            "Answers",
+            f"{count:,}",
+            help="Each person counts once per round: sending again replaces their earlier answers.",
+        )
         if previous:
             st.caption(f"{md_escape(previous)}: {survey.count(previous):,} answers")
         if survey.error:
             st.caption(f"⏳ Answers from other servers may be late: {md_escape(survey.error)}")
     with controls_col:
         view = st.segmented_control("Show", [RESULTS, ACTIONS], default=RESULTS, key="survey-view") or RESULTS
-        split = st.segmented_control("Break down", [EVERYONE, BY_TEAM], default=EVERYONE, key="survey-split") or EVERYONE
+        split = (
+            st.segmented_control("Break down", [EVERYONE, BY_TEAM], default=EVERYONE, key="survey-split") or EVERYONE
+        )
     if not survey.revealed:
         st.info("Results are hidden until the facilitator shows them. Keep the answers coming!", icon="🙈")
         return
@@ -120,8 +141,18 @@ def live_results() -> None:
     before = in_round(survey.answers.frame, previous) if previous else None
     if view == ACTIONS:
         st.subheader(ACTIONS)
-        st.caption(f"For {md_escape(current)}{f', compared with {md_escape(previous)}' if previous else ''}. Groups under {survey.threshold} are reported as “fewer than {survey.threshold}”.")
-        points = action_points(frame, survey.answers.questions, survey.threshold, before, previous, survey.hidden, ideas_box=int((~survey.ideas["hidden"]).sum()))
+        st.caption(
+            f"For {md_escape(current)}{f', compared with {md_escape(previous)}' if previous else ''}. Groups under {survey.threshold} are reported as “fewer than {survey.threshold}”."
+        )
+        points = action_points(
+            frame,
+            survey.answers.questions,
+            survey.threshold,
+            before,
+            previous,
+            survey.hidden,
+            ideas_box=int((~survey.ideas["hidden"]).sum()),
+        )
         if not points:
             st.info("Nothing to act on yet: findings appear as answers come in.")
         for point in points:
@@ -141,15 +172,23 @@ def live_results() -> None:
         else:
             st.caption(f"No team has enough answers to be shown on its own yet. {panel.threshold_note(survey)}")
     facilitator = is_facilitator()
-    shown = [q for q in survey.answers.questions if not q.is_team and (not q.from_form_only or (frame["question"] == q.id).any())]
+    shown = [
+        q
+        for q in survey.answers.questions
+        if not q.is_team and (not q.from_form_only or (frame["question"] == q.id).any())
+    ]
     charts = [q for q in shown if q.type != "text"]
     texts = [q for q in shown if q.type == "text"]
     for start in range(0, len(charts), 2):
         for column, question in zip(st.columns(2, gap="large"), charts[start : start + 2]):
             with column:
-                draw_question(question_result(question, frame, before, (current, previous), breakdown), survey, facilitator)
+                draw_question(
+                    question_result(question, frame, before, (current, previous), breakdown), survey, facilitator
+                )
     for question in texts:
-        draw_question(question_result(question, frame, before, (current, previous), None, survey.hidden), survey, facilitator)
+        draw_question(
+            question_result(question, frame, before, (current, previous), None, survey.hidden), survey, facilitator
+        )
 
 
 st.fragment(live_results, run_every=survey.refresh_seconds)()

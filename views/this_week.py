@@ -19,7 +19,12 @@ posts_col, people_col, reach_col, engagement_col = st.columns(4)
 posts_col.metric("Posts", f"{glance.this.posts:,}", f"{glance.delta('posts'):+,.0f}")
 people_col.metric("People posting", f"{glance.this.people:,}", f"{glance.delta('people'):+,.0f}")
 reach_col.metric("Reach", f"{glance.this.reach:,.0f}", f"{glance.delta('reach'):+,.0f}")
-engagement_col.metric("Engagements", f"{glance.this.engagements:,.0f}", f"{glance.delta('engagements'):+,.0f}", help="Reactions + comments + shares + clicks")
+engagement_col.metric(
+    "Engagements",
+    f"{glance.this.engagements:,.0f}",
+    f"{glance.delta('engagements'):+,.0f}",
+    help="Reactions + comments + shares + clicks",
+)
 
 if glance.this.posts:
     st.altair_chart(posts_per_day_chart(data.derive(posts_per_day, posts, week)), width="stretch")

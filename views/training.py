@@ -4,7 +4,15 @@ import streamlit as st
 
 from rally.issues import issues_frame
 from rally.text import md_escape
-from rally.training import coverage_matrix, module_list, not_started, survey_support_needs, team_coverage, tracked_modules, training_records
+from rally.training import (
+    coverage_matrix,
+    module_list,
+    not_started,
+    survey_support_needs,
+    team_coverage,
+    tracked_modules,
+    training_records,
+)
 from ui import layout
 from ui.access import facilitator_gate
 
@@ -12,7 +20,9 @@ data = layout.load()
 dataset = data.dataset
 
 st.title("Training tracker")
-st.caption("Trained staff share about three times more. Everyone needs every module — the self-proclaimed experts included.")
+st.caption(
+    "Trained staff share about three times more. Everyone needs every module — the self-proclaimed experts included."
+)
 if not facilitator_gate("the training tracker"):
     st.stop()
 
@@ -24,14 +34,25 @@ modules = tracked_modules(records, required)
 teams = team_coverage(matrix, required)
 
 if matrix.empty:
-    st.info("No one to track yet: add people to the Staff tab (Name, Team, Trained) or rows to a Training tab (Name, Module, Date).", icon="🧑‍🏫")
+    st.info(
+        "No one to track yet: add people to the Staff tab (Name, Team, Trained) or rows to a Training tab (Name, Module, Date).",
+        icon="🧑‍🏫",
+    )
     st.stop()
 
 total = teams.iloc[-1]
 everyone, started, trained = int(total["people"]), int(total["started"]), int(total["trained"])
 col_trained, col_started, col_waiting = st.columns(3)
-col_trained.metric("Trained in every module", f"{trained} of {everyone}", f"{total['trained_pct']:.0f}%", delta_color="off", delta_arrow="off")
-col_started.metric("Started", f"{started} of {everyone}", f"{total['started_pct']:.0f}%", delta_color="off", delta_arrow="off")
+col_trained.metric(
+    "Trained in every module",
+    f"{trained} of {everyone}",
+    f"{total['trained_pct']:.0f}%",
+    delta_color="off",
+    delta_arrow="off",
+)
+col_started.metric(
+    "Started", f"{started} of {everyone}", f"{total['started_pct']:.0f}%", delta_color="off", delta_arrow="off"
+)
 col_waiting.metric("Not started", f"{everyone - started}")
 st.caption(f"Modules everyone should have (the Training modules setting): {md_escape(', '.join(required))}.")
 
@@ -47,7 +68,9 @@ with team_area:
             "team": st.column_config.TextColumn("Team"),
             "people": st.column_config.NumberColumn("People"),
             "trained": st.column_config.NumberColumn("Fully trained"),
-            "trained_pct": st.column_config.ProgressColumn("% fully trained", format="%.0f%%", min_value=0, max_value=100),
+            "trained_pct": st.column_config.ProgressColumn(
+                "% fully trained", format="%.0f%%", min_value=0, max_value=100
+            ),
             "started": st.column_config.NumberColumn("Started"),
             "started_pct": st.column_config.ProgressColumn("% started", format="%.0f%%", min_value=0, max_value=100),
         },
@@ -56,7 +79,12 @@ if needs_area is not None:
     with needs_area:
         st.subheader("What the survey says would help")
         st.caption("Answers to the survey's support question, counted — no names.")
-        st.dataframe(needs, hide_index=True, width="stretch", column_config={"need": "Support asked for", "people": st.column_config.NumberColumn("People")})
+        st.dataframe(
+            needs,
+            hide_index=True,
+            width="stretch",
+            column_config={"need": "Support asked for", "people": st.column_config.NumberColumn("People")},
+        )
 
 st.subheader("Who has which module")
 st.dataframe(

@@ -11,7 +11,9 @@ from ui import layout
 from ui import meeting as shared
 from ui.forms import submission_allowed
 
-VOTER_KEY = "rally_voter_token"  # session-state key of this browser session's random voter token (its own: see ui/forms.py)
+VOTER_KEY = (
+    "rally_voter_token"  # session-state key of this browser session's random voter token (its own: see ui/forms.py)
+)
 SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
 JUST_SENT_KEY = "rally_vote_just_sent"
 
@@ -24,7 +26,10 @@ candidates = data.derive(vote_candidates, dataset.posts, dataset.staff, week)
 st.title("Vote: most creative post")
 st.caption(f"Week {week} · {layout.data_as_of(data)}")
 if candidates.empty:
-    st.info(f"No posts logged for {week} yet, so there is nothing to vote on. Check back once this week's posts are in the Sheet.", icon="🗳️")
+    st.info(
+        f"No posts logged for {week} yet, so there is nothing to vote on. Check back once this week's posts are in the Sheet.",
+        icon="🗳️",
+    )
     st.stop()
 
 token = st.session_state.setdefault(VOTER_KEY, new_voter_token())
@@ -35,14 +40,20 @@ st.markdown("Which post this week was the most **creative**? Not the biggest —
 query = ""
 if len(candidates) > SHORTLIST:
     # A big company's week has thousands of posts: a phone lists a few at a time, found by who or what.
-    query = st.text_input("Find a post", placeholder="A name, a platform or a word from the post", key="vote-find", max_chars=100)
+    query = st.text_input(
+        "Find a post", placeholder="A name, a platform or a word from the post", key="vote-find", max_chars=100
+    )
 shown, matching = find_candidates(candidates, query, keep=current)
 if len(candidates) > SHORTLIST:
     listed = min(matching, SHORTLIST)
-    st.caption(f"{matching:,} of {len(candidates):,} posts match; {listed:,} listed below" + (" — type to narrow it down." if matching > listed else "."))
+    st.caption(
+        f"{matching:,} of {len(candidates):,} posts match; {listed:,} listed below"
+        + (" — type to narrow it down." if matching > listed else ".")
+    )
 
 labels = {
-    row["key"]: f"**{md_escape(row['name'])}** · {md_escape(row['platform'])}" + (f" — {md_escape(truncate(row['summary'], 90))}" if row["summary"] else "")
+    row["key"]: f"**{md_escape(row['name'])}** · {md_escape(row['platform'])}"
+    + (f" — {md_escape(truncate(row['summary'], 90))}" if row["summary"] else "")
     for _, row in shown.iterrows()
 }
 captions = [md_link("Open the post ↗", row["link"]) if safe_link(row["link"]) else "" for _, row in shown.iterrows()]
@@ -50,8 +61,18 @@ if current in labels:
     st.success(f"Your vote is in: {labels[current]}. Vote again to change it; only your latest vote counts.", icon="✅")
 with st.form("vote", border=False):
     keys = list(labels)
-    choice = st.radio("The week's posts", keys, index=keys.index(current) if current in keys else None, format_func=labels.get, captions=captions)
-    name = st.text_input("Your name (optional)", max_chars=NAME_MAX, help="Leave it blank to vote without a name. Names are never shown with results.")
+    choice = st.radio(
+        "The week's posts",
+        keys,
+        index=keys.index(current) if current in keys else None,
+        format_func=labels.get,
+        captions=captions,
+    )
+    name = st.text_input(
+        "Your name (optional)",
+        max_chars=NAME_MAX,
+        help="Leave it blank to vote without a name. Names are never shown with results.",
+    )
     sent = st.form_submit_button("Send my vote", type="primary", icon="🗳️", width="stretch")
 
 if sent:

@@ -67,7 +67,9 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None, cwd: Path = 
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -127,7 +129,9 @@ def open_page(page, url: str, text: str, timeout: float = 30_000, menu: bool = T
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
     # Until the script's st.navigation arrives, the sidebar shows a placeholder list of files.
     if menu:
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Connect & settings").first.wait_for(state="attached", timeout=timeout)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Connect & settings").first.wait_for(
+            state="attached", timeout=timeout
+        )
 
 
 def wait_until_drawn(page, timeout: float = 15_000) -> None:

@@ -27,7 +27,15 @@ def month() -> str:
 def report(rally_server, month, tmp_path_factory) -> dict:
     """`python -m rally report --format json` on the server's own demo store."""
     data_dir = rally_server.log_path.parent
-    result = rally("report", "--month", month, "--format", "json", cwd=tmp_path_factory.mktemp("cli"), env={"RALLY_DATA_DIR": str(data_dir)})
+    result = rally(
+        "report",
+        "--month",
+        month,
+        "--format",
+        "json",
+        cwd=tmp_path_factory.mktemp("cli"),
+        env={"RALLY_DATA_DIR": str(data_dir)},
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -36,7 +44,9 @@ def cards(page) -> dict[str, str]:
     """Each st.metric on the page: label -> value, as a person reads them."""
     found = {}
     for metric in page.locator('[data-testid="stMetric"]').all():
-        found[metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        found[metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()] = (
+            metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        )
     return found
 
 
@@ -51,7 +61,10 @@ def test_a_directors_link_for_a_month_shows_the_reports_figures(page, rally_serv
     assert len(expected) == 6
     assert {kpi: shown.get(kpi) for kpi in expected} == expected
     assert shown["Participation"] == format_share(report["participation"])
-    assert f"{report['posts']:,} posts, reach {format_figure(report['reach'])}" in page.locator('[data-testid="stMain"]').inner_text()
+    assert (
+        f"{report['posts']:,} posts, reach {format_figure(report['reach'])}"
+        in page.locator('[data-testid="stMain"]').inner_text()
+    )
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no menu into the meeting
     assert f"month={month}" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -69,7 +82,9 @@ def test_the_directors_report_download_has_the_same_figures(page, rally_server, 
         page.get_by_role("button", name="Report (JSON)").click()
     downloaded = json.loads(open(download.value.path()).read())
     assert download.value.suggested_filename == f"rally-kpi-report-{month}.json"
-    assert {k: v for k, v in downloaded.items() if k != "data_as_of"} == {k: v for k, v in report.items() if k != "data_as_of"}
+    assert {k: v for k, v in downloaded.items() if k != "data_as_of"} == {
+        k: v for k, v in report.items() if k != "data_as_of"
+    }
 
 
 def test_the_kpi_page_paces_the_current_month(page, rally_server):

@@ -18,9 +18,16 @@ def is_base_path_probe(error: str) -> bool:
 def test_every_page_renders_for_a_new_user(page, rally_server, page_file):
     """Open the page as a first-time visitor: no exception box, no error alert, no console error."""
     console_errors: list[str] = []
-    page.on("console", lambda message: console_errors.append(f"{message.text} {message.location['url']}") if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            console_errors.append(f"{message.text} {message.location['url']}") if message.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    open_page(page, f"{rally_server.url}/{page_url(page_file)}", "Data as of", menu=page_url(page_file) != DIRECTORS_PATH)
+    open_page(
+        page, f"{rally_server.url}/{page_url(page_file)}", "Data as of", menu=page_url(page_file) != DIRECTORS_PATH
+    )
     screenshot(page, f"first-run-{page_url(page_file) or 'home'}")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0

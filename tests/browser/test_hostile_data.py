@@ -85,7 +85,19 @@ def hostile_tabs(today: date) -> dict[str, list[list[str]]]:
     last_week = iso_week_label(last_week_day)
 
     def post(day: date, name: str, team: str, platform: str, link: str, summary: str, reach: int) -> list[str]:
-        return [day.isoformat(), name, team, platform, link, summary, str(reach), str(reach // 50), "40", "30", str(reach // 100)]
+        return [
+            day.isoformat(),
+            name,
+            team,
+            platform,
+            link,
+            summary,
+            str(reach),
+            str(reach // 50),
+            "40",
+            "30",
+            str(reach // 100),
+        ]
 
     for day, tag in ((last_week_day, "last"), (today, "this")):
         tabs["Posts"] += [
@@ -95,7 +107,17 @@ def hostile_tabs(today: date) -> dict[str, list[list[str]]]:
             post(day, CALC, TEAM_SCRIPT, SUM, f"  JaVaScRiPt:window.__pwned=1//{tag}", LONG, 7_000_000),
             post(day, AT, TEAM_LINK, "LinkedIn", f"data:text/html,{SCRIPT}{tag}", f"{SUM} {HYPERLINK}", 6_000_000),
         ]
-    tabs["Posts"].append([today.isoformat(), "Maya Patel", "", "LinkedIn", "https://example.com/p/reach-slip", "A reach that is a script", SCRIPT])
+    tabs["Posts"].append(
+        [
+            today.isoformat(),
+            "Maya Patel",
+            "",
+            "LinkedIn",
+            "https://example.com/p/reach-slip",
+            "A reach that is a script",
+            SCRIPT,
+        ]
+    )
 
     tabs["Staff"] += [
         [HERO, TEAM_SCRIPT, f"<b>role</b> {SCRIPT}", "show", f"Platform mechanics, {MODULE}", "2024-01-01"],
@@ -120,7 +142,9 @@ def hostile_tabs(today: date) -> dict[str, list[list[str]]]:
         [last_week, "Improve", "", f"{CMD} {AT_SUM}"],
         [last_week, "Kudos", FORMULA, f"{SVG} {MARKUP}"],
     ]
-    tabs["Settings"].append(["Training modules", f"Platform mechanics, Company message, Time management, Analytics, {MODULE}"])
+    tabs["Settings"].append(
+        ["Training modules", f"Platform mechanics, Company message, Time management, Analytics, {MODULE}"]
+    )
 
     tabs["Kudos"] = [["ID", "Date", "To", "From", "Message"]] + [
         ["k1", today.isoformat(), HERO, SUM, f"{SCRIPT} {MD_JS_LINK}"],
@@ -137,7 +161,8 @@ def hostile_tabs(today: date) -> dict[str, list[list[str]]]:
     ]
     hero_key = post_key(f"{JS_LINK}//last", 0)
     tabs["Votes"] = [["ID", "Timestamp", "Week", "Post link", "Voter token", "Name"]] + [
-        [f"v{n}", f"{last_week_day.isoformat()}T10:0{n}:00Z", last_week, hero_key, f"{n:032x}", SCRIPT] for n in range(1, 4)
+        [f"v{n}", f"{last_week_day.isoformat()}T10:0{n}:00Z", last_week, hero_key, f"{n:032x}", SCRIPT]
+        for n in range(1, 4)
     ]
     tabs["Survey Questions"] = [
         ["ID", "Question", "Type", "Options", "Required"],
@@ -147,11 +172,31 @@ def hostile_tabs(today: date) -> dict[str, list[list[str]]]:
         ["improve", f"{HYPERLINK} What would help?", "text", "", "no"],
     ]
     texts = [SCRIPT, IMG, MD_JS_LINK, f"{HYPERLINK} {CMD}", LONG, f"{AT_SUM} {MARKUP}"]
-    survey = [["ID", "Response", "Session", "Edit", "Round", "Day", "Question ID", "Question", "Answer", "Support needs"]]
+    survey = [
+        ["ID", "Response", "Session", "Edit", "Round", "Day", "Question ID", "Question", "Answer", "Support needs"]
+    ]
     for n, text in enumerate(texts):
-        answers = {"team": TEAM_SCRIPT, "confidence": str(n % 5 + 1), "channel": (SUM, AT_SUM, MARKUP)[n % 3], "improve": text}
+        answers = {
+            "team": TEAM_SCRIPT,
+            "confidence": str(n % 5 + 1),
+            "channel": (SUM, AT_SUM, MARKUP)[n % 3],
+            "improve": text,
+        }
         for qid, answer in answers.items():
-            survey.append([f"a{n}-{qid}", f"r{n}", f"s{n:015d}", "1", ROUND, today.isoformat(), qid, "", answer, f"{SCRIPT}, {HYPERLINK}"])
+            survey.append(
+                [
+                    f"a{n}-{qid}",
+                    f"r{n}",
+                    f"s{n:015d}",
+                    "1",
+                    ROUND,
+                    today.isoformat(),
+                    qid,
+                    "",
+                    answer,
+                    f"{SCRIPT}, {HYPERLINK}",
+                ]
+            )
     tabs["Survey"] = survey
     tabs["Survey Rounds"] = [
         ["ID", "Seq", "Day", "Round", "Action"],
@@ -308,7 +353,15 @@ SHOWS: dict[str, tuple[str, ...]] = {
     "views/kpis.py": (KPI_NAME, HYPERLINK),
     "views/directors.py": (KPI_NAME,),
     "views/survey_results.py": (ROUND, SCRIPT, IMG, MD_JS_LINK, f"{HYPERLINK} {CMD}", LONG[:120]),
-    "views/survey.py": (ROUND, f"{SCRIPT} How confident?", f"{MD_JS_LINK} Which channel?", TEAM_SCRIPT, SUM, AT_SUM, MARKUP),
+    "views/survey.py": (
+        ROUND,
+        f"{SCRIPT} How confident?",
+        f"{MD_JS_LINK} Which channel?",
+        TEAM_SCRIPT,
+        SUM,
+        AT_SUM,
+        MARKUP,
+    ),
     "views/ideas.py": (IMG, MD_JS_LINK, f"{HYPERLINK} {CMD}", f"{SCRIPT} {MARKUP}", LONG[:120]),
     "views/kudos.py": (HERO, f"{SCRIPT} {MD_JS_LINK}", AT, LONG[:120], f"{IMG} {MARKUP}", CMD),
 }
@@ -329,7 +382,9 @@ def test_every_page_shows_hostile_cells_as_text_only(tab, hostile_server, page_f
     path = page_url(page_file)
     go(tab, hostile_server, path, menu=path != DIRECTORS_PATH)
     if page_file == "views/vote.py":
-        expect(tab.get_by_test_id("stRadio")).to_be_visible(timeout=15_000)  # drawn down to the list (the search box comes before it)
+        expect(tab.get_by_test_id("stRadio")).to_be_visible(
+            timeout=15_000
+        )  # drawn down to the list (the search box comes before it)
     if page_file == "views/vote.py" and tab.get_by_label("Find a post").count():
         # A week of more than 30 posts lists 30: find the hostile hero's post as a person would, by name.
         tab.get_by_label("Find a post").fill("Hero")
@@ -353,9 +408,13 @@ def test_every_meeting_slide_shows_hostile_cells_as_text_only(tab, hostile_serve
         assert LONG[:400] not in text, "a note is shown past its display cut"
         # The only link a hostile post gets is its own http(s) address, encoded whole: no javascript: escapes from it.
         # (Markdown also links a bare http:// address inside text, such as the one in =HYPERLINK(…): http(s), so allowed.)
-        hrefs = tab.locator('[data-testid="stMain"] a[href]').evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        hrefs = tab.locator('[data-testid="stMain"] a[href]').evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
         breakouts = [h for h in hrefs if "javascript" in h.casefold()]
-        assert breakouts and all(h.startswith("https://evil.example/a?q=x%29%28javascript:") for h in breakouts), breakouts
+        assert breakouts and all(h.startswith("https://evil.example/a?q=x%29%28javascript:") for h in breakouts), (
+            breakouts
+        )
         screenshot(tab, "hostile-meeting-highlights")
     if slide == 3:
         assert tab.get_by_role("link", name="Open the post").count() == 0, "the hero's javascript: link became a button"
@@ -367,7 +426,11 @@ def test_the_kpi_csv_defuses_formula_names(tab, hostile_server):
     tab.get_by_role("tab", name="Table & share").click()
     with tab.expect_download(timeout=30_000) as download:
         tab.get_by_role("button", name=re.compile(r"^Download .* as CSV$")).click()
-    cells = [cell for line in open(download.value.path(), encoding="utf-8-sig").read().splitlines() for cell in next(csv.reader([line]))]
+    cells = [
+        cell
+        for line in open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+        for cell in next(csv.reader([line]))
+    ]
     assert f"'{HYPERLINK}" in cells and KPI_NAME in cells
     assert [c for c in cells if c[:1] in ("=", "+", "@")] == []
 
@@ -444,7 +507,9 @@ def test_facilitator_pages_show_hostile_cells_as_text_only(tab, hostile_server):
 def test_a_google_error_quoting_the_secrets_shows_redacted(tab, hostile_server, hostile_sheet):
     """Google (emulated) refuses a read with a message quoting the key and the passcode: the banner says why, without them."""
     go(tab, hostile_server, "")
-    hostile_sheet.fail_next(1, 409, kind="batch_get", message=LEAKY_MESSAGE)  # not 401: that makes google-auth try to sign in again
+    hostile_sheet.fail_next(
+        1, 409, kind="batch_get", message=LEAKY_MESSAGE
+    )  # not 401: that makes google-auth try to sign in again
     reads = hostile_sheet.count("batch_get")
     tab.get_by_role("button", name="Refresh now").click()
     banner = tab.locator('[data-testid="stAlertContentWarning"]').filter(has_text="Google Sheets unreachable")
@@ -465,10 +530,14 @@ def test_a_failed_write_quoting_the_secrets_is_logged_redacted(tab, hostile_serv
     expect(tab.get_by_text("Thanks — saved.")).to_be_visible(timeout=15_000)
     assert_safe(tab, "ideas, just sent", (idea,))
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not ("stay queued" in hostile_server.log() and any(idea in row for row in hostile_sheet.values(SHEET_KEY, "Ideas"))):
+    while time.monotonic() < deadline and not (
+        "stay queued" in hostile_server.log() and any(idea in row for row in hostile_sheet.values(SHEET_KEY, "Ideas"))
+    ):
         time.sleep(0.2)
     assert "stay queued" in hostile_server.log(), hostile_server.log()[-2000:]
-    assert any(idea in row for row in hostile_sheet.values(SHEET_KEY, "Ideas")), "the retried write did not land as typed"
+    assert any(idea in row for row in hostile_sheet.values(SHEET_KEY, "Ideas")), (
+        "the retried write did not land as typed"
+    )
 
 
 def test_the_server_log_holds_no_secret(tab, hostile_server, watch):

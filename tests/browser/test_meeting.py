@@ -8,7 +8,15 @@ from tests.browser.conftest import open_page, screenshot
 
 PROJECTOR = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-SLIDES = ["the week at a glance", "Highlights", "Hero of the week", "Competition & leaderboards", "KPIs", "What we'll do better", "Over to you"]
+SLIDES = [
+    "the week at a glance",
+    "Highlights",
+    "Hero of the week",
+    "Competition & leaderboards",
+    "KPIs",
+    "What we'll do better",
+    "Over to you",
+]
 
 
 def no_errors(page) -> None:
@@ -58,7 +66,9 @@ def test_two_phones_vote_and_the_projector_tally_follows_then_reveals(browser, r
     counter = screen.get_by_text(re.compile(r"\d+ votes? so far")).first
     before = int(re.search(r"(\d+) votes? so far", counter.inner_text())[1])
     # The link the QR code holds, as printed under it (the short form has no scheme).
-    vote_url = "http://" + re.search(r"\S+/vote\?week=\S+", screen.locator("h3", has_text="/vote?week=").first.inner_text())[0]
+    vote_url = (
+        "http://" + re.search(r"\S+/vote\?week=\S+", screen.locator("h3", has_text="/vote?week=").first.inner_text())[0]
+    )
 
     vote_from_a_phone(browser, vote_url, 0, "Priya")
     screen.get_by_text(f"{before + 1} vote{'s' if before + 1 != 1 else ''} so far").first.wait_for(timeout=15_000)

@@ -35,8 +35,12 @@ def open_phone(browser, url: str):
 def answer(phone, n: int) -> None:
     """Answer the required questions and one optional one, then send; the phone says it was saved."""
     phone.get_by_text(f"Round: {ROUND}").wait_for(timeout=30_000)
-    phone.get_by_role("radiogroup", name="How passionate are you about social media?").get_by_role("radio", name="4", exact=True).click()
-    phone.get_by_role("radiogroup", name="How confident do you feel posting about your work?").get_by_role("radio", name="2", exact=True).click()
+    phone.get_by_role("radiogroup", name="How passionate are you about social media?").get_by_role(
+        "radio", name="4", exact=True
+    ).click()
+    phone.get_by_role("radiogroup", name="How confident do you feel posting about your work?").get_by_role(
+        "radio", name="2", exact=True
+    ).click()
     phone.get_by_text("Sometimes", exact=True).click()
     phone.get_by_text("LinkedIn", exact=True).click()
     phone.get_by_text("Finding the time", exact=True).click()

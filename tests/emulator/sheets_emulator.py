@@ -75,7 +75,9 @@ class SheetsApiError(Exception):
         super().__init__(f"{status}: {self.message}")
 
     def payload(self) -> dict[str, Any]:
-        return {"error": {"code": self.status, "message": self.message, "status": STATUS_NAMES.get(self.status, "UNKNOWN")}}
+        return {
+            "error": {"code": self.status, "message": self.message, "status": STATUS_NAMES.get(self.status, "UNKNOWN")}
+        }
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,9 @@ def parse_cells(cells: str) -> CellBox:
         end_row=int(end_digits) if end_digits else None,
         end_col=column_index(end_letters) + 1 if end_letters else None,
     )
-    if (box.end_row is not None and box.end_row <= box.start_row) or (box.end_col is not None and box.end_col <= box.start_col):
+    if (box.end_row is not None and box.end_row <= box.start_row) or (
+        box.end_col is not None and box.end_col <= box.start_col
+    ):
         raise ValueError(cells)
     return box
 
@@ -293,7 +297,9 @@ def _check_values(values: Any) -> list[list[Any]]:
     for i, row in enumerate(values):
         for j, cell in enumerate(row):
             if cell is not None and not isinstance(cell, str | int | float | bool):
-                raise SheetsApiError(400, f"Invalid values[{i}][{j}]: {type(cell).__name__} is not a string, number or boolean.")
+                raise SheetsApiError(
+                    400, f"Invalid values[{i}][{j}]: {type(cell).__name__} is not a string, number or boolean."
+                )
     return values
 
 
@@ -372,7 +378,9 @@ class SheetsEmulator:
     `clock` drives only the rolling write quota; swap in a FakeClock to test it without sleeping.
     """
 
-    def __init__(self, *, port: int = 0, write_quota_per_minute: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, port: int = 0, write_quota_per_minute: int | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.port = port
         self.write_quota_per_minute = write_quota_per_minute
         self.clock = clock
@@ -401,7 +409,9 @@ class SheetsEmulator:
         self._stopping.clear()
         self._server = _Server(("127.0.0.1", self.port), self)
         # A short poll keeps shutdown() at ~50 ms instead of the default 0.5 s.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sheets-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sheets-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -575,7 +585,9 @@ class SheetsEmulator:
             if gc_was_enabled:
                 gc.enable()
 
-    def _respond(self, method: str, raw_path: str, raw_body: bytes, started: float, started_cpu: float) -> tuple[int, bytes]:
+    def _respond(
+        self, method: str, raw_path: str, raw_body: bytes, started: float, started_cpu: float
+    ) -> tuple[int, bytes]:
         parts = urlsplit(raw_path)
         query = parse_qs(parts.query, keep_blank_values=True)
         kind, spreadsheet_id, ranges = self._route(method, parts.path, query)
@@ -647,12 +659,21 @@ class SheetsEmulator:
         if seconds > 0:
             self._stopping.wait(seconds)
 
-    def _answer(self, kind: str, method: str, spreadsheet_id: str | None, ranges: list[str], query: dict[str, list[str]], body: Any) -> dict[str, Any]:
+    def _answer(
+        self,
+        kind: str,
+        method: str,
+        spreadsheet_id: str | None,
+        ranges: list[str],
+        query: dict[str, list[str]],
+        body: Any,
+    ) -> dict[str, Any]:
         with self._lock:
             self._inject_failure(kind)
             if kind == "unknown":
                 raise SheetsApiError(
-                    404, f"The Sheets emulator does not implement {method} on this path. Add it to tests/emulator/sheets_emulator.py if Rally needs it."
+                    404,
+                    f"The Sheets emulator does not implement {method} on this path. Add it to tests/emulator/sheets_emulator.py if Rally needs it.",
                 )
             spreadsheet = self._spreadsheets.get(spreadsheet_id or "")
             if spreadsheet is None:
@@ -686,7 +707,9 @@ class SheetsEmulator:
             raise SheetsApiError(429)
         self._write_times.append(now)
 
-    def _dispatch(self, kind: str, spreadsheet: _Spreadsheet, ranges: list[str], query: dict[str, list[str]], body: Any) -> dict[str, Any]:
+    def _dispatch(
+        self, kind: str, spreadsheet: _Spreadsheet, ranges: list[str], query: dict[str, list[str]], body: Any
+    ) -> dict[str, Any]:
         if kind == "metadata":
             return self._metadata(spreadsheet)
         if kind == "values_get":
@@ -694,7 +717,10 @@ class SheetsEmulator:
         if kind == "batch_get":
             if not ranges:
                 raise SheetsApiError(400, "Must specify at least one range.")
-            return {"spreadsheetId": spreadsheet.key, "valueRanges": [self._read(spreadsheet, a1, query) for a1 in ranges]}
+            return {
+                "spreadsheetId": spreadsheet.key,
+                "valueRanges": [self._read(spreadsheet, a1, query) for a1 in ranges],
+            }
         if kind == "append":
             return self._append(spreadsheet, ranges[0], query, body or {})
         if kind == "update":
@@ -766,7 +792,9 @@ class SheetsEmulator:
         else:
             rows = [["" if cell is None else cell for cell in row] for row in rows]
         result: dict[str, Any] = {
-            "range": self._a1(tab, box.start_row, box.start_col, max(end_row, box.start_row + 1), max(end_col, box.start_col + 1)),
+            "range": self._a1(
+                tab, box.start_row, box.start_col, max(end_row, box.start_row + 1), max(end_col, box.start_col + 1)
+            ),
             "majorDimension": "ROWS",
         }
         values = _trim_grid(rows)
@@ -809,7 +837,9 @@ class SheetsEmulator:
         width = max((len(row) for row in values), default=0)
         tab.grow_to(start_row + len(values), start_col + width)
 
-    def _update_summary(self, spreadsheet: _Spreadsheet, tab: _Tab, start_row: int, start_col: int, values: list[list[Any]]) -> dict[str, Any]:
+    def _update_summary(
+        self, spreadsheet: _Spreadsheet, tab: _Tab, start_row: int, start_col: int, values: list[list[Any]]
+    ) -> dict[str, Any]:
         rows = len(values)
         columns = max((len(row) for row in values), default=0)
         summary: dict[str, Any] = {"spreadsheetId": spreadsheet.key}
@@ -822,7 +852,9 @@ class SheetsEmulator:
             )
         return summary
 
-    def _append(self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]], body: dict[str, Any]) -> dict[str, Any]:
+    def _append(
+        self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]], body: dict[str, Any]
+    ) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)
         self._value_input_option(query)
         insert_option = query.get("insertDataOption", ["OVERWRITE"])[0]
@@ -841,7 +873,9 @@ class SheetsEmulator:
         response["updates"] = self._update_summary(spreadsheet, tab, start_row, box.start_col, values)
         return response
 
-    def _update(self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]], body: dict[str, Any]) -> dict[str, Any]:
+    def _update(
+        self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]], body: dict[str, Any]
+    ) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)
         self._value_input_option(query)
         values = self._body_values(body)
@@ -850,10 +884,15 @@ class SheetsEmulator:
             # Google treats a one-cell range ('Tab'!A1) as the top-left anchor of the values.
             pass
         elif box.end_row is not None and len(values) > box.end_row - box.start_row:
-            raise SheetsApiError(400, f"Requested writing within range [{a1}], but tried writing to row [{box.start_row + len(values)}]")
+            raise SheetsApiError(
+                400, f"Requested writing within range [{a1}], but tried writing to row [{box.start_row + len(values)}]"
+            )
         width = max((len(row) for row in values), default=0)
         if not single_cell and box.end_col is not None and width > box.end_col - box.start_col:
-            raise SheetsApiError(400, f"Requested writing within range [{a1}], but tried writing to column [{column_letters(box.start_col + width - 1)}]")
+            raise SheetsApiError(
+                400,
+                f"Requested writing within range [{a1}], but tried writing to column [{column_letters(box.start_col + width - 1)}]",
+            )
         self._write(tab, box.start_row, box.start_col, values)
         return self._update_summary(spreadsheet, tab, box.start_row, box.start_col, values)
 
@@ -863,7 +902,11 @@ class SheetsEmulator:
             raise SheetsApiError(400, "Invalid valueInputOption: must be RAW or USER_ENTERED.")
         query = {"valueInputOption": [option]}
         replies = [self._update(spreadsheet, item.get("range", ""), query, item) for item in body.get("data") or []]
-        return {"spreadsheetId": spreadsheet.key, "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in replies), "responses": replies}
+        return {
+            "spreadsheetId": spreadsheet.key,
+            "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in replies),
+            "responses": replies,
+        }
 
     def _clear(self, spreadsheet: _Spreadsheet, a1: str) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)
@@ -872,7 +915,10 @@ class SheetsEmulator:
         for row in tab.rows[box.start_row : end_row]:
             for col in range(box.start_col, min(end_col, len(row))):
                 row[col] = ""
-        return {"spreadsheetId": spreadsheet.key, "clearedRange": self._a1(tab, box.start_row, box.start_col, end_row, end_col)}
+        return {
+            "spreadsheetId": spreadsheet.key,
+            "clearedRange": self._a1(tab, box.start_row, box.start_col, end_row, end_col),
+        }
 
     def _batch_update(self, spreadsheet: _Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
         requests = body.get("requests") or []
@@ -883,16 +929,24 @@ class SheetsEmulator:
         for i, request in enumerate(requests):
             kinds = list(request)
             if kinds != ["addSheet"]:
-                raise SheetsApiError(400, f"Invalid requests[{i}]: the Sheets emulator supports only addSheet, not {', '.join(kinds) or 'an empty request'}.")
+                raise SheetsApiError(
+                    400,
+                    f"Invalid requests[{i}]: the Sheets emulator supports only addSheet, not {', '.join(kinds) or 'an empty request'}.",
+                )
             properties = request["addSheet"].get("properties", {})
             title = properties.get("title") or f"Sheet{len(spreadsheet.tabs) + len(planned) + 1}"
             if title in titles:
-                raise SheetsApiError(400, f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" already exists. Please enter another name.')
+                raise SheetsApiError(
+                    400,
+                    f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" already exists. Please enter another name.',
+                )
             sheet_id = properties.get("sheetId")
             if sheet_id is None:
                 sheet_id = max(ids, default=-1) + 1
             elif sheet_id in ids:
-                raise SheetsApiError(400, f"Invalid requests[{i}].addSheet: A sheet with the id {sheet_id} already exists.")
+                raise SheetsApiError(
+                    400, f"Invalid requests[{i}].addSheet: A sheet with the id {sheet_id} already exists."
+                )
             grid = properties.get("gridProperties", {})
             tab = _Tab(
                 sheet_id=int(sheet_id),
