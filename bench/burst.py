@@ -5,7 +5,7 @@ together, its background writer appending to the emulator, which allows 60 write
 minute and answers 5% of all requests with a 503. A reader plays the live results
 screen: every `POLL` seconds it takes a live read of the tab (a SnapshotCache over
 just that tab, `Live refresh seconds` old at most, as `live.live_tabs` does) merged
-with the outbox's pending rows by `rally.records.read_records`.
+with the outbox's pending rows by `rally.core.records.read_records`.
 
 The answers go to the survey's tab when a feature has registered one (a written tab
 whose name starts with "Survey"), else to a stand-in tab with the same shape: an ID
@@ -32,11 +32,11 @@ from bench.report import Measurement
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.outbox import Outbox
 from data_sources.snapshot_cache import SnapshotCache
-from rally import contract
-from rally.contract import Column, TabSpec
-from rally.demo import demo_tabs
-from rally.records import read_records
-from rally.settings import Settings
+from rally.core import contract
+from rally.core.contract import Column, TabSpec
+from rally.core.records import read_records
+from rally.core.settings import Settings
+from rally.demo.company import demo_tabs
 from tests.emulator.sheets_emulator import SheetsEmulator
 from tests.sources import emulator_config
 

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from data_sources.google_sheet import as_text
-from rally.demo import POSTS_HEADER, STAFF_HEADER, WEEKS, demo_tabs
-from rally.parsing import SHEETS_EPOCH
+from rally.core.parsing import SHEETS_EPOCH
+from rally.demo.company import POSTS_HEADER, STAFF_HEADER, WEEKS, demo_tabs
 
 Tabs = dict[str, list[list]]
 

@@ -23,9 +23,9 @@ from bench.report import Measurement
 from bench.sessions import PAGES, failures, open_session, sheet_app
 from data_sources import live
 from data_sources.gspread_clients import client_for_emulator
-from rally import contract
-from rally.demo import demo_tabs
-from rally.settings import Settings
+from rally.core import contract
+from rally.core.settings import Settings
+from rally.demo.company import demo_tabs
 from tests.emulator.sheets_emulator import FakeClock, SheetsEmulator
 
 VIEWERS = (1, 10, 50)

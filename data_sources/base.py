@@ -1,7 +1,7 @@
 """The one data-source interface: a Google Sheet and the local store both speak it.
 
 A source returns every tab as rows of strings, exactly as the Sheets API would
-(header first, ragged rows allowed); `rally.dataset.build_dataset` turns that
+(header first, ragged rows allowed); `rally.core.dataset.build_dataset` turns that
 into typed frames, so both sources give the same columns and dtypes.
 """
 

@@ -23,7 +23,7 @@ def open_source(config: RallyConfig) -> DataSource:
 
 def demo_seed(today: date) -> Tabs:
     """The demo company's Sheet, with last month's survey round and a few ideas."""
-    from rally.demo import demo_tabs
-    from rally.survey_demo import survey_demo_tabs
+    from rally.demo.company import demo_tabs
+    from rally.demo.survey import survey_demo_tabs
 
     return {**demo_tabs(today), **survey_demo_tabs(today)}

@@ -23,7 +23,7 @@ from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs, version_of
 from data_sources.config import RallyConfig, redact, spreadsheet_key
 from data_sources.retry import RetryPolicy, with_retry
-from rally.contract import normalise_key
+from rally.core.contract import normalise_key
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",

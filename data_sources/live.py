@@ -25,10 +25,10 @@ from data_sources.derived import DerivedCache, call_key
 from data_sources.factory import open_source
 from data_sources.outbox import Outbox
 from data_sources.snapshot_cache import CacheState, SnapshotCache
-from rally.contract import POSTS, TabSpec, normalise_key
-from rally.dataset import Dataset, build_dataset
-from rally.records import QueuedRow
-from rally.settings import Settings
+from rally.core.contract import POSTS, TabSpec, normalise_key
+from rally.core.dataset import Dataset, build_dataset
+from rally.core.records import QueuedRow
+from rally.core.settings import Settings
 
 T = TypeVar("T")
 log = logging.getLogger("rally.live")
@@ -170,7 +170,7 @@ def pending_rows(tab: str, snapshot: Snapshot | None = None) -> list[dict[str, s
 def queued_rows(spec: TabSpec, snapshot: Snapshot | None) -> list[QueuedRow]:
     """This server's rows for `spec`'s tab that `snapshot` may not show: still queued, or confirmed after it was read.
 
-    Readers de-duplicate by ID (`rally.records`), so a row the read did bring counts once.
+    Readers de-duplicate by ID (`rally.core.records`), so a row the read did bring counts once.
     """
     read_at = snapshot.fetched_at.timestamp() if snapshot else 0.0
     names = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from data_sources.base import DataSource, Snapshot, SourceInfo, Tabs
-from rally.contract import normalise_key
+from rally.core.contract import normalise_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tabs (title TEXT PRIMARY KEY, position INTEGER NOT NULL, header TEXT NOT NULL);

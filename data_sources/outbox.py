@@ -5,7 +5,7 @@ and 5xx, and may time out after a write was applied. So `submit` only writes to 
 local SQLite outbox (the person sees "saved" at once); a background writer sends
 queued rows in one append per tab, retrying with jittered backoff. A retried
 append can land twice, so every row carries its ID and readers drop repeats
-(`rally.records.unique_by_id`). After a restart, whatever was not confirmed is sent.
+(`rally.core.records.unique_by_id`). After a restart, whatever was not confirmed is sent.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class Outbox:
         With `sent_since` (this outbox's clock), also the rows confirmed since then: a read of
         the Sheet that began before they landed doesn't hold them, and a reader merging that
         read with `pending` would otherwise lose sight of them until its next read. Readers
-        drop the repeat when a row is in both (`rally.records.read_records`).
+        drop the repeat when a row is in both (`rally.core.records.read_records`).
         """
         unsent = "sent IS NULL" if sent_since is None else "(sent IS NULL OR sent >= ?)"
         query = (

@@ -1,6 +1,6 @@
 """Queue one row for a tab people also edit by hand (Posts): name the columns it needs, then hand it to the outbox.
 
-`rally.posting.write_plan` lays the row out under the tab's own header and lists the
+`rally.staff.posting.write_plan` lays the row out under the tab's own header and lists the
 columns the tab lacks (the ID, the first time a post is logged in Rally). Those are
 added to the header here, once, before the row is queued; the outbox does the rest
 (durable, retried, RAW). When the Sheet can't be reached the row is queued anyway:
@@ -13,7 +13,7 @@ import logging
 
 from data_sources.base import DataSource, SourceError
 from data_sources.outbox import Outbox
-from rally.posting import WritePlan
+from rally.staff.posting import WritePlan
 
 log = logging.getLogger("rally.row_writer")
 

@@ -1,0 +1,14 @@
+"""Rally's domain: the rules of the programme, pure Python over pandas frames and plain values.
+
+Nothing here reads the network, a file or the clock, and nothing imports streamlit, data_sources,
+ui or views (tests/test_boundaries.py fails if it does). The folders are floors; a module imports
+only from its own folder or a lower floor:
+
+- `core/`     the Sheet and its cells: the contract, parsing, the typed dataset, settings, issues.
+- `room/`     the live room: who may use facilitator controls, form limits, join links for phones.
+- `survey/`   the opening conversation: questions, answers, rounds, anonymity, actions, ideas.
+- `monthly/`  KPIs against targets, programme health, the directors' report.
+- `weekly/`   the weekly meeting: scoring, awards, hero, highlights, the vote, kudos, the digest.
+- `staff/`    what one person sees and does: logging a post, progress, training, encouragement.
+- `demo/`     the embedded demo company.
+"""

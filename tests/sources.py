@@ -9,7 +9,7 @@ from data_sources.config import RallyConfig
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.local_store import LocalStore
 from data_sources.retry import RetryPolicy
-from rally.demo import demo_tabs
+from rally.demo.company import demo_tabs
 from tests.emulator.sheets_emulator import SheetsEmulator
 
 SHEET_KEY = "rally-test-sheet"

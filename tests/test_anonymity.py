@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rally.anonymity import count_figure, count_phrase, effective_threshold, shown_groups
+from rally.survey.anonymity import count_figure, count_phrase, effective_threshold, shown_groups
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from rally.demo import demo_tabs
+from rally.demo.company import demo_tabs
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
 

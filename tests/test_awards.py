@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rally.awards import BADGES, CATEGORIES, badges_earned, first_timers, rises, streaks, weekly_awards
-from rally.scoring import ANONYMOUS
+from rally.weekly.awards import BADGES, CATEGORIES, badges_earned, first_timers, rises, streaks, weekly_awards
+from rally.weekly.scoring import ANONYMOUS
 from tests.test_scoring import post, sheet
 
 # Mondays of consecutive ISO weeks: 2026-W44 … 2026-W48.
@@ -208,7 +208,7 @@ def test_every_category_appears_once_or_more_in_order():
 
 def test_first_post_weeks_and_weekly_points_per_person():
     """The building blocks other pages use: each person's first week, and points per person per week (0 when silent)."""
-    from rally.awards import first_post_weeks, weekly_points
+    from rally.weekly.awards import first_post_weeks, weekly_points
 
     dataset = sheet([on("W46", "Maya"), on("W48", "Maya", reactions="5"), on("W48", "Leo")])
     assert first_post_weeks(dataset.posts).to_dict() == {"leo": "2026-W48", "maya": "2026-W46"}
@@ -221,10 +221,10 @@ def test_a_board_s_badge_column_matches_each_person_s_icons():
     """The leaderboard's Badges column, made for thousands of rows at once, says what each person's card says."""
     from datetime import date
 
-    from rally.dataset import build_dataset
-    from rally.demo import demo_tabs
-    from rally.meeting import weekly_meeting
-    from rally.weekly import last_complete_week
+    from rally.core.dataset import build_dataset
+    from rally.demo.company import demo_tabs
+    from rally.weekly.glance import last_complete_week
+    from rally.weekly.meeting import weekly_meeting
 
     today = date.today()
     meeting = weekly_meeting(build_dataset(demo_tabs(today)), last_complete_week(today))

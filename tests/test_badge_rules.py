@@ -1,11 +1,11 @@
-"""Streaks, badges and the next-badge hint as rule tables (rally.awards), on posts parsed exactly as the app does."""
+"""Streaks, badges and the next-badge hint as rule tables (rally.weekly.awards), on posts parsed exactly as the app does."""
 
 from __future__ import annotations
 
 import pytest
 
-from rally.awards import badges_earned, next_badges, streak_status, streaks
-from rally.dataset import build_dataset
+from rally.core.dataset import build_dataset
+from rally.weekly.awards import badges_earned, next_badges, streak_status, streaks
 
 HEADER = ["Date", "Name", "Platform", "Reach"]
 W47 = "2026-W47"  # Monday 16 November 2026

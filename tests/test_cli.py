@@ -1,4 +1,4 @@
-"""`python -m rally` as a person runs it: a real process, the same configuration files as the app."""
+"""`python cli.py` as a person runs it: a real process, the same configuration files as the app."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rally.demo import demo_tabs
+from rally.demo.company import demo_tabs
 from tests.sources import SHEET_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,12 @@ def rally(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Complete
     environment = {k: v for k, v in os.environ.items() if k not in ("SHEETS_EMULATOR_HOST", "RALLY_DATA_DIR")}
     environment.update({"PYTHONPATH": str(ROOT), "RALLY_DATA_DIR": str(cwd / ".rally"), **(env or {})})
     return subprocess.run(
-        [sys.executable, "-m", "rally", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
+        [sys.executable, str(ROOT / "cli.py"), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -9,12 +9,19 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rally.dataset import KPI_COLUMNS, NOTES_COLUMNS, POSTS_COLUMNS, STAFF_COLUMNS, Dataset, build_dataset
-from rally.health import fix_advice, tab_counts
-from rally.issues import DataIssue
-from rally.parsing import week_start
-from rally.settings import settings_table
-from rally.weekly import last_complete_week, posts_per_day, previous_week, week_at_a_glance, week_totals, weeks_to_show
+from rally.core.dataset import KPI_COLUMNS, NOTES_COLUMNS, POSTS_COLUMNS, STAFF_COLUMNS, Dataset, build_dataset
+from rally.core.health import fix_advice, tab_counts
+from rally.core.issues import DataIssue
+from rally.core.parsing import week_start
+from rally.core.settings import settings_table
+from rally.weekly.glance import (
+    last_complete_week,
+    posts_per_day,
+    previous_week,
+    week_at_a_glance,
+    week_totals,
+    weeks_to_show,
+)
 
 # Row numbers in the comments are the ones Google Sheets shows next to each row.
 MESSY: dict[str, list[list[str]]] = {
@@ -473,9 +480,9 @@ def test_a_sheet_without_a_posts_tab_says_how_to_add_one():
     """An empty spreadsheet is one issue with a next step, not a crash."""
     dataset = build_dataset({})
     assert dataset.issues == [
-        DataIssue("Posts", 0, "", "", "the Posts tab is missing — add it (python -m rally init-sheet)")
+        DataIssue("Posts", 0, "", "", "the Posts tab is missing — add it (python cli.py init-sheet)")
     ]
-    assert fix_advice(dataset.issues)["What to do"].tolist() == ["Add a Posts tab, or run: python -m rally init-sheet"]
+    assert fix_advice(dataset.issues)["What to do"].tolist() == ["Add a Posts tab, or run: python cli.py init-sheet"]
     assert tab_counts(dataset)["In the Sheet as"].tolist() == ["(missing)"] * 5
 
 
@@ -485,7 +492,7 @@ def test_a_sheet_without_a_posts_tab_says_how_to_add_one():
     [("posts", POSTS_COLUMNS), ("staff", STAFF_COLUMNS), ("kpis", KPI_COLUMNS), ("notes", NOTES_COLUMNS)],
 )
 def test_every_frame_has_the_same_columns_and_dtypes_whatever_the_sheet(sheet, frame, columns):
-    """Pages can rely on the column dicts in rally.dataset, even when nothing is left to show."""
+    """Pages can rely on the column dicts in rally.core.dataset, even when nothing is left to show."""
     result = getattr(dataset_of(sheet), frame)
     assert result.columns.tolist() == list(columns)
     assert {c: result[c].dtype for c in result} == {c: pd.Series([], dtype=d).dtype for c, d in columns.items()}

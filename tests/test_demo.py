@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from rally import demo
-from rally.demo import DEMO_TEAMS, TRAINING_MODULES, demo_tabs
+from rally.demo import company as demo
+from rally.demo.company import DEMO_TEAMS, TRAINING_MODULES, demo_tabs
 
 TODAY = date(2026, 11, 30)  # a Monday: the current week holds a single day
 SOME_DAYS = [

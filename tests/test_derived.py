@@ -9,7 +9,7 @@ import pytest
 
 from data_sources import live
 from data_sources.derived import DerivedCache, call_key
-from rally.dataset import build_dataset
+from rally.core.dataset import build_dataset
 from tests.apptest import app
 
 

@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from rally.dataset import build_dataset
-from rally.demo import demo_tabs
-from rally.digest import digest_data, digest_html, digest_markdown, render_digest
-from rally.meeting import weekly_meeting
-from rally.votes import VOTES, read_votes
-from rally.weekly import last_complete_week
+from rally.core.dataset import build_dataset
+from rally.demo.company import demo_tabs
+from rally.weekly.digest import digest_data, digest_html, digest_markdown, render_digest
+from rally.weekly.glance import last_complete_week
+from rally.weekly.meeting import weekly_meeting
+from rally.weekly.votes import VOTES, read_votes
 from tests.test_cli import rally
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 
@@ -162,7 +162,7 @@ def test_a_week_without_posts_still_makes_a_digest():
 
 
 def test_the_command_reproduces_the_meetings_numbers_on_the_demo(tmp_path):
-    """`python -m rally digest --format json` equals the digest the app builds for the last complete week."""
+    """`python cli.py digest --format json` equals the digest the app builds for the last complete week."""
     result = rally("digest", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
@@ -186,7 +186,7 @@ def test_the_command_refuses_a_week_it_cannot_read(tmp_path):
 
 
 def test_the_votes_tab_is_created_by_init_sheet(tmp_path):
-    """init-sheet knows the Votes tab (registered by rally.votes) — the demo store adds it."""
+    """init-sheet knows the Votes tab (registered by rally.weekly.votes) — the demo store adds it."""
     result = rally("init-sheet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert VOTES.name in result.stdout
@@ -194,7 +194,7 @@ def test_the_votes_tab_is_created_by_init_sheet(tmp_path):
 
 def test_rally_check_lists_implausible_reach_too():
     """`rally check` and Data health report the same issues, reach flags included."""
-    from rally.cli import check_report
+    from cli import check_report
 
     rows = [post(f"2026-11-{d:02d}", "Maya", reach="500", link=f"https://x.com/{d}") for d in (2, 9, 16)] + [
         post("2026-11-23", "Maya", reach="250k", link="https://x.com/23")

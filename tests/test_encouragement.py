@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from rally.dataset import build_dataset
-from rally.encouragement import RULES, encouragement_list
-from rally.training import training_records
+from rally.core.dataset import build_dataset
+from rally.staff.encouragement import RULES, encouragement_list
+from rally.staff.training import training_records
 from tests.apptest import PAGES, ROOT, app, texts
 
 W47 = "2026-W47"  # the week reviewed; 2026-W48 is the week in progress
@@ -101,7 +101,7 @@ def test_an_empty_sheet_gives_an_empty_list():
 
 def test_only_the_encouragement_page_uses_the_list_and_only_behind_the_sign_in():
     """No projected, staff or director page can show it: one page imports it, after the facilitator gate."""
-    users = [p for p in PAGES if "rally.encouragement" in (ROOT / p).read_text() or "encouragement_list" in (ROOT / p).read_text()]
+    users = [p for p in PAGES if "rally.staff.encouragement" in (ROOT / p).read_text() or "encouragement_list" in (ROOT / p).read_text()]
     assert users == ["views/encouragement.py"]
     source = (ROOT / users[0]).read_text()
     gate = re.search(r"if not facilitator_gate\(.*\):\n\s+st\.stop\(\)", source)

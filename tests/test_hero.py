@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from rally.dataset import build_dataset
-from rally.demo import demo_tabs
-from rally.hero import hero_candidates, hero_history, hero_of_the_week
-from rally.scoring import ANONYMOUS
-from rally.weekly import last_complete_week
+from rally.core.dataset import build_dataset
+from rally.demo.company import demo_tabs
+from rally.weekly.glance import last_complete_week
+from rally.weekly.hero import hero_candidates, hero_history, hero_of_the_week
+from rally.weekly.scoring import ANONYMOUS
 from tests.test_awards import MONDAYS, on
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 

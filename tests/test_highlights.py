@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rally.dataset import build_dataset
-from rally.highlights import improvements, kpi_month, kpi_wins, team_records, weekly_highlights
+from rally.core.dataset import build_dataset
+from rally.weekly.highlights import improvements, kpi_month, kpi_wins, team_records, weekly_highlights
 from tests.test_awards import MONDAYS, on
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 
@@ -163,7 +163,7 @@ def test_improvements_are_the_improve_notes_then_missing_numbers():
 
 def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
     """The last full month's KPIs; when it has none yet, the latest month before it; never a later month."""
-    from rally.meeting import kpi_scorecards
+    from rally.weekly.meeting import kpi_scorecards
 
     kpis = [
         ["2026-09", "Leads", "30", "40"],
@@ -180,7 +180,7 @@ def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
 
 def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt_out():
     """This week's Kudos-tab rows are read out as text; someone off the public board is 'a colleague'; other weeks stay out."""
-    from rally.kudos import KUDOS, read_kudos
+    from rally.weekly.kudos import KUDOS, read_kudos
 
     d = dataset_of([on("W48", "Maya Patel")], staff=[["Maya Patel", "Sales", "show"], ["Ana Ruiz", "Ops", "anonymous"]])
     header = KUDOS.header

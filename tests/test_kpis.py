@@ -8,16 +8,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rally.dataset import KPI_COLUMNS, build_dataset, empty_frame
-from rally.health import fix_advice
-from rally.kpis import (
-    POSTS_KPI,
-    REACH_KPI,
-    canonical_kpi,
+from rally.core.activity import POSTS_KPI, REACH_KPI, canonical_kpi
+from rally.core.dataset import KPI_COLUMNS, build_dataset, empty_frame
+from rally.core.health import fix_advice
+from rally.core.text import format_figure
+from rally.monthly.kpis import (
     change,
     default_month,
     format_change,
-    format_figure,
     is_level_kpi,
     kpi_months,
     last_complete_month,

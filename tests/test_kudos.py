@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from rally.kudos import KUDOS, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
-from rally.records import QueuedRow
+from rally.core.records import QueuedRow
+from rally.weekly.kudos import KUDOS, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
 from tests.apptest import ROOT, app, texts
 
 TAB = {
@@ -87,7 +87,7 @@ def test_a_sender_s_name_is_capped_too():
 
 def test_the_kudos_tab_is_part_of_the_contract_with_an_id_first():
     """init-sheet creates it; every written tab starts with ID."""
-    from rally.contract import ALL_TABS
+    from rally.core.contract import ALL_TABS
 
     assert KUDOS in ALL_TABS and KUDOS.header[0] == "ID"
 
@@ -116,9 +116,9 @@ def test_a_kudos_without_a_message_is_not_sent(demo_app_env):
 
 
 def test_init_sheet_knows_the_kudos_tab():
-    """The command line registers Kudos, so `python -m rally init-sheet` adds it with its header."""
+    """The command line registers Kudos, so `python cli.py init-sheet` adds it with its header."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", "import rally.cli as cli, rally.contract as c; cli.load_features(); print([t.name for t in c.ALL_TABS])"], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", "import cli, rally.core.contract as c; cli.load_features(); print([t.name for t in c.ALL_TABS])"], capture_output=True, text=True, check=True, cwd=ROOT)
     assert "'Kudos'" in out.stdout

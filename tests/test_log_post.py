@@ -12,11 +12,11 @@ import pytest
 
 from data_sources import live
 from data_sources.config import load_config
-from rally.contract import POSTS
-from rally.dataset import build_dataset
-from rally.demo import demo_tabs
-from rally.posting import NewPost, TabUnusable, already_logged, post_problems, write_plan
-from rally.records import QueuedRow
+from rally.core.contract import POSTS
+from rally.core.dataset import build_dataset
+from rally.core.records import QueuedRow
+from rally.demo.company import demo_tabs
+from rally.staff.posting import NewPost, TabUnusable, already_logged, post_problems, write_plan
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY, demo_store, google_source
 

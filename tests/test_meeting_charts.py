@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rally.charts import platforms_chart, vote_tally_chart
+from rally.weekly.charts import platforms_chart, vote_tally_chart
 
 
 def dataset_values(chart) -> list[dict]:

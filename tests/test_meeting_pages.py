@@ -8,11 +8,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rally.dataset import build_dataset
-from rally.demo import demo_tabs
-from rally.parsing import week_start
-from rally.votes import post_key, vote_candidates
-from rally.weekly import last_complete_week
+from rally.core.dataset import build_dataset
+from rally.core.parsing import week_start
+from rally.demo.company import demo_tabs
+from rally.weekly.glance import last_complete_week
+from rally.weekly.votes import post_key, vote_candidates
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
 from tests.test_scoring import HEADER, STAFF_HEADER, post

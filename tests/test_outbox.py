@@ -9,8 +9,8 @@ import pytest
 
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
-from rally.contract import Column, TabSpec
-from rally.records import read_records
+from rally.core.contract import Column, TabSpec
+from rally.core.records import read_records
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY, google_source
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from rally.months import month_days, parse_month, shift_month
-from rally.parsing import (
+from rally.core.months import month_days, parse_month, shift_month
+from rally.core.parsing import (
     canonical_platform,
     clean_name,
     is_web_link,
@@ -17,7 +17,7 @@ from rally.parsing import (
     parse_number,
     week_start,
 )
-from rally.text import csv_safe, md_escape, md_link, truncate
+from rally.core.text import csv_safe, md_escape, md_link, truncate
 
 NOV_16 = date(2026, 11, 16)
 
@@ -388,7 +388,7 @@ def test_truncate_cuts_long_cells_with_an_ellipsis(text, limit, shown):
 # fmt: on
 def test_link_identity_decides_when_two_links_are_one_post(first, second, same_post):
     """Duplicate detection compares links the way the web does."""
-    from rally.parsing import link_identity
+    from rally.core.parsing import link_identity
 
     assert (link_identity(first) == link_identity(second)) is same_post
 
@@ -419,7 +419,7 @@ def test_column_link_rules_read_every_cell_as_the_cell_rules_do(text):
     """web_links and link_identities (Arrow, for 100k rows) agree with is_web_link and link_identity cell by cell."""
     import pandas as pd
 
-    from rally.parsing import link_identities, link_identity, web_links
+    from rally.core.parsing import link_identities, link_identity, web_links
 
     column = pd.Series(["https://a.com/", text, "Ünïcode https://b.com"], dtype="str")
     assert list(web_links(column)) == [is_web_link(cell) for cell in column]

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from rally.dataset import build_dataset
-from rally.programme import format_share, programme_health, survey_sentiment
+from rally.core.dataset import build_dataset
+from rally.monthly.programme import format_share, programme_health, survey_sentiment
 
 STAFF = [
     ["Name", "Team", "Trained"],
@@ -74,7 +74,7 @@ def test_survey_sentiment_is_none_without_a_survey_tab():
 
 def test_survey_sentiment_reads_the_demo_round_the_survey_feature_wrote():
     """The demo's opening round (22 answers) gives a mean 1–5 score for the month it was answered in, and nothing before it."""
-    from rally.survey_demo import survey_demo_tabs
+    from rally.demo.survey import survey_demo_tabs
 
     today = date(2026, 11, 30)
     result = survey_sentiment(survey_demo_tabs(today), "2026-11", threshold=5)

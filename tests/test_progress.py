@@ -6,9 +6,17 @@ from datetime import date
 
 import pytest
 
-from rally.dataset import build_dataset
-from rally.progress import badge_summary, month_board, ordinal, person_badges, posts_per_week, shows_scores, standings
-from rally.scoring import leaderboard
+from rally.core.dataset import build_dataset
+from rally.staff.progress import (
+    badge_summary,
+    month_board,
+    ordinal,
+    person_badges,
+    posts_per_week,
+    shows_scores,
+    standings,
+)
+from rally.weekly.scoring import leaderboard
 from tests.apptest import app, texts
 
 HEADER = ["Date", "Name", "Platform", "Reach"]

@@ -1,4 +1,4 @@
-"""The monthly report: one set of figures as JSON, stand-alone HTML and PDF, from a function and from `python -m rally report`."""
+"""The monthly report: one set of figures as JSON, stand-alone HTML and PDF, from a function and from `python cli.py report`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from data_sources.factory import demo_seed
-from rally.dataset import build_dataset
-from rally.kpis import last_complete_month
-from rally.report import file_name, monthly_report, render, report_html, report_json, report_pdf
+from rally.core.dataset import build_dataset
+from rally.monthly.kpis import last_complete_month
+from rally.monthly.report import file_name, monthly_report, render, report_html, report_json, report_pdf
 from tests.test_cli import rally
 
 TODAY = date(2026, 11, 12)
@@ -118,7 +118,7 @@ def test_file_names_carry_the_month():
 
 
 def test_the_report_command_writes_the_same_figures_as_the_function(tmp_path):
-    """`python -m rally report --format json --output` on the demo equals the report built from the demo store's tabs."""
+    """`python cli.py report --format json --output` on the demo equals the report built from the demo store's tabs."""
     today = date.today()
     month = last_complete_month(today)
     result = rally(

@@ -12,13 +12,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_sources import live
-from rally.contract import POSTS
-from rally.demo import demo_tabs
-from rally.ideas import IDEAS
-from rally.kudos import KUDOS
-from rally.moderation import MODERATION
-from rally.survey import SURVEY, SURVEY_ROUNDS
-from rally.votes import VOTES
+from rally.core.contract import POSTS
+from rally.demo.company import demo_tabs
+from rally.survey.answers import SURVEY, SURVEY_ROUNDS
+from rally.survey.ideas import IDEAS
+from rally.survey.moderation import MODERATION
+from rally.weekly.kudos import KUDOS
+from rally.weekly.votes import VOTES
 from tests.apptest import ROOT, TIMEOUT, app, clear_caches, texts
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY

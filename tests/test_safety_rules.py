@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from data_sources.config import redact
-from rally.access import DEMO_PASSCODE, PasscodeThrottle, access_policy, passcode_matches
-from rally.export import safe_csv
-from rally.ratelimit import SubmissionLimiter, cap_text
+from rally.core.export import safe_csv
+from rally.room.access import DEMO_PASSCODE, PasscodeThrottle, access_policy, passcode_matches
+from rally.room.limits import SubmissionLimiter, cap_text
 from tests.emulator.sheets_emulator import FakeClock
 
 

@@ -8,11 +8,12 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from rally.dataset import build_dataset
-from rally.scoring import (
+from rally.core.dataset import build_dataset
+from rally.core.health import implausible_reach
+from rally.core.settings import Settings
+from rally.weekly.scoring import (
     ANONYMOUS,
     ANONYMOUS_TEAM,
-    implausible_reach,
     leaderboard,
     period_bounds,
     points_breakdown,
@@ -21,7 +22,6 @@ from rally.scoring import (
     scoring_rules,
     team_board,
 )
-from rally.settings import Settings
 
 HEADER = ["Date", "Name", "Team", "Platform", "Link", "Summary", "Reach", "Reactions", "Comments", "Shares", "Clicks"]
 STAFF_HEADER = ["Name", "Team", "Leaderboard"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rally.contract import KPIS, NOTES, POSTS, SETTINGS, STAFF, find_tab, read_table
-from rally.issues import DataIssue
+from rally.core.contract import KPIS, NOTES, POSTS, SETTINGS, STAFF, find_tab, read_table
+from rally.core.issues import DataIssue
 
 POSTS_COLUMNS = [
     "row",

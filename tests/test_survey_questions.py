@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rally.survey_questions import (
+from rally.survey.questions import (
     DEFAULT_QUESTIONS,
     PREFER_NOT_TO_SAY,
     TEXT_LIMIT,

@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 
-from rally.ideas import IDEAS, read_ideas
-from rally.moderation import MODERATION, hidden_ids, moderation_row
-from rally.survey import (
+from rally.survey.actions import action_points
+from rally.survey.answers import (
     HIDE,
     SHOW,
     START,
@@ -29,9 +28,10 @@ from rally.survey import (
     team_breakdown,
     text_answers,
 )
-from rally.survey_actions import action_points
-from rally.survey_charts import choice_chart, diverging_layout, scale_chart
-from rally.survey_questions import parse_questions
+from rally.survey.charts import choice_chart, diverging_layout, scale_chart
+from rally.survey.ideas import IDEAS, read_ideas
+from rally.survey.moderation import MODERATION, hidden_ids, moderation_row
+from rally.survey.questions import parse_questions
 
 TODAY = date(2026, 11, 30)
 QUESTIONS = parse_questions({}, ["Sales", "Engineering", "Ops"])
@@ -361,7 +361,7 @@ def test_sentiment_for_directors_is_an_aggregate_of_the_latest_round_big_enough(
 def test_directors_get_sentiment_straight_from_the_demo_sheet():
     """The demo's last round (22 answers) as aggregates only: no names, no teams, no text."""
     from data_sources.factory import demo_seed
-    from rally.survey import sentiment_from_tabs
+    from rally.survey.answers import sentiment_from_tabs
 
     sentiment = sentiment_from_tabs(demo_seed(TODAY), ["Sales", "Engineering"], TODAY)
     assert sentiment["responses"] == 22 and sentiment["round"].endswith("opening")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rally.dataset import build_dataset
-from rally.training import (
+from rally.core.dataset import build_dataset
+from rally.staff.training import (
     coverage_matrix,
     module_list,
     not_started,

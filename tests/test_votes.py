@@ -9,8 +9,8 @@ import pytest
 
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
-from rally.contract import ALL_TABS, WRITTEN_TABS
-from rally.votes import (
+from rally.core.contract import ALL_TABS, WRITTEN_TABS
+from rally.weekly.votes import (
     VOTES,
     counted_votes,
     find_candidates,

@@ -19,14 +19,14 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from data_sources import live
-from rally.access import AccessPolicy, PasscodeThrottle, access_policy
-from rally.text import md_escape
+from rally.core.text import md_escape
+from rally.room.access import AccessPolicy, PasscodeThrottle, access_policy
 
 SESSION_KEY = "rally_facilitator"
 THROTTLE_KEY = "facilitator-passcode"
 P = ParamSpec("P")
 R = TypeVar("R")
-log = logging.getLogger("rally.access")
+log = logging.getLogger("rally.room.access")
 
 
 @st.cache_resource(show_spinner=False)

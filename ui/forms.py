@@ -8,7 +8,7 @@ import uuid
 import streamlit as st
 
 from data_sources import live
-from rally.ratelimit import SubmissionLimiter
+from rally.room.limits import SubmissionLimiter
 
 TOKEN_STATE_KEY = "rally_session_token"  # noqa: S105 (a session_state key name, not a secret)
 

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from data_sources import live
-from rally.join import join_url, qr_png, short_label
-from rally.text import md_escape
+from rally.core.text import md_escape
+from rally.room.join import join_url, qr_png, short_label
 
 
 def public_base_url() -> str:

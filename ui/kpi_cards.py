@@ -9,11 +9,12 @@ from datetime import date
 import streamlit as st
 
 from data_sources import live
-from rally.dataset import Dataset
-from rally.kpi_charts import kpi_trend_chart
-from rally.kpis import Scorecard, available_months, default_month, format_change, format_figure, trend
-from rally.months import month_of
-from rally.report import (
+from rally.core.dataset import Dataset
+from rally.core.months import month_of
+from rally.core.text import format_figure, md_escape
+from rally.monthly.charts import kpi_trend_chart
+from rally.monthly.kpis import Scorecard, available_months, default_month, format_change, trend
+from rally.monthly.report import (
     FORMATS,
     MEDIA_TYPES,
     MonthlyReport,
@@ -24,7 +25,6 @@ from rally.report import (
     render,
     status_line,
 )
-from rally.text import md_escape
 from ui import layout
 from ui.months import month_picker
 

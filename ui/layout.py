@@ -8,8 +8,8 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.config import ConfigError
-from rally.dataset import Dataset
-from rally.text import md_escape
+from rally.core.dataset import Dataset
+from rally.core.text import md_escape
 from ui import access
 
 

@@ -9,12 +9,12 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.derived import one_at_a_time
-from rally.dataset import Dataset
-from rally.digest import digest_data, render_digest
-from rally.meeting import WeeklyMeeting, weekly_meeting
-from rally.parsing import iso_week_label, week_start
-from rally.votes import VOTES, read_votes
-from rally.weekly import last_complete_week, weeks_to_show
+from rally.core.dataset import Dataset
+from rally.core.parsing import iso_week_label, week_start
+from rally.weekly.digest import digest_data, render_digest
+from rally.weekly.glance import last_complete_week, weeks_to_show
+from rally.weekly.meeting import WeeklyMeeting, weekly_meeting
+from rally.weekly.votes import VOTES, read_votes
 from ui import layout
 
 REVEAL_KEY = "rally_vote_revealed"  # week -> True once the facilitator reveals the vote (this browser session)
@@ -107,7 +107,7 @@ DIGEST_FORMATS = {
 
 
 def digest_download(meeting: WeeklyMeeting, key: str = "digest") -> None:
-    """A format choice and a download button for the week's digest (the same content as `python -m rally digest`)."""
+    """A format choice and a download button for the week's digest (the same content as `python cli.py digest`)."""
     label = st.selectbox(
         "Digest format", list(DIGEST_FORMATS), key=f"{key}-format", help="HTML pastes cleanly into an e-mail"
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rally.months import parse_month
-from rally.report import month_label
-from rally.text import md_escape
+from rally.core.months import parse_month
+from rally.core.text import md_escape
+from rally.monthly.report import month_label
 
 
 def month_picker(months: list[str], default: str, key: str, today_month: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rally.text import md_escape, md_link, truncate
+from rally.core.text import md_escape, md_link, truncate
 
 
 def draw_post_list(posts: pd.DataFrame) -> None:

@@ -20,13 +20,12 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.snapshot_cache import CacheState
-from rally import survey as rules
-from rally.anonymity import count_phrase, effective_threshold
-from rally.dataset import NO_TEAM, Dataset
-from rally.ideas import IDEAS, idea_row, latest_ideas, read_ideas
-from rally.join import join_url, qr_png, short_label
-from rally.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
-from rally.survey import (
+from rally.core.dataset import NO_TEAM, Dataset
+from rally.core.text import md_escape, truncate
+from rally.room.join import join_url, qr_png, short_label
+from rally.survey import answers as rules
+from rally.survey.anonymity import count_phrase, effective_threshold
+from rally.survey.answers import (
     SURVEY,
     SURVEY_ROUNDS,
     Answers,
@@ -37,8 +36,9 @@ from rally.survey import (
     response_count,
     round_action_row,
 )
-from rally.survey_questions import QuestionSet, parse_questions
-from rally.text import md_escape, truncate
+from rally.survey.ideas import IDEAS, idea_row, latest_ideas, read_ideas
+from rally.survey.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
+from rally.survey.questions import QuestionSet, parse_questions
 from ui.access import facilitator_action
 from ui.join import public_base_url
 
@@ -152,7 +152,7 @@ def _parsed(
 def session_token() -> str:
     """A random token for this browser session, kept in the page's address so a reload is the same person.
 
-    It is never stored: the Sheet gets a hash of it and the round (rally.survey.session_code).
+    It is never stored: the Sheet gets a hash of it and the round (rally.survey.answers.session_code).
     """
     token = st.session_state.get(SESSION_STATE_KEY)
     if not token:

@@ -6,9 +6,9 @@ public on purpose); the Sheet's address and the service account are for the faci
 
 import streamlit as st
 
-from rally.contract import CORE_TABS
-from rally.health import tab_counts
-from rally.settings import settings_table
+from rally.core.contract import CORE_TABS
+from rally.core.health import tab_counts
+from rally.core.settings import settings_table
 from ui import layout
 from ui.access import facilitator_gate
 
@@ -35,7 +35,7 @@ else:
 2. Share your Sheet with the service account's e-mail address (Editor).
 3. Copy `.streamlit/secrets.toml.example` to `.streamlit/secrets.toml`.
 4. Set `spreadsheet` to your Sheet's URL and paste the key's fields under `[connections.gsheets]`.
-5. Run `python -m rally init-sheet` to add any missing tabs, then `python -m rally check`.
+5. Run `python cli.py init-sheet` to add any missing tabs, then `python cli.py check`.
 """
     )
 

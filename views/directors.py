@@ -6,9 +6,9 @@ no meeting controls, no names, no survey answers, and data issues only as a coun
 
 import streamlit as st
 
-from rally.kpi_charts import activity_outcomes_chart
-from rally.kpis import activity_and_outcomes
-from rally.report import NOT_CAUSE, health_lines
+from rally.monthly.charts import activity_outcomes_chart
+from rally.monthly.kpis import activity_and_outcomes
+from rally.monthly.report import NOT_CAUSE, health_lines
 from ui import layout
 from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid
 

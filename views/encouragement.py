@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rally.encouragement import RULES, encouragement_list
-from rally.text import md_escape
-from rally.training import training_records
-from rally.weekly import last_complete_week, weeks_to_show
+from rally.core.text import md_escape
+from rally.staff.encouragement import RULES, encouragement_list
+from rally.staff.training import training_records
+from rally.weekly.glance import last_complete_week, weeks_to_show
 from ui import layout
 from ui.access import facilitator_gate
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rally.ideas import IDEA_LIMIT, IDEAS, clean_idea
-from rally.text import md_text
+from rally.core.text import md_text
+from rally.survey.ideas import IDEA_LIMIT, IDEAS, clean_idea
 from ui import layout
 from ui import survey_panel as panel
 from ui.access import facilitator_gate, is_facilitator

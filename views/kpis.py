@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rally.join import join_url
-from rally.kpi_charts import activity_outcomes_chart, team_contribution_chart
-from rally.kpis import activity_and_outcomes, month_csv, month_table, month_team_table, team_contribution
-from rally.report import NOT_CAUSE
+from rally.monthly.charts import activity_outcomes_chart, team_contribution_chart
+from rally.monthly.kpis import activity_and_outcomes, month_csv, month_table, month_team_table, team_contribution
+from rally.monthly.report import NOT_CAUSE
+from rally.room.join import join_url
 from ui import layout
 from ui.join import public_base_url
 from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid

@@ -5,11 +5,11 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.row_writer import queue_row
-from rally.dataset import Dataset
-from rally.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
-from rally.parsing import iso_week_label
-from rally.posting import NAME_MAX, TabUnusable, staff_spelling, write_plan
-from rally.text import md_escape, md_text
+from rally.core.dataset import Dataset
+from rally.core.parsing import iso_week_label
+from rally.core.text import md_escape, md_text
+from rally.staff.posting import NAME_MAX, TabUnusable, staff_spelling, write_plan
+from rally.weekly.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
 from ui import layout
 from ui.forms import submission_allowed
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rally.awards import CATEGORIES
-from rally.scoring import (
+from rally.core.text import md_escape
+from rally.weekly.awards import CATEGORIES
+from rally.weekly.scoring import (
     PERIODS,
     leaderboard,
     period_label,
@@ -15,7 +16,6 @@ from rally.scoring import (
     scoring_rules,
     team_board,
 )
-from rally.text import md_escape
 from ui import layout
 from ui import meeting as shared
 

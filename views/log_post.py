@@ -4,7 +4,8 @@ import streamlit as st
 
 from data_sources import live
 from data_sources.row_writer import queue_row
-from rally.posting import (
+from rally.core.text import md_escape
+from rally.staff.posting import (
     LINK_MAX,
     METRIC_COLUMNS,
     PLATFORM_CHOICES,
@@ -16,7 +17,6 @@ from rally.posting import (
     recent_posts,
     staff_spelling,
 )
-from rally.text import md_escape
 from ui import layout, people
 from ui.forms import submission_allowed
 from ui.post_list import draw_post_list

@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rally.awards import CATEGORIES
-from rally.charts import platforms_chart, vote_tally_chart
-from rally.meeting import WeeklyMeeting, kpi_scorecards
-from rally.scoring import points_summary
-from rally.text import md_escape, md_link, md_text, safe_link
-from rally.votes import tally as vote_tally
+from rally.core.text import md_escape, md_link, md_text, safe_link
+from rally.weekly.awards import CATEGORIES
+from rally.weekly.charts import platforms_chart, vote_tally_chart
+from rally.weekly.meeting import WeeklyMeeting, kpi_scorecards
+from rally.weekly.scoring import points_summary
+from rally.weekly.votes import tally as vote_tally
 from ui import access, join, layout, survey_panel
 from ui import meeting as shared
 

@@ -3,14 +3,22 @@
 import pandas as pd
 import streamlit as st
 
-from rally.awards import next_badges, streak_status
-from rally.charts import posts_per_week_chart
-from rally.parsing import name_key
-from rally.posting import recent_posts, staff_spelling
-from rally.progress import badge_summary, current_week, ordinal, person_badges, posts_per_week, shows_scores, standings
-from rally.scoring import PERIODS, points_breakdown
-from rally.text import md_escape
-from rally.training import module_list, person_training, training_records
+from rally.core.parsing import name_key
+from rally.core.text import md_escape
+from rally.staff.posting import recent_posts, staff_spelling
+from rally.staff.progress import (
+    badge_summary,
+    current_week,
+    ordinal,
+    person_badges,
+    posts_per_week,
+    shows_scores,
+    standings,
+)
+from rally.staff.training import module_list, person_training, training_records
+from rally.weekly.awards import next_badges, streak_status
+from rally.weekly.charts import posts_per_week_chart
+from rally.weekly.scoring import PERIODS, points_breakdown
 from ui import layout, people
 from ui.post_list import draw_post_list
 

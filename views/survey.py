@@ -4,9 +4,9 @@ import uuid
 
 import streamlit as st
 
-from rally.survey import answers_of, next_edit, response_rows, session_code
-from rally.survey_questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, Question, check_answers, parse_multi
-from rally.text import md_escape
+from rally.core.text import md_escape
+from rally.survey.answers import answers_of, next_edit, response_rows, session_code
+from rally.survey.questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, Question, check_answers, parse_multi
 from ui import layout
 from ui import survey_panel as panel
 from ui.forms import submission_allowed

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from rally.anonymity import count_phrase
-from rally.survey import SURVEY, in_round, question_result, suggested_round_name, team_breakdown
-from rally.survey_actions import action_points
-from rally.survey_charts import choice_chart, scale_chart, words_chart
-from rally.text import md_escape, md_text, truncate
+from rally.core.text import md_escape, md_text, truncate
+from rally.survey.actions import action_points
+from rally.survey.anonymity import count_phrase
+from rally.survey.answers import SURVEY, in_round, question_result, suggested_round_name, team_breakdown
+from rally.survey.charts import choice_chart, scale_chart, words_chart
 from ui import layout
 from ui import survey_panel as panel
 from ui.access import facilitator_gate, is_facilitator, sign_out

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rally.charts import posts_per_day_chart
-from rally.weekly import posts_per_day, week_at_a_glance, weeks_to_show
+from rally.weekly.charts import posts_per_day_chart
+from rally.weekly.glance import posts_per_day, week_at_a_glance, weeks_to_show
 from ui import layout
 
 data = layout.load()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from rally.issues import issues_frame
-from rally.text import md_escape
-from rally.training import (
+from rally.core.issues import issues_frame
+from rally.core.text import md_escape
+from rally.staff.training import (
     coverage_matrix,
     module_list,
     not_started,

@@ -5,8 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from data_sources import live
-from rally.text import md_escape, md_link, safe_link, truncate
-from rally.votes import NAME_MAX, SHORTLIST, VOTES, find_candidates, my_vote, new_voter_token, vote_candidates, vote_row
+from rally.core.text import md_escape, md_link, safe_link, truncate
+from rally.weekly.votes import (
+    NAME_MAX,
+    SHORTLIST,
+    VOTES,
+    find_candidates,
+    my_vote,
+    new_voter_token,
+    vote_candidates,
+    vote_row,
+)
 from ui import layout
 from ui import meeting as shared
 from ui.forms import submission_allowed

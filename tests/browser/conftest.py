@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rally.demo import demo_tabs
+from rally.demo.company import demo_tabs
 from tests.browser.server import (  # noqa: F401 - re-exported for test modules
     ARTIFACTS,
     CHROMIUM,

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from rally.kpis import format_figure, last_complete_month
-from rally.months import month_of, shift_month
-from rally.programme import format_share
+from rally.core.months import month_of, shift_month
+from rally.core.text import format_figure
+from rally.monthly.kpis import last_complete_month
+from rally.monthly.programme import format_share
 from tests.browser.conftest import open_page, screenshot, settle
 from tests.test_cli import rally
 
@@ -25,7 +26,7 @@ def month() -> str:
 
 @pytest.fixture(scope="module")
 def report(rally_server, month, tmp_path_factory) -> dict:
-    """`python -m rally report --format json` on the server's own demo store."""
+    """`python cli.py report --format json` on the server's own demo store."""
     data_dir = rally_server.log_path.parent
     result = rally(
         "report",

@@ -19,9 +19,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from rally.demo import demo_tabs
-from rally.parsing import iso_week_label
-from rally.votes import post_key
+from rally.core.parsing import iso_week_label
+from rally.demo.company import demo_tabs
+from rally.weekly.votes import post_key
 from tests.apptest import PAGES
 from tests.browser.server import ROOT, open_page, page_url, screenshot, start_server, stop_server, wait_until_drawn
 from tests.emulator.sheets_emulator import SheetsEmulator

@@ -1,0 +1,235 @@
+"""`python cli.py …`: the same data and rules as the app, from a terminal or a scheduled job.
+
+The command line's edge, beside app.py (the web app's): it opens the configured data
+source from the same configuration as the app, and every figure it prints comes from
+the pure rules in rally/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from rally.core import contract
+from rally.core.dataset import Dataset, build_dataset
+from rally.core.health import all_issues
+
+EXIT_OK, EXIT_UNREADABLE = 0, 2
+EXIT_USAGE = 2  # argparse's own code for a bad argument
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
+# Feature modules register their tabs (and commands) when imported; init-sheet must know every tab.
+FEATURE_MODULES: tuple[str, ...] = (
+    "rally.weekly.votes",
+    "rally.survey.answers",
+    "rally.survey.moderation",
+    "rally.survey.ideas",
+    "rally.weekly.kudos",
+)
+
+
+def load_features() -> None:
+    for module in FEATURE_MODULES:
+        importlib.import_module(module)
+
+
+def command(
+    name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+) -> Callable[[Command], Command]:
+    """Register a sub-command; feature modules add theirs the same way."""
+
+    def register(function: Command) -> Command:
+        COMMANDS[name] = (help_text, arguments, function)
+        return function
+
+    return register
+
+
+class Unreadable(Exception):
+    """The source could not be read or configured: printed as one line, exit 2."""
+
+
+def open_configured_source():
+    from data_sources import secret_logs
+    from data_sources.config import ConfigError, load_config
+    from data_sources.factory import open_source
+
+    try:
+        config = load_config()
+        secret_logs.install(config.secret_values())  # a library's log line quoting the key prints without it
+        return open_source(config)
+    except ConfigError as error:
+        raise Unreadable(str(error)) from None
+
+
+def read_dataset():
+    """(snapshot, dataset) from the configured source; Unreadable when it can't be read."""
+    from data_sources.base import SourceError
+
+    source = open_configured_source()
+    try:
+        snapshot = source.fetch()
+    except SourceError as error:
+        raise Unreadable(str(error)) from None
+    return snapshot, build_dataset(snapshot.tabs, snapshot.locale)
+
+
+def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
+    """The `check` command's JSON: row counts per tab and every data issue."""
+    return {
+        "source": source,
+        "fetched_at": fetched_at,
+        "tabs": {name: {"rows": s.rows, "valid": s.valid, "title": s.title} for name, s in dataset.tabs.items()},
+        "issues": [i.as_dict() for i in all_issues(dataset)],
+    }
+
+
+@command(
+    "check",
+    "read the configured source and list row counts and every data issue",
+    lambda p: p.add_argument("--format", choices=["text", "json"], default="text"),
+)
+def check(args: argparse.Namespace) -> int:
+    snapshot, dataset = read_dataset()
+    report = check_report(snapshot.source, snapshot.fetched_at.isoformat(timespec="seconds"), dataset)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Source: {report['source']} (read {report['fetched_at']})")
+    for name, counts in report["tabs"].items():
+        where = f"'{counts['title']}'" if counts["title"] else "missing"
+        print(f"  {name:<9} {where:<20} {counts['rows']:>7,} rows, {counts['valid']:>7,} counted")
+    print(f"{len(report['issues'])} data issue(s)")
+    for issue in report["issues"]:
+        value = f" {issue['value']!r}" if issue["value"] else ""
+        print(f"  {issue['tab']} row {issue['row']} {issue['column']}{value}: {issue['problem']}")
+    return EXIT_OK
+
+
+@command(
+    "init-sheet", "add any missing tab, with its header row, to the configured Sheet (existing data is never touched)"
+)
+def init_sheet(args: argparse.Namespace) -> int:
+    from data_sources.base import SourceError
+
+    source = open_configured_source()
+    try:
+        added = source.ensure_tabs({spec.name: spec.header for spec in contract.ALL_TABS})
+    except SourceError as error:
+        raise Unreadable(str(error)) from None
+    print("Added tabs: " + ", ".join(added) if added else "Every tab is already there; nothing changed.")
+    return EXIT_OK
+
+
+@command("reset-demo", "forget the demo store's rows (people's included) and seed the demo company afresh")
+def reset_demo(args: argparse.Namespace) -> int:
+    from data_sources.local_store import LocalStore
+
+    source = open_configured_source()
+    if not isinstance(source, LocalStore):
+        raise Unreadable(
+            "reset-demo only resets the embedded demo; a Google Sheet is configured, so nothing was changed."
+        )
+    source.reset()
+    print(f"Demo data reset in {source.path}")
+    return EXIT_OK
+
+
+def _month_argument(text: str) -> str:
+    from rally.core.months import parse_month
+
+    month = parse_month(text)
+    if not month:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (try 2026-10 or 'Oct 2026')")
+    return month
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--month", type=_month_argument, help="the month to report (default: the last complete month)")
+    parser.add_argument("--format", choices=["html", "pdf", "json"], default="html")
+    parser.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+
+
+@command(
+    "report",
+    "the monthly KPI report for directors: KPIs against targets and programme health (html, pdf or json)",
+    _report_arguments,
+)
+def report(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from rally.monthly.kpis import last_complete_month
+    from rally.monthly.report import monthly_report, render
+
+    snapshot, dataset = read_dataset()
+    today = date.today()
+    month = args.month or last_complete_month(today)
+    content = render(
+        monthly_report(dataset, month, today, f"{snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"), args.format
+    )
+    if args.output == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        Path(args.output).write_bytes(content)
+        print(
+            f"Wrote the {month} report ({args.format.upper()}, {len(content):,} bytes) to {args.output}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _digest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--week", help="ISO week such as 2026-W47 (default: the last complete week)")
+    parser.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
+
+
+@command(
+    "digest",
+    "print the weekly digest (totals, highlights, hero, winners, leaderboard, what we'll do better)",
+    _digest_arguments,
+)
+def digest(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from rally.core.parsing import iso_week_label, week_start
+    from rally.weekly.digest import digest_data, render_digest
+    from rally.weekly.glance import last_complete_week
+    from rally.weekly.meeting import weekly_meeting
+    from rally.weekly.votes import read_votes
+
+    week = last_complete_week(date.today())
+    if args.week:
+        try:
+            week = iso_week_label(week_start(args.week))
+        except ValueError as error:
+            print(f"rally digest: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    snapshot, dataset = read_dataset()
+    meeting = weekly_meeting(dataset, week, read_votes(snapshot.tabs))
+    sys.stdout.write(render_digest(digest_data(meeting), args.format))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    load_features()
+    parser = argparse.ArgumentParser(
+        prog="python cli.py", description="Rally from the command line (same configuration as the app)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, arguments, _) in COMMANDS.items():
+        arguments(commands.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command][2](args)
+    except Unreadable as error:
+        print(f"rally {args.command}: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,0 @@
-import sys
-
-from rally.cli import main
-
-sys.exit(main())

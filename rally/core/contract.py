@@ -1,0 +1,253 @@
+"""The Sheet contract: which tabs Rally reads, their columns, and how loosely they may be spelt.
+
+Tab names and headers match ignoring case, surrounding spaces and punctuation;
+column order is free; unknown columns are ignored; the header row is the first
+row (within the first five) that holds every required column of the tab.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rally.core.issues import DataIssue
+
+HEADER_SEARCH_ROWS = 5
+
+
+def normalise_key(text: object) -> str:
+    """Lower-case and strip everything but letters and digits: ' Post-link ' -> 'postlink'."""
+    return re.sub(r"[\W_]+", "", str(text)).casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    example: str = ""
+
+    def keys(self) -> set[str]:
+        return {normalise_key(self.name), *(normalise_key(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    name: str
+    columns: tuple[Column, ...]
+    required_tab: bool = False
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+
+POSTS = TabSpec(
+    "Posts",
+    (
+        Column("Date", True, ("Posted", "Posted on", "Day"), "When it was posted", "2026-11-16"),
+        Column("Name", True, ("Staff", "Person", "Employee", "Who"), "Who posted it", "Maya Patel"),
+        Column("Platform", True, ("Channel", "Network"), "LinkedIn, X, Facebook, …", "LinkedIn"),
+        Column("Team", False, (), "Used for people not on the Staff tab (the Staff tab's team wins)", "Sales"),
+        Column("Link", False, ("URL", "Post link"), "http(s) link to the post", "https://www.linkedin.com/posts/…"),
+        Column("Summary", False, ("Description", "What", "Topic"), "One line about the post", "Case study: Acme"),
+        Column("Reach", False, ("Impressions", "Views"), "1,234 · 1.2k · 3m", "3400"),
+        Column("Reactions", False, ("Likes",), "", "85"),
+        Column("Comments", False, (), "", "12"),
+        Column("Shares", False, ("Reposts", "Retweets"), "", "4"),
+        Column("Clicks", False, ("Link clicks",), "", "30"),
+        # Filled in by Rally for posts logged from the app (a retried write may land twice: the ID says it is one post).
+        Column("ID", False, (), "Filled in by Rally for posts logged in the app; leave blank", ""),
+    ),
+    required_tab=True,
+    description="One row per post, from any channel.",
+)
+
+STAFF = TabSpec(
+    "Staff",
+    (
+        Column("Name", True, ("Staff", "Person", "Employee"), "Spelling shown everywhere", "Maya Patel"),
+        Column("Team", False, (), "", "Sales"),
+        Column("Role", False, (), "", "Account manager"),
+        Column("Leaderboard", False, (), "show | anonymous", "show"),
+        Column("Trained", False, (), "Comma list of modules", "Platform mechanics, Analytics"),
+        Column("Joined", False, (), "Date", "2025-03-01"),
+    ),
+    description="Who is in the programme; team sizes for participation.",
+)
+
+KPIS = TabSpec(
+    "KPIs",
+    (
+        Column("Month", True, (), "2026-10 · Oct 2026 · 01/10/2026", "2026-10"),
+        Column("KPI", True, ("Metric",), "Any KPI name", "Leads"),
+        Column("Actual", False, (), "", "42"),
+        Column("Target", False, (), "", "40"),
+    ),
+    description="Monthly KPIs in long format: one row per month and KPI.",
+    aliases=("KPI",),
+)
+
+NOTES = TabSpec(
+    "Notes",
+    (
+        Column("Week", False, (), "ISO week, e.g. 2026-W47", "2026-W47"),
+        Column("Kind", False, (), "Highlight | Improve | Hero | Kudos", "Highlight"),
+        Column("Person", False, (), "", "Leo Martin"),
+        Column("Text", True, ("Note",), "", "First post ever — well done!"),
+    ),
+    description="The facilitator's own notes for a week.",
+)
+
+SETTINGS = TabSpec(
+    "Settings",
+    (
+        Column("Key", True, ("Setting",), "", "refresh seconds"),
+        Column("Value", True, (), "", "60"),
+    ),
+    description="Overrides for defaults (scoring weights, refresh interval, thresholds, date order).",
+)
+
+CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
+# Tabs Rally writes to, added by the features that use them (votes, survey, ideas, kudos).
+WRITTEN_TABS: list[TabSpec] = []
+ALL_TABS: list[TabSpec] = [*CORE_TABS]
+
+
+def register_written_tab(spec: TabSpec) -> TabSpec:
+    """Make a feature's tab part of the contract (init-sheet creates it, the README lists it)."""
+    WRITTEN_TABS.append(spec)
+    ALL_TABS.append(spec)
+    return spec
+
+
+def contract_column(spec: TabSpec, header_cell: str) -> str | None:
+    """The contract column a header cell names ('Posted on' -> 'Date' on Posts), or None."""
+    key = normalise_key(header_cell)
+    return next((c.name for c in spec.columns if key and key in c.keys()), None)
+
+
+def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec) -> str | None:
+    """The actual title of the tab that matches `spec`, or None."""
+    wanted = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
+    for title in tabs:
+        if normalise_key(title) in wanted:
+            return title
+    return None
+
+
+@dataclass
+class Table:
+    """A tab cut down to the contract's columns: strings only, plus the Sheet's row numbers."""
+
+    frame: pd.DataFrame
+    header_row: int | None  # 1-based row number as Google Sheets shows it
+    missing: list[str] = field(default_factory=list)
+    issues: list[DataIssue] = field(default_factory=list)
+
+
+def map_header(cells: list, spec: TabSpec) -> dict[str, int]:
+    """Contract column name -> index of the first header cell that names it (by name or alias)."""
+    mapping: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = normalise_key(cell)
+        if not key:
+            continue
+        for column in spec.columns:
+            if column.name not in mapping and key in column.keys():
+                mapping[column.name] = index
+                break
+    return mapping
+
+
+def read_table(rows: list[list], spec: TabSpec) -> Table:
+    """Locate the header, keep the contract's columns, number the rows as the Sheet does.
+
+    Blank rows are dropped but keep their numbers for the rows after them.
+    """
+    empty = pd.DataFrame(
+        {"row": pd.Series([], dtype="int64"), **{c.name: pd.Series([], dtype="str") for c in spec.columns}}
+    )
+    best: dict[str, int] = {}
+    header_index = None
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping = map_header(cells, spec)
+        if all(c.name in mapping for c in spec.required_columns):
+            header_index, best = index, mapping
+            break
+        if len(mapping) > len(best):
+            best = mapping
+    if header_index is None:
+        missing = [c.name for c in spec.required_columns if c.name not in best]
+        problem = f"no header row with {', '.join(missing)} in the first {HEADER_SEARCH_ROWS} rows"
+        return Table(empty, None, missing, [DataIssue(spec.name, 1, ", ".join(missing), "", problem)])
+
+    body = rows[header_index + 1 :]
+    columns = [c.name for c in spec.columns]
+    if not body:
+        return Table(empty, header_index + 1)
+    width = max(best.values()) + 1
+    blank = [""] * width
+    # Rows come back ragged (Google trims trailing blanks): every row to exactly `width` cells, then columns whole.
+    grid = [r if len(r) == width else r + blank[len(r) :] if len(r) < width else r[:width] for r in body]
+    texts = _text_columns(grid, width, {name: best[name] for name in columns if name in best})
+    picked = pd.DataFrame({name: texts.get(name, "") for name in columns}, index=pd.RangeIndex(len(grid)))
+    picked.insert(0, "row", pd.RangeIndex(header_index + 2, header_index + 2 + len(body)))
+    keep = (picked[columns] != "").any(axis=1)
+    frame = picked[keep].reset_index(drop=True).astype({name: "str" for name in columns})
+    return Table(frame, header_index + 1)
+
+
+# What Python's str.strip() removes: every character for which str.isspace() is true.
+PYTHON_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _text_columns(grid: list[list], width: int, positions: dict[str, int]) -> dict[str, pd.Series]:
+    """The cells at `positions` of every row, as stripped text.
+
+    Sources hand on text, so the grid goes to Arrow in one C call and each column is cut
+    and stripped there (stripping exactly what Python's str.strip would). Cells that are
+    not all text (numbers, None from a direct caller) take the cell-by-cell path.
+    """
+    try:
+        flat = pa.array(list(chain.from_iterable(grid)), type=pa.large_string())
+        if flat.null_count:
+            raise TypeError("a None cell")
+    except (pa.ArrowException, TypeError, UnicodeError):
+        return {
+            name: pd.Series([_cell_text(v) for v in map(itemgetter(i), grid)], dtype="str")
+            for name, i in positions.items()
+        }
+    rows = len(grid)
+    return {
+        name: pd.Series(
+            pc.utf8_trim(flat.take(np.arange(i, rows * width, width)), characters=PYTHON_WHITESPACE), dtype="str"
+        )
+        for name, i in positions.items()
+    }
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

@@ -1,0 +1,167 @@
+"""Settings: defaults live here; the Settings tab may override any of them by key."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+import pandas as pd
+
+from rally.core.contract import normalise_key
+from rally.core.issues import DataIssue
+
+MONTH_FIRST_LOCALES = {"en_US", "en_PH", "es_US", "fil_PH"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    field: str
+    default: object
+    description: str
+    minimum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS_TABLE: tuple[Setting, ...] = (
+    Setting("Refresh seconds", "refresh_seconds", 60, "How long a read of the Sheet is reused by every viewer", 10),
+    Setting("Live refresh seconds", "live_refresh_seconds", 3, "How often live survey and vote results refresh", 1),
+    Setting(
+        "Date order",
+        "date_order",
+        "",
+        "day-first or month-first for dates like 03/04/2026 (default: the Sheet's locale, else day-first)",
+        None,
+        ("day-first", "month-first"),
+    ),
+    Setting("Points per post", "points_post", 10, "Scoring weight", 0),
+    Setting("Points per reaction", "points_reaction", 1, "Scoring weight", 0),
+    Setting("Points per comment", "points_comment", 3, "Scoring weight", 0),
+    Setting("Points per share", "points_share", 5, "Scoring weight", 0),
+    Setting("Points per click", "points_click", 2, "Scoring weight", 0),
+    Setting("Reach per point", "reach_per_point", 100, "One point for every this many people reached", 1),
+    Setting("Weekly post cap", "weekly_post_cap", 10, "Posts a person a week that count for points", 1),
+    Setting(
+        "Engagement minimum reach",
+        "engagement_min_reach",
+        200,
+        "Reach a post needs before its engagement rate can win",
+        0,
+    ),
+    Setting(
+        "Implausible reach multiple",
+        "implausible_reach_multiple",
+        20,
+        "Reach over this many times a person's median is flagged",
+        1,
+    ),
+    Setting("Implausible reach minimum", "implausible_reach_minimum", 10_000, "…and over this many people", 0),
+    Setting(
+        "Anonymity threshold",
+        "anonymity_threshold",
+        5,
+        "Smallest group a survey breakdown is shown for (never below 3)",
+        3,
+    ),
+    Setting(
+        "Training modules",
+        "training_modules",
+        "Platform mechanics, Company message, Time management, Analytics",
+        "Comma list: the modules everyone should have (the training tracker's columns; others in the data are shown too)",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    refresh_seconds: int = 60
+    live_refresh_seconds: int = 3
+    date_order: str = ""
+    points_post: float = 10
+    points_reaction: float = 1
+    points_comment: float = 3
+    points_share: float = 5
+    points_click: float = 2
+    reach_per_point: float = 100
+    weekly_post_cap: int = 10
+    engagement_min_reach: float = 200
+    implausible_reach_multiple: float = 20
+    implausible_reach_minimum: float = 10_000
+    anonymity_threshold: int = 5
+    training_modules: str = "Platform mechanics, Company message, Time management, Analytics"
+
+    def day_first(self, locale: str | None = None) -> bool:
+        """An explicit setting wins; otherwise the Sheet's locale decides; otherwise day-first."""
+        if self.date_order:
+            return self.date_order == "day-first"
+        return (locale or "") not in MONTH_FIRST_LOCALES
+
+    def value(self, key: str) -> object:
+        return getattr(self, key)
+
+
+_BY_KEY = {normalise_key(s.key): s for s in SETTINGS_TABLE}
+_FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
+    """Apply the Settings tab's rows over the defaults; unknown keys and bad values are reported."""
+    settings, issues, changes = Settings(), [], {}
+    for row, key, value in zip(table["row"], table["Key"], table["Value"]):
+        setting = _BY_KEY.get(normalise_key(key))
+        if setting is None:
+            issues.append(DataIssue("Settings", int(row), "Key", key, "unknown setting — ignored"))
+            continue
+        if setting.choices:
+            choice = value.strip().casefold().replace(" ", "-")
+            if choice not in setting.choices:
+                issues.append(
+                    DataIssue(
+                        "Settings",
+                        int(row),
+                        "Value",
+                        value,
+                        f"expected one of {', '.join(setting.choices)} — default kept",
+                    )
+                )
+                continue
+            changes[setting.field] = choice
+            continue
+        if _FIELD_TYPES[setting.field] == "str":
+            if not value.strip():
+                issues.append(DataIssue("Settings", int(row), "Value", value, "blank — default kept"))
+                continue
+            changes[setting.field] = " ".join(value.split())
+            continue
+        try:
+            number = float(value.replace(",", ""))
+            # float() reads "nan" and "inf" too: neither is a setting (int("nan") would crash the read).
+            if not math.isfinite(number):
+                raise ValueError(value)
+        except ValueError:
+            issues.append(DataIssue("Settings", int(row), "Value", value, "not a number — default kept"))
+            continue
+        if setting.minimum is not None and number < setting.minimum:
+            issues.append(
+                DataIssue(
+                    "Settings", int(row), "Value", value, f"below the minimum of {setting.minimum:g} — default kept"
+                )
+            )
+            continue
+        changes[setting.field] = int(number) if _FIELD_TYPES[setting.field] == "int" else number
+    return replace(settings, **changes), issues
+
+
+def settings_table(settings: Settings) -> pd.DataFrame:
+    """Every setting with its current value and default, for the Settings page."""
+    return pd.DataFrame(
+        [
+            {
+                "Key": s.key,
+                "Value": settings.value(s.field) if settings.value(s.field) != "" else "(Sheet locale)",
+                "Default": s.default if s.default != "" else "(Sheet locale)",
+                "What it does": s.description,
+            }
+            for s in SETTINGS_TABLE
+        ]
+    ).astype("str")

@@ -1,0 +1,65 @@
+"""Showing untrusted Sheet text safely: as text, cut to length, with only http(s) links clickable."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rally.core.parsing import is_web_link
+
+# "&" too: "&lt;b&gt;" would otherwise be shown as "<b>", not as typed.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>$:&])")
+# The longest name a form keeps (a person's name is a few words); every form and the server cut there.
+NAME_MAX = 80
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: no Markdown link, emphasis, heading or HTML can come from it.
+
+    One thing stays: Streamlit's Markdown makes a bare web address ("see https://…") clickable
+    after escaping. That is only ever http(s) or mailto, which the house rule allows; the
+    hostile-data browser suite checks that nothing else becomes a link.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def truncate(text: str, limit: int = 200) -> str:
+    """Long cells cut for display, with an ellipsis so nobody mistakes it for the whole text."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def md_text(text: str, limit: int = 300) -> str:
+    """Untrusted free text for Markdown: cut to `limit` characters for display, then escaped."""
+    return md_escape(truncate(text, limit))
+
+
+def safe_link(url: str) -> str | None:
+    """The URL when it may become a link (http or https only), else None."""
+    return url.strip() if url and is_web_link(url) else None
+
+
+def md_link(label: str, url: str) -> str:
+    """A Markdown link when the URL is http(s); otherwise the label alone, escaped."""
+    link = safe_link(url)
+    if not link:
+        return md_escape(label)
+    # Parentheses and spaces would end the Markdown URL early: percent-encode them.
+    encoded = link.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{md_escape(label)}]({encoded})"
+
+
+def csv_safe(value: object) -> object:
+    """A cell a spreadsheet program will not run as a formula: '=…', '+…', '-…', '@…' get a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def format_figure(value: float | None) -> str:
+    """1234.0 -> '1,234'; 12.25 -> '12.3' (one decimal only when the figure has a fraction); None -> '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if float(value).is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"

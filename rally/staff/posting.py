@@ -1,0 +1,167 @@
+"""Logging a post from Rally (the phone form): what is checked, and the row written under the Sheet's own header.
+
+The Posts tab is the company's own: its columns may be in any order, spelt loosely,
+with blank or extra columns. A logged post is written as one row under that header
+(cell for cell), and any column the row needs but the tab lacks (the ID, say) is
+named at the end of the header first, so nothing typed is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from rally.core.contract import POSTS, TabSpec, find_tab, map_header, read_table
+from rally.core.parsing import clean_name, is_web_link, link_identity, name_key
+from rally.core.records import PENDING_ROW
+from rally.core.text import NAME_MAX
+
+PLATFORM_CHOICES: tuple[str, ...] = ("LinkedIn", "X", "Facebook", "Instagram", "Blog", "TikTok", "YouTube")
+METRIC_COLUMNS: tuple[str, ...] = ("Reach", "Reactions", "Comments", "Shares", "Clicks")
+SUMMARY_MAX = 200
+# Caps on what a typed field may hold: a platform is a word or two, a post's address well under 2,000 characters.
+PLATFORM_MAX = 40
+LINK_MAX = 2000
+ANONYMOUS = "Anonymous"
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """What the form collected; metrics are whole numbers or None (to be filled in later in the Sheet)."""
+
+    name: str
+    platform: str
+    link: str
+    summary: str
+    day: date
+    metrics: Mapping[str, int | None] = field(default_factory=dict)
+
+    def cells(self) -> dict[str, str]:
+        """Contract column -> cell text. Dates are ISO (Rally reads them whatever the Sheet's locale)."""
+        cells = {
+            "Date": self.day.isoformat(),
+            "Name": clean_name(self.name),
+            "Platform": clean_name(self.platform),
+            "Link": self.link.strip(),
+            "Summary": " ".join(self.summary.split()),
+        }
+        cells.update({column: str(int(value)) for column, value in self.metrics.items() if value is not None})
+        return cells
+
+
+def already_logged(posts: pd.DataFrame, staff: pd.DataFrame, link: str) -> str | None:
+    """'already logged on 2026-11-16 by Maya Patel' when a counted post (pending ones included) has this link.
+
+    Someone on the anonymous leaderboard is named "Anonymous" here too.
+    """
+    if not link.strip() or posts.empty:
+        return None
+    wanted = link_identity(link)
+    same = posts[posts["link"].map(link_identity) == wanted]
+    if same.empty:
+        return None
+    first = same.sort_values(["pending", "row"]).iloc[0]
+    hidden = set(staff["person"][staff["anonymous"]])
+    who = ANONYMOUS if first["person"] in hidden else first["name"]
+    return f"already logged on {first['date']:%Y-%m-%d} by {who}"
+
+
+def post_problems(post: NewPost, posts: pd.DataFrame, staff: pd.DataFrame, today: date) -> list[str]:
+    """Everything wrong with the form, as sentences a person can act on (empty when it may be logged)."""
+    problems = []
+    if not clean_name(post.name):
+        problems.append("Pick your name from the list, or type it.")
+    elif len(clean_name(post.name)) > NAME_MAX:
+        problems.append(f"Keep your name to {NAME_MAX} characters.")
+    if not clean_name(post.platform):
+        problems.append("Pick the platform you posted on.")
+    elif len(clean_name(post.platform)) > PLATFORM_MAX:
+        problems.append(f"Keep the platform's name to {PLATFORM_MAX} characters.")
+    link = post.link.strip()
+    if len(link) > LINK_MAX:
+        problems.append(f"That link is over {LINK_MAX:,} characters: copy the post's own link from its Share menu.")
+    elif not link:
+        problems.append("Paste the link to your post (copy it from the post's Share menu).")
+    elif not is_web_link(link):
+        problems.append("The link must start with http:// or https:// — copy it from the post's Share menu.")
+    elif message := already_logged(posts, staff, link):
+        problems.append(f"That link is {message}.")
+    if post.day > today:
+        problems.append("The date can't be in the future.")
+    if len(post.summary) > SUMMARY_MAX:
+        problems.append(f"Keep the summary to one line ({SUMMARY_MAX} characters).")
+    if any(v is not None and v < 0 for v in post.metrics.values()):
+        problems.append("Numbers can't be negative.")
+    return problems
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """Where and how one row goes: `tab` as the Sheet spells it, `header` one name per column in the Sheet's order."""
+
+    tab: str
+    header: list[str]
+    row: dict[str, str]  # header name -> cell text
+    id_column: str  # the header name the outbox puts the row's ID under
+    header_row: int  # 1-based, as Google Sheets numbers rows
+    add_columns: list[str]  # names to add after the tab's last header cell before the row lands
+
+
+class TabUnusable(ValueError):
+    """The tab exists but has no header row Rally can write under: say which columns are missing."""
+
+
+def write_plan(
+    tabs: Mapping[str, list[list]], spec: TabSpec, cells: Mapping[str, str], id_column: str = "ID"
+) -> WritePlan:
+    """The row for `cells` (contract column -> text) under the tab's current header.
+
+    A missing tab is created by the source with the contract's header. Columns the
+    row fills (and the ID) that the tab lacks are added after its last header cell.
+    Blank or repeated header cells get placeholder names, so they are written blank.
+    """
+    title = find_tab(tabs, spec)
+    if title is None:
+        header = spec.header
+        return WritePlan(spec.name, header, {c: v for c, v in cells.items() if v}, id_column, 1, [])
+    table = read_table(tabs[title], spec)
+    if table.header_row is None:
+        raise TabUnusable(
+            f"The {title} tab has no header row with {', '.join(table.missing)} in its first rows — fix it on the Sheet (see Data health)."
+        )
+    header_cells = [str(c).strip() for c in tabs[title][table.header_row - 1]]
+    while header_cells and not header_cells[-1]:
+        header_cells.pop()
+    mapping = map_header(header_cells, spec)
+    chosen = {index: column for column, index in mapping.items()}
+    header = [cell if index in chosen else f"(column {index + 1})" for index, cell in enumerate(header_cells)]
+    needed = [c.name for c in spec.columns if c.name in cells and cells[c.name] or c.name == id_column]
+    add = [name for name in needed if name not in mapping]
+    row = {header[mapping[c]]: v for c, v in cells.items() if v and c in mapping}
+    row.update({name: cells[name] for name in add if name != id_column})
+    ids = header[mapping[id_column]] if id_column in mapping else id_column
+    return WritePlan(title, header + add, row, ids, table.header_row, add)
+
+
+def posts_write_plan(tabs: Mapping[str, list[list]], post: NewPost) -> WritePlan:
+    return write_plan(tabs, POSTS, post.cells())
+
+
+def recent_posts(posts: pd.DataFrame, name: str, limit: int = 5) -> pd.DataFrame:
+    """A person's latest posts, newest first, for "your posts" under the form (pending ones included)."""
+    mine = posts[posts["person"] == name_key(name)]
+    # Within a day, posts logged here (row 0, not read back from the Sheet yet) are the newest.
+    order = mine.assign(queued=mine["row"] == PENDING_ROW).sort_values(
+        ["date", "queued", "row"], ascending=[False, False, False]
+    )
+    return order.drop(columns="queued").head(limit).reset_index(drop=True)
+
+
+def staff_spelling(name: str, staff: pd.DataFrame) -> str:
+    """A typed name as the Staff tab spells it ('maya  patel' -> 'Maya Patel'); anyone else as typed, tidied."""
+    cleaned = clean_name(name)
+    match = staff["name"][staff["person"] == cleaned.casefold()]
+    return str(match.iloc[0]) if len(match) else cleaned

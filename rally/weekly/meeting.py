@@ -1,0 +1,133 @@
+"""One week's meeting, computed once: the presenter's slides, the Leaderboard page and the digest all read it.
+
+Keeping every figure in one object is what makes the digest reproduce the
+numbers on the projector: both are drawn from the same `WeeklyMeeting`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from rally.core.dataset import Dataset
+from rally.core.health import all_issues
+from rally.core.issues import DataIssue
+from rally.core.parsing import week_start
+from rally.weekly.awards import Award, PostHistory, badges_by_person, badges_earned, creative_winners, weekly_awards
+from rally.weekly.glance import WeekGlance, week_at_a_glance
+from rally.weekly.hero import Hero, hero_of_the_week
+from rally.weekly.highlights import Highlight, improvements, kpi_month, weekly_highlights
+from rally.weekly.kudos import read_kudos
+from rally.weekly.scoring import leaderboard, team_board
+from rally.weekly.votes import tally as vote_tally
+from rally.weekly.votes import vote_candidates
+
+
+@dataclass(frozen=True)
+class WeeklyMeeting:
+    week: str
+    start: date
+    end: date
+    glance: WeekGlance
+    platforms: dict[str, int]  # platform -> posts this week, most first
+    leaderboard: pd.DataFrame  # this week's people board (rally.weekly.scoring.leaderboard)
+    teams: pd.DataFrame  # this week's team board
+    awards: list[Award]
+    badges: pd.DataFrame  # rally.weekly.awards.badges_earned
+    hero: Hero | None
+    highlights: list[Highlight]
+    improve: list[str]
+    candidates: pd.DataFrame  # the posts people may vote for
+    tally: pd.DataFrame  # the most-creative vote so far
+    issues: list[DataIssue] = field(default_factory=list)
+
+    def badges_for(self, person: str) -> list[str]:
+        """["🎉 First post", …] for one person's card."""
+        return badges_by_person(self.badges).get(person, [])
+
+    def badge_icons(self, person: str) -> str:
+        """ "🎉 🚀": the icons alone, for a card."""
+        return " ".join(self.badges.loc[self.badges["person"] == person, "icon"])
+
+    def badge_icon_column(self, people: pd.Series) -> list[str]:
+        """badge_icons for each of `people` at once, for a table column (thousands of rows on a big company's board)."""
+        icons = self.badges.groupby("person", sort=False)["icon"].agg(" ".join)
+        return people.map(icons).fillna("").astype("str").tolist()
+
+
+def platform_counts(posts: pd.DataFrame, week: str) -> dict[str, int]:
+    counts = posts.loc[posts["week"] == week, "platform"].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def kpi_scorecards(kpis: pd.DataFrame, week: str) -> pd.DataFrame:
+    """The KPIs of the month the meeting reviews (the last full month by the week's end; else the latest month before it with KPIs).
+
+    Columns: month, kpi, actual, target, met (actual ≥ target; False without a target). Empty without KPI rows.
+    """
+    wanted = kpi_month(week)
+    months = kpis.loc[kpis["month"] <= wanted, "month"]
+    if months.empty:
+        return pd.DataFrame(
+            {
+                "month": pd.Series([], dtype="str"),
+                "kpi": pd.Series([], dtype="str"),
+                "actual": pd.Series([], dtype="float64"),
+                "target": pd.Series([], dtype="float64"),
+                "met": pd.Series([], dtype="bool"),
+            }
+        )
+    rows = kpis[kpis["month"] == months.max()]
+    return (
+        pd.DataFrame(
+            {
+                "month": rows["month"],
+                "kpi": rows["kpi"],
+                "actual": rows["actual"],
+                "target": rows["target"],
+                "met": (rows["actual"] >= rows["target"]).fillna(False),
+            }
+        )
+        .reset_index(drop=True)
+        .astype({"met": "bool"})
+    )
+
+
+def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = None) -> WeeklyMeeting:
+    """Everything the meeting shows for `week`; `votes` is the Votes tab (rally.weekly.votes.read_votes), None before anyone voted."""
+    posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
+    history = PostHistory(posts, settings)
+    candidates = vote_candidates(posts, staff, week)
+    tally = vote_tally(votes, candidates, week) if votes is not None else candidates.assign(votes=0).iloc[0:0]
+    awards = weekly_awards(posts, staff, settings, week, tally, history)
+    badges = badges_earned(posts, staff, week, creative_winners(awards), history)
+    start = week_start(week)
+    return WeeklyMeeting(
+        week=week,
+        start=start,
+        end=start + timedelta(days=6),
+        glance=week_at_a_glance(posts, week),
+        platforms=platform_counts(posts, week),
+        leaderboard=leaderboard(posts, staff, settings, "week", week),
+        teams=team_board(posts, staff, settings, "week", week),
+        awards=awards,
+        badges=badges,
+        hero=hero_of_the_week(posts, staff, dataset.notes, settings, week, history),
+        highlights=weekly_highlights(
+            posts,
+            staff,
+            dataset.notes,
+            dataset.kpis,
+            settings,
+            week,
+            history,
+            badges,
+            read_kudos(dataset.raw, display_names=dataset.display_names()),
+        ),
+        improve=improvements(posts, dataset.notes, week),
+        candidates=candidates,
+        tally=tally,
+        issues=all_issues(dataset),
+    )
