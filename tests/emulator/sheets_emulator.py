@@ -1,33 +1,54 @@
-"""A local stand-in for the Google Sheets API v4 that unmodified gspread can talk to.
+"""A local stand-in for the Google Sheets API v4 (and Google's OAuth token endpoint) that unmodified gspread can talk to.
 
 Rally's Sheet code is tested through real gspread over real HTTP, so the request
 shapes, URL encoding and error parsing under test are the ones production uses.
 Only the slice of the API Rally needs is emulated; anything else answers a
 Google-shaped 400/404 that names what is missing, so a gap is loud, not silent.
+tests/test_emulator_conformance.py holds the emulator to recorded Google answers.
+
+What it does as Google does (see tests/emulator/cells.py for where each rule comes from):
+- Cells are typed. RAW stores text as text and JSON numbers/booleans as such; USER_ENTERED parses typed
+  text under the Sheet's locale (en_US by default, like a Sheet made through the API): "2020-01-01" is a
+  date (43831 unformatted), "16/11/2026" is a date under en_GB and text under en_US, "3,400" a number,
+  "=4/2" a formula. Every valueRenderOption and dateTimeRenderOption renders them.
+- Answers: `range` fields quote a tab name that needs it ('Survey Questions'!A1:Z1000, 'D3'!A1:D4),
+  trailing empty cells and rows are trimmed, an empty range has no "values" key, errors are Google's
+  JSON (429s name the read or write quota and carry `details`), and the tabs Rally adds get large
+  random sheetIds (the first tab of a spreadsheet is 0, as in a new Sheet).
+- Append looks for the "table" the way Google does: the block of cells around the anchor, bounded by
+  empty rows and columns; for a range that covers several blocks (a whole tab), the block holding the
+  last filled cell. A blank row inside a tab therefore splits it: appending at 'Tab'!A1 writes under
+  the first block, not at the bottom (gspread's recorded cassettes and issue #537 show the same).
+- Faults for any call (`kind`), sign-in included: JSON or HTML ("Error 502 (Server Error)!!1") errors,
+  a connection reset, a slow answer, a rolling write quota, writes applied before the answer fails.
+- POST /token is Google's OAuth token endpoint for a service account's signed JWT; point a key's
+  `token_uri` at it to run the real sign-in step. `require_sign_in()` makes Sheets calls need its token.
 
 Fidelity notes (where this differs from Google on purpose):
-- Values are stored as sent. USER_ENTERED is not evaluated ("=1+1" stays text),
-  so tests assert the valueInputOption recorded in the request log instead.
-- FORMATTED_VALUE renders numbers and booleans as Google's "General" format
-  would (5 -> "5", True -> "TRUE"); there are no number/date formats.
+- Formulas: arithmetic, SUM of numbers, HYPERLINK and quoted text only; others give "#NAME?".
+  No number formats can be set (only those typing gives); no formatting requests in batchUpdate.
 - Only majorDimension=ROWS is supported; COLUMNS is refused with a 400.
-- Append finds the table as "everything down to the last non-empty row of the
-  tab", which is what Google does for a tab holding one table.
+- Locales en_US, en_GB and de_DE; any other is refused at add_spreadsheet.
+- Append with an empty anchor and no data inside its range writes at the anchor (no search beyond it).
 
 Run it by hand for offline development:
-    python -m tests.emulator.sheets_emulator --port 8085 --tabs tabs.json
+    python -m tests.emulator.sheets_emulator --port 8085 --tabs tabs.json --locale en_GB --user-entered
 then start the app with SHEETS_EMULATOR_HOST=127.0.0.1:8085.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import copy
 import gc
+import hashlib
 import json
 import random
 import re
 import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -36,6 +57,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.emulator import cells
+from tests.emulator.cells import PLAIN
 
 # Google's canonical status names; gspread reads "code", people read "status".
 STATUS_NAMES = {
@@ -52,32 +76,154 @@ STATUS_NAMES = {
 
 # Close to the messages Google sends, so log lines and UI refusals look real.
 DEFAULT_MESSAGES = {
+    401: "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or "
+    "other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
     403: "The caller does not have permission",
     404: "Requested entity was not found.",
-    429: "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'.",
     500: "Internal error encountered.",
     503: "The service is currently unavailable.",
     504: "The service is currently unavailable.",
 }
 
+# The project number Google names in a quota error ("for consumer 'project_number:…'").
+PROJECT_NUMBER = "123456789012"
+
+# The titles and words of the HTML page Google's front end answers with when it, not the API, fails.
+_HTML_PAGES = {
+    500: ("Server Error", "There was an error. Please try again later."),
+    502: (
+        "Server Error",
+        "The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.",
+    ),
+    503: ("Service Unavailable", "The service you requested is not available yet.<p>Please try again in 30 seconds."),
+    504: (
+        "Gateway Timeout",
+        "The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.",
+    ),
+}
+
 WRITE_KINDS = frozenset({"append", "update", "batch_update", "values_batch_update", "clear"})
 VALUE_INPUT_OPTIONS = frozenset({"RAW", "USER_ENTERED"})
+VALUE_RENDER_OPTIONS = frozenset({"FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"})
+DATE_TIME_RENDER_OPTIONS = frozenset({"SERIAL_NUMBER", "FORMATTED_STRING"})
 DEFAULT_ROW_COUNT = 1000
 DEFAULT_COLUMN_COUNT = 26
+DEFAULT_LOCALE = "en_US"  # what Google gives a Sheet made through the API (gspread's cassettes all say en_US)
+DEFAULT_TIME_ZONE = "Etc/GMT"
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+
+def google_error_page(status: int) -> str:
+    """The HTML page Google's front end answers with for a 5xx ("Error 502 (Server Error)!!1"), not the API's JSON."""
+    title, words = _HTML_PAGES.get(status, ("Server Error", "There was an error. Please try again later."))
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n"
+        '  <meta name=viewport content="initial-scale=1, minimum-scale=1, width=device-width">\n'
+        f"  <title>Error {status} ({title})!!1</title>\n"
+        "  <style>\n    *{margin:0;padding:0}html,code{font:15px/22px arial,sans-serif}html{background:#fff;color:#222;"
+        "padding:15px}body{margin:7% auto 0;max-width:390px;min-height:180px;padding:30px 0 15px}\n  </style>\n"
+        "  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>\n"
+        f"  <p><b>{status}.</b> <ins>That’s an error.</ins>\n"
+        f"  <p>{words}  <ins>That’s all we know.</ins>\n"
+    )
 
 
 class SheetsApiError(Exception):
-    """An answer the emulator gives as a Google-shaped JSON error."""
+    """An error answer: Google-shaped JSON (with `details` when Google sends them), or the front end's HTML page."""
 
-    def __init__(self, status: int, message: str | None = None) -> None:
+    def __init__(
+        self, status: int, message: str | None = None, *, details: list[dict] | None = None, html: bool = False
+    ) -> None:
         self.status = status
         self.message = message or DEFAULT_MESSAGES.get(status, "Emulated failure.")
+        self.details = details
+        self.html = html
         super().__init__(f"{status}: {self.message}")
 
     def payload(self) -> dict[str, Any]:
-        return {
-            "error": {"code": self.status, "message": self.message, "status": STATUS_NAMES.get(self.status, "UNKNOWN")}
+        error: dict[str, Any] = {
+            "code": self.status,
+            "message": self.message,
+            "status": STATUS_NAMES.get(self.status, "UNKNOWN"),
         }
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
+
+    def answer(self) -> tuple[str, bytes]:
+        """(content type, body) as sent."""
+        if self.html:
+            return "text/html; charset=UTF-8", google_error_page(self.status).encode("utf-8")
+        return "application/json; charset=UTF-8", json.dumps(self.payload()).encode("utf-8")
+
+
+def quota_exceeded(write: bool) -> SheetsApiError:
+    """Google's 429 for a read or a write, message and details as Google sends them."""
+    kind, metric = ("Write", "write_requests") if write else ("Read", "read_requests")
+    return SheetsApiError(
+        429,
+        f"Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute per user' of service "
+        f"'sheets.googleapis.com' for consumer 'project_number:{PROJECT_NUMBER}'.",
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "RATE_LIMIT_EXCEEDED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "consumer": f"projects/{PROJECT_NUMBER}",
+                    "quota_limit": f"{kind}RequestsPerMinutePerUser",
+                    "quota_metric": f"sheets.googleapis.com/{metric}",
+                    "service": "sheets.googleapis.com",
+                },
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {
+                        "description": "Request a higher quota limit.",
+                        "url": "https://cloud.google.com/docs/quotas/help/request_increase",
+                    }
+                ],
+            },
+        ],
+    )
+
+
+class OAuthError(SheetsApiError):
+    """An answer of the token endpoint: OAuth's {"error", "error_description"}, not the API's envelope."""
+
+    def __init__(self, status: int, error: str, description: str | None = None, *, html: bool = False) -> None:
+        super().__init__(status, description or error, html=html)
+        self.error = error
+        self.description = description
+
+    def payload(self) -> dict[str, Any]:
+        body = {"error": self.error}
+        if self.description:
+            body["error_description"] = self.description
+        return body
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What the next matching request meets instead of (or before) its answer.
+
+    `status` 0 drops the connection without an answer (a reset); `seconds` answers late (then normally,
+    unless `status` says otherwise); `html` answers Google's front-end HTML page instead of JSON.
+    """
+
+    status: int = 429
+    kind: str | None = None
+    message: str | None = None
+    html: bool = False
+    seconds: float = 0.0
+    reset: bool = False
+
+    def matches(self, kind: str) -> bool:
+        return self.kind is None or self.kind == kind
+
+
+_RESET = object()  # _respond's answer when the connection is to be dropped
 
 
 @dataclass(frozen=True)
@@ -89,12 +235,13 @@ class RequestRecord:
     kind: str
     query: dict[str, list[str]]
     value_input_option: str | None
-    status: int
+    status: int  # 0 for a connection dropped without an answer
     spreadsheet_id: str | None = None
     ranges: tuple[str, ...] = ()
     body: Any = None
     seconds: float = 0.0  # the emulator's own time on it (Google's share of a request), for the benchmark
     cpu_seconds: float = 0.0  # …of which its handler thread was on a CPU (steadier than `seconds` on a busy machine)
+    bearer: str | None = None  # the access token the request carried, if any
 
 
 class FakeClock:
@@ -200,9 +347,16 @@ def parse_cells(cells: str) -> CellBox:
     return box
 
 
+_A1_LIKE = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*", re.ASCII)
+
+
 def quote_tab_name(title: str) -> str:
-    """Quote a tab name the way Google writes it back in `range` fields."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title):
+    """Quote a tab name the way Google writes it back in `range` fields.
+
+    Google leaves a plain name bare (Sheet1!A1) and quotes one with spaces or symbols, and one that reads as a
+    cell reference ('D3'!A1:D4 in gspread's recorded answers), doubling any apostrophe inside.
+    """
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title, re.ASCII) and not _A1_LIKE.fullmatch(title):
         return title
     return "'" + title.replace("'", "''") + "'"
 
@@ -214,7 +368,7 @@ def quote_tab_name(title: str) -> str:
 class _Tab:
     sheet_id: int
     title: str
-    rows: list[list[Any]]
+    rows: list[list[Any]]  # cells as stored: plain JSON scalars or cells.Typed
     row_count: int = DEFAULT_ROW_COUNT
     column_count: int = DEFAULT_COLUMN_COUNT
 
@@ -231,6 +385,12 @@ class _Tab:
     def grow_to(self, rows: int, columns: int) -> None:
         self.row_count = max(self.row_count, rows)
         self.column_count = max(self.column_count, columns)
+
+    def filled(self, row: int, column: int) -> bool:
+        if row < 0 or column < 0 or row >= len(self.rows):
+            return False
+        cells_ = self.rows[row]
+        return column < len(cells_) and not _is_empty(cells_[column])
 
     def properties(self, index: int) -> dict[str, Any]:
         return {
@@ -250,12 +410,20 @@ class _Spreadsheet:
     time_zone: str
     tabs: list[_Tab] = field(default_factory=list)
     forbidden: bool = False
+    # Google's sheetIds are random; seeded by the key so a run can be replayed.
+    ids: random.Random = field(default_factory=random.Random)
 
     def tab(self, title: str) -> _Tab | None:
         return next((tab for tab in self.tabs if tab.title == title), None)
 
-    def next_sheet_id(self) -> int:
-        return max((tab.sheet_id for tab in self.tabs), default=-1) + 1
+    def new_sheet_id(self) -> int:
+        """0 for a spreadsheet's first tab (as in a new Sheet), a large random number for every other."""
+        taken = {tab.sheet_id for tab in self.tabs}
+        if 0 not in taken and not self.tabs:
+            return 0
+        while (candidate := self.ids.randrange(1, 2**31 - 1)) in taken:
+            pass
+        return candidate
 
 
 def _is_empty(cell: Any) -> bool:
@@ -276,19 +444,6 @@ def _trim_grid(rows: list[list[Any]]) -> list[list[Any]]:
     return trimmed
 
 
-def _formatted(cell: Any) -> Any:
-    """Render a stored cell as FORMATTED_VALUE does under the General format."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else f"{cell:.15g}"
-    return cell
-
-
 def _check_values(values: Any) -> list[list[Any]]:
     if values is None:
         return []
@@ -301,6 +456,40 @@ def _check_values(values: Any) -> list[list[Any]]:
                     400, f"Invalid values[{i}][{j}]: {type(cell).__name__} is not a string, number or boolean."
                 )
     return values
+
+
+def _stored(rows: list[list[Any]], value_input_option: str, locale: str) -> list[list[Any]]:
+    """Rows as a Sheet stores them when written with `value_input_option` (None keeps what was there: left as None)."""
+    if value_input_option == "USER_ENTERED":
+        return [[None if c is None else cells.user_entered(c, locale) for c in row] for row in rows]
+    return [[cells.normalise(c) for c in row] for row in rows]
+
+
+def _region(tab: _Tab, row: int, column: int) -> tuple[int, int, int, int]:
+    """The "table" around a filled cell: grown until bounded by empty rows and columns (diagonals touch).
+
+    Returned as (top, left, bottom, right), end-exclusive.
+    """
+    top, bottom, left, right = row, row, column, column
+
+    def row_touches(r: int) -> bool:
+        return 0 <= r < len(tab.rows) and any(tab.filled(r, c) for c in range(left - 1, right + 2))
+
+    def column_touches(c: int) -> bool:
+        return c >= 0 and any(tab.filled(r, c) for r in range(max(top - 1, 0), min(bottom + 2, len(tab.rows))))
+
+    grew = True
+    while grew:
+        grew = False
+        while row_touches(bottom + 1):
+            bottom, grew = bottom + 1, True
+        while row_touches(top - 1):
+            top, grew = top - 1, True
+        while column_touches(right + 1):
+            right, grew = right + 1, True
+        while column_touches(left - 1):
+            left, grew = left - 1, True
+    return top, left, bottom + 1, right + 1
 
 
 # ---------------------------------------------------------------- HTTP plumbing
@@ -345,9 +534,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
-        status, body = self.server.emulator._handle_bytes(method, self.path, raw_body)
+        answer = self.server.emulator._handle_bytes(method, self.path, raw_body, self.headers.get("Authorization"))
+        if answer is _RESET:
+            # A connection reset: no answer, and an RST rather than a polite FIN.
+            self.close_connection = True
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+            except OSError:
+                pass
+            return
+        status, content_type, body = answer
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -373,7 +572,7 @@ _ROUTE = re.compile(r"^/v4/spreadsheets/(?P<id>[^/:]+)(?P<rest>.*)$")
 
 
 class SheetsEmulator:
-    """An in-process Sheets API v4 server on 127.0.0.1 with fault injection and a request log.
+    """An in-process Sheets API v4 server on 127.0.0.1 with fault injection, a token endpoint and a request log.
 
     `clock` drives only the rolling write quota; swap in a FakeClock to test it without sleeping.
     """
@@ -387,15 +586,18 @@ class SheetsEmulator:
         self._lock = threading.RLock()
         self._spreadsheets: dict[str, _Spreadsheet] = {}
         self._log: list[RequestRecord] = []
-        self._fail_queue: deque[tuple[int, str | None, str | None]] = deque()
-        self._apply_then_fail: deque[tuple[int, str]] = deque()
+        self._faults: deque[Fault] = deque()
+        self._apply_then_fail: deque[tuple[int, str, bool]] = deque()
         self._fault_rate = 0.0
         self._fault_status = 503
         self._fault_kind: str | None = None
+        self._fault_html = False
         self._rng = random.Random(0)
         self._latency = 0.0
         self._latency_kind: str | None = None
         self._write_times: deque[float] = deque()
+        self._tokens: dict[str, str] = {}  # access token -> the service account it was issued to
+        self._require_sign_in = False
         self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -452,6 +654,11 @@ class SheetsEmulator:
     def url(self) -> str:
         return f"http://{self.host}"
 
+    @property
+    def token_uri(self) -> str:
+        """Google's OAuth token endpoint, played by this emulator: a service-account key's `token_uri`."""
+        return f"{self.url}/token"
+
     # -- stored data
 
     def add_spreadsheet(
@@ -459,46 +666,83 @@ class SheetsEmulator:
         key: str,
         title: str = "Rally",
         tabs: dict[str, list[list[Any]]] | None = None,
-        locale: str = "en_GB",
-        time_zone: str = "Europe/London",
+        locale: str = DEFAULT_LOCALE,
+        time_zone: str = DEFAULT_TIME_ZONE,
+        value_input_option: str = "RAW",
     ) -> None:
-        """Create (or replace) a spreadsheet; tabs keep the dict's order, default one empty "Sheet1"."""
-        spreadsheet = _Spreadsheet(key=key, title=title, locale=locale, time_zone=time_zone)
-        for sheet_id, (tab_title, rows) in enumerate((tabs if tabs is not None else {"Sheet1": []}).items()):
-            spreadsheet.tabs.append(self._new_tab(sheet_id, tab_title, rows))
+        """Create (or replace) a spreadsheet; tabs keep the dict's order, default one empty "Sheet1".
+
+        The tabs' cells are stored as if written with `value_input_option`: RAW keeps text as text,
+        USER_ENTERED types them under `locale` (dates, numbers, booleans, formulas), as a person would.
+        """
+        cells.locale(locale)  # refuse an unknown locale here, not on the first read
+        if value_input_option not in VALUE_INPUT_OPTIONS:
+            raise ValueError(f"value_input_option is RAW or USER_ENTERED, not {value_input_option!r}")
+        spreadsheet = _Spreadsheet(
+            key=key, title=title, locale=locale, time_zone=time_zone, ids=random.Random(f"sheet-ids:{key}")
+        )
+        for tab_title, rows in (tabs if tabs is not None else {"Sheet1": []}).items():
+            spreadsheet.tabs.append(
+                self._new_tab(spreadsheet.new_sheet_id(), tab_title, _stored(rows, value_input_option, locale))
+            )
         with self._lock:
             self._spreadsheets[key] = spreadsheet
 
     def add_tab(self, key: str, title: str, rows: list[list[Any]] | None = None) -> int:
-        """Add a tab to an existing spreadsheet and return its sheetId."""
+        """Add a tab to an existing spreadsheet (its cells stored RAW) and return its sheetId."""
         with self._lock:
             spreadsheet = self._spreadsheets[key]
             if spreadsheet.tab(title) is not None:
                 raise ValueError(f"Spreadsheet {key!r} already has a tab {title!r}")
-            tab = self._new_tab(spreadsheet.next_sheet_id(), title, rows or [])
+            tab = self._new_tab(spreadsheet.new_sheet_id(), title, _stored(rows or [], "RAW", spreadsheet.locale))
             spreadsheet.tabs.append(tab)
             return tab.sheet_id
 
-    def set_values(self, key: str, tab: str, rows: list[list[Any]]) -> None:
+    def set_values(self, key: str, tab: str, rows: list[list[Any]], value_input_option: str = "RAW") -> None:
         """Replace everything in a tab, as if someone had pasted over it in the browser."""
         with self._lock:
             target = self._require_tab(key, tab)
-            target.rows = copy.deepcopy(rows)
+            target.rows = _stored(copy.deepcopy(rows), value_input_option, self._spreadsheets[key].locale)
             target.grow_to(len(rows), target.width())
 
     def values(self, key: str, tab: str) -> list[list[Any]]:
-        """The tab's stored cells, as sent (not rendered), trailing empties trimmed like Google's reads."""
+        """The tab's stored cells, as sent (not rendered), trailing empties trimmed like Google's reads.
+
+        A cell USER_ENTERED made into a date, a formatted number or a formula is a `cells.Typed`.
+        """
         with self._lock:
             return copy.deepcopy(_trim_grid(self._require_tab(key, tab).rows))
+
+    def rendered(
+        self,
+        key: str,
+        tab: str,
+        value_render_option: str = "FORMATTED_VALUE",
+        date_time_render_option: str = "SERIAL_NUMBER",
+    ) -> list[list[Any]]:
+        """The tab as a read with these options answers it (without a request in the log)."""
+        with self._lock:
+            spreadsheet = self._spreadsheets[key]
+            query = {"valueRenderOption": [value_render_option], "dateTimeRenderOption": [date_time_render_option]}
+            return self._read(spreadsheet, quote_tab_name(tab), query).get("values", [])
 
     def tab_titles(self, key: str) -> list[str]:
         with self._lock:
             return [tab.title for tab in self._spreadsheets[key].tabs]
 
+    def sheet_ids(self, key: str) -> dict[str, int]:
+        with self._lock:
+            return {tab.title: tab.sheet_id for tab in self._spreadsheets[key].tabs}
+
     def set_forbidden(self, key: str, forbidden: bool = True) -> None:
         """Answer 403 for this spreadsheet, like a Sheet not shared with the service account."""
         with self._lock:
             self._spreadsheets[key].forbidden = forbidden
+
+    def require_sign_in(self, required: bool = True) -> None:
+        """Sheets calls must carry an access token this emulator's /token issued (else Google's 401)."""
+        with self._lock:
+            self._require_sign_in = required
 
     @staticmethod
     def _new_tab(sheet_id: int, title: str, rows: list[list[Any]]) -> _Tab:
@@ -530,25 +774,48 @@ class SheetsEmulator:
         with self._lock:
             self._log.clear()
 
-    # -- fault injection
+    # -- fault injection (every `kind` is a request kind of the log: "batch_get", "append", "metadata", "token"…)
 
-    def fail_next(self, n: int = 1, status: int = 429, *, kind: str | None = None, message: str | None = None) -> None:
-        """The next n requests (of `kind`, if given) fail with `status` and change nothing."""
+    def fail_next(
+        self, n: int = 1, status: int = 429, *, kind: str | None = None, message: str | None = None, html: bool = False
+    ) -> None:
+        """The next n requests (of `kind`, if given) fail with `status` and change nothing.
+
+        A 429 carries Google's read or write quota message; `html` answers Google's front-end HTML page
+        ("Error 502 (Server Error)!!1") instead of JSON. For kind "token" a JSON failure is OAuth's
+        {"error", "error_description": message}.
+        """
         with self._lock:
-            self._fail_queue.extend([(status, kind, message)] * n)
+            self._faults.extend([Fault(status, kind, message, html)] * n)
 
-    def fault_rate(self, p: float, status: int = 503, *, seed: int = 0, kind: str | None = None) -> None:
+    def reset_next(self, n: int = 1, *, kind: str | None = None) -> None:
+        """The next n requests (of `kind`) get no answer: the connection is reset. Nothing changes."""
+        with self._lock:
+            self._faults.extend([Fault(0, kind, reset=True)] * n)
+
+    def slow_next(self, n: int = 1, seconds: float = 30.0, *, kind: str | None = None) -> None:
+        """The next n requests (of `kind`) answer only after `seconds` (stop() cuts the wait short).
+
+        The request is handled after the wait, so a client that gave up in between may still have changed the Sheet.
+        """
+        with self._lock:
+            self._faults.extend([Fault(200, kind, seconds=seconds)] * n)
+
+    def fault_rate(
+        self, p: float, status: int = 503, *, seed: int = 0, kind: str | None = None, html: bool = False
+    ) -> None:
         """Fail a fraction p of requests, drawn from a seeded RNG so a run can be replayed."""
         with self._lock:
             self._fault_rate = p
             self._fault_status = status
             self._fault_kind = kind
+            self._fault_html = html
             self._rng = random.Random(seed)
 
-    def apply_then_fail(self, n: int = 1, status: int = 503, *, kind: str = "append") -> None:
+    def apply_then_fail(self, n: int = 1, status: int = 503, *, kind: str = "append", html: bool = False) -> None:
         """The next n writes of `kind` ARE applied but answer `status`, like Google timing out after the write."""
         with self._lock:
-            self._apply_then_fail.extend([(status, kind)] * n)
+            self._apply_then_fail.extend([(status, kind, html)] * n)
 
     def latency(self, seconds: float, *, kind: str | None = None) -> None:
         """Delay every answer (of `kind`, if given); stop() cuts the delay short."""
@@ -558,7 +825,7 @@ class SheetsEmulator:
 
     def clear_faults(self) -> None:
         with self._lock:
-            self._fail_queue.clear()
+            self._faults.clear()
             self._apply_then_fail.clear()
             self._fault_rate = 0.0
             self._latency = 0.0
@@ -573,43 +840,80 @@ class SheetsEmulator:
             else:
                 self._connections.discard(connection)
 
-    def _handle_bytes(self, method: str, raw_path: str, raw_body: bytes) -> tuple[int, bytes]:
-        """The answer as the bytes sent; the request log keeps the time spent on it, encoding included."""
+    def _handle_bytes(
+        self, method: str, raw_path: str, raw_body: bytes, authorization: str | None = None
+    ) -> tuple[int, str, bytes] | object:
+        """(status, content type, body) as sent, or _RESET; the request log keeps the time spent on it."""
         started, started_cpu = time.perf_counter(), time.thread_time()
         # Answers of 100k rows are 100k fresh lists: the cycle collector would walk them over and over.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._respond(method, raw_path, raw_body, started, started_cpu)
+            return self._respond(method, raw_path, raw_body, authorization, started, started_cpu)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
     def _respond(
-        self, method: str, raw_path: str, raw_body: bytes, started: float, started_cpu: float
-    ) -> tuple[int, bytes]:
+        self,
+        method: str,
+        raw_path: str,
+        raw_body: bytes,
+        authorization: str | None,
+        started: float,
+        started_cpu: float,
+    ) -> tuple[int, str, bytes] | object:
         parts = urlsplit(raw_path)
         query = parse_qs(parts.query, keep_blank_values=True)
         kind, spreadsheet_id, ranges = self._route(method, parts.path, query)
         value_input_option = query.get("valueInputOption", [None])[0]
+        bearer = authorization[7:] if authorization and authorization.startswith("Bearer ") else None
         body: Any = None
         status = 200
+        content_type = "application/json; charset=UTF-8"
+        answer: Any
         try:
-            if raw_body:
-                try:
-                    body = json.loads(raw_body)
-                except ValueError as error:
-                    raise SheetsApiError(400, f"Invalid JSON payload received. {error}") from None
-                if kind == "values_batch_update" and isinstance(body, dict):
-                    value_input_option = body.get("valueInputOption")  # sent in the body, not the query
-            self._delay(kind)
-            payload = self._answer(kind, method, spreadsheet_id, ranges, query, body)
+            fault = self._take_fault(kind)
+            if fault is not None and fault.seconds:
+                self._stopping.wait(fault.seconds)
+                fault = None
+            if fault is not None and fault.reset:
+                answer = _RESET
+            else:
+                if fault is not None:
+                    raise self._fault_error(kind, fault.status, fault.message, fault.html)
+                if kind == "token":
+                    answer = self._token(raw_body)
+                else:
+                    if raw_body:
+                        try:
+                            body = json.loads(raw_body)
+                        except ValueError as error:
+                            raise SheetsApiError(
+                                400,
+                                f"Invalid JSON payload received. {error}",
+                                details=[
+                                    {
+                                        "@type": "type.googleapis.com/google.rpc.BadRequest",
+                                        "fieldViolations": [{"description": f"Invalid JSON payload received. {error}"}],
+                                    }
+                                ],
+                            ) from None
+                        if kind == "values_batch_update" and isinstance(body, dict):
+                            value_input_option = body.get("valueInputOption")  # sent in the body, not the query
+                    self._delay(kind)
+                    answer = self._answer(kind, method, spreadsheet_id, ranges, query, body, bearer)
         except SheetsApiError as error:
-            status, payload = error.status, error.payload()
+            status, answer = error.status, error
         except Exception as error:
             # An emulator bug must reach the test as a readable 500, not a dropped connection.
-            status, payload = 500, SheetsApiError(500, f"Emulator bug: {error!r}").payload()
-        encoded = json.dumps(payload).encode("utf-8")
+            status, answer = 500, SheetsApiError(500, f"Emulator bug: {error!r}")
+        if answer is _RESET:
+            status, encoded = 0, b""
+        elif isinstance(answer, SheetsApiError):
+            content_type, encoded = answer.answer()
+        else:
+            encoded = json.dumps(answer).encode("utf-8")
         with self._lock:
             self._log.append(
                 RequestRecord(
@@ -624,12 +928,15 @@ class SheetsEmulator:
                     body=body,
                     seconds=time.perf_counter() - started,
                     cpu_seconds=time.thread_time() - started_cpu,
+                    bearer=bearer,
                 )
             )
-        return status, encoded
+        return _RESET if answer is _RESET else (status, content_type, encoded)
 
     @staticmethod
     def _route(method: str, path: str, query: dict[str, list[str]]) -> tuple[str, str | None, list[str]]:
+        if path == "/token" and method == "POST":
+            return "token", None, []
         match = _ROUTE.match(path)
         if match is None:
             return "unknown", None, []
@@ -653,11 +960,51 @@ class SheetsEmulator:
                 return "update", spreadsheet_id, [unquote(raw_range)]
         return "unknown", spreadsheet_id, []
 
+    def _take_fault(self, kind: str) -> Fault | None:
+        with self._lock:
+            for index, fault in enumerate(self._faults):
+                if fault.matches(kind):
+                    del self._faults[index]
+                    return fault
+            if self._fault_rate and self._fault_kind in (None, kind) and self._rng.random() < self._fault_rate:
+                return Fault(self._fault_status, kind, html=self._fault_html)
+        return None
+
+    @staticmethod
+    def _fault_error(kind: str, status: int, message: str | None, html: bool) -> SheetsApiError:
+        if kind == "token":
+            error = "invalid_grant" if 400 <= status < 500 else "internal_failure"
+            return OAuthError(status, error, message, html=html)
+        if status == 429 and message is None and not html:
+            return quota_exceeded(write=kind in WRITE_KINDS)
+        return SheetsApiError(status, message, html=html)
+
     def _delay(self, kind: str) -> None:
         with self._lock:
             seconds = self._latency if self._latency_kind in (None, kind) else 0.0
         if seconds > 0:
             self._stopping.wait(seconds)
+
+    def _token(self, raw_body: bytes) -> dict[str, Any]:
+        """Google's token endpoint for a service account: a signed JWT in, an access token out.
+
+        The JWT's signature is not checked (the emulator has no public key to check it with); its shape is.
+        """
+        form = parse_qs(raw_body.decode("utf-8", "replace"))
+        if form.get("grant_type", [""])[0] != JWT_GRANT:
+            raise OAuthError(400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type", [""])[0])
+        try:
+            _, payload, _ = form.get("assertion", [""])[0].split(".")
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (ValueError, binascii.Error):
+            raise OAuthError(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token.") from None
+        if not claims.get("iss") or not claims.get("scope"):
+            raise OAuthError(400, "invalid_scope", "Invalid OAuth scope or ID token audience provided.")
+        digest = hashlib.sha256(f"{claims['iss']}:{len(self._tokens)}".encode()).hexdigest()[:32]
+        token = f"ya29.emulator-{digest}"
+        with self._lock:
+            self._tokens[token] = str(claims["iss"])
+        return {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
     def _answer(
         self,
@@ -667,13 +1014,30 @@ class SheetsEmulator:
         ranges: list[str],
         query: dict[str, list[str]],
         body: Any,
+        bearer: str | None = None,
     ) -> dict[str, Any]:
         with self._lock:
-            self._inject_failure(kind)
             if kind == "unknown":
                 raise SheetsApiError(
                     404,
                     f"The Sheets emulator does not implement {method} on this path. Add it to tests/emulator/sheets_emulator.py if Rally needs it.",
+                )
+            if self._require_sign_in and bearer not in self._tokens:
+                raise SheetsApiError(
+                    401,
+                    None
+                    if bearer is None
+                    else "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+                    "cookie or other valid authentication credential. See "
+                    "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                    details=[
+                        {
+                            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                            "reason": "CREDENTIALS_MISSING" if bearer is None else "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+                            "domain": "googleapis.com",
+                            "metadata": {"service": "sheets.googleapis.com", "method": f"google.apps.sheets.v4.{kind}"},
+                        }
+                    ],
                 )
             spreadsheet = self._spreadsheets.get(spreadsheet_id or "")
             if spreadsheet is None:
@@ -683,19 +1047,11 @@ class SheetsEmulator:
             if kind in WRITE_KINDS:
                 self._spend_write_quota()
             payload = self._dispatch(kind, spreadsheet, ranges, query, body)
-            for index, (status, fail_kind) in enumerate(self._apply_then_fail):
+            for index, (status, fail_kind, html) in enumerate(self._apply_then_fail):
                 if fail_kind == kind:
                     del self._apply_then_fail[index]
-                    raise SheetsApiError(status)
+                    raise self._fault_error(kind, status, None, html)
             return payload
-
-    def _inject_failure(self, kind: str) -> None:
-        for index, (status, fail_kind, message) in enumerate(self._fail_queue):
-            if fail_kind in (None, kind):
-                del self._fail_queue[index]
-                raise SheetsApiError(status, message)
-        if self._fault_rate and self._fault_kind in (None, kind) and self._rng.random() < self._fault_rate:
-            raise SheetsApiError(self._fault_status)
 
     def _spend_write_quota(self) -> None:
         if self.write_quota_per_minute is None:
@@ -704,7 +1060,7 @@ class SheetsEmulator:
         while self._write_times and self._write_times[0] <= now - 60:
             self._write_times.popleft()
         if len(self._write_times) >= self.write_quota_per_minute:
-            raise SheetsApiError(429)
+            raise quota_exceeded(write=True)
         self._write_times.append(now)
 
     def _dispatch(
@@ -742,8 +1098,8 @@ class SheetsEmulator:
             "properties": {
                 "title": spreadsheet.title,
                 "locale": spreadsheet.locale,
-                "timeZone": spreadsheet.time_zone,
                 "autoRecalc": "ON_CHANGE",
+                "timeZone": spreadsheet.time_zone,
             },
             "sheets": [{"properties": tab.properties(index)} for index, tab in enumerate(spreadsheet.tabs)],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{spreadsheet.key}/edit",
@@ -753,7 +1109,7 @@ class SheetsEmulator:
     def _resolve(spreadsheet: _Spreadsheet, a1: str) -> tuple[_Tab, CellBox]:
         unparseable = SheetsApiError(400, f"Unable to parse range: {a1}")
         try:
-            tab_name, cells = split_a1(a1)
+            tab_name, cells_ = split_a1(a1)
         except ValueError:
             raise unparseable from None
         if tab_name is None:
@@ -762,35 +1118,60 @@ class SheetsEmulator:
                 return tab, WHOLE_TAB
             if not spreadsheet.tabs:
                 raise unparseable
-            tab, cells = spreadsheet.tabs[0], a1
+            tab, cells_ = spreadsheet.tabs[0], a1
         else:
             tab = spreadsheet.tab(tab_name)
             if tab is None:
                 raise unparseable
-        if cells is None:
+        if cells_ is None:
             return tab, WHOLE_TAB
         try:
-            return tab, parse_cells(cells)
+            return tab, parse_cells(cells_)
         except ValueError:
             raise unparseable from None
 
     @staticmethod
     def _a1(tab: _Tab, start_row: int, start_col: int, end_row: int, end_col: int) -> str:
-        return f"{quote_tab_name(tab.title)}!{column_letters(start_col)}{start_row + 1}:{column_letters(end_col - 1)}{end_row}"
+        """A range as Google writes it: one cell as Sheet1!C1, a block as Sheet1!A1:D4."""
+        first = f"{column_letters(start_col)}{start_row + 1}"
+        last = f"{column_letters(end_col - 1)}{end_row}"
+        return f"{quote_tab_name(tab.title)}!{first}" + ("" if first == last else f":{last}")
+
+    @staticmethod
+    def _option(query: dict[str, list[str]], name: str, default: str, allowed: frozenset[str], field_: str) -> str:
+        option = query.get(name, [default])[0]
+        if option not in allowed:
+            raise SheetsApiError(400, f"Invalid value at '{field_}' ({option})")
+        return option
 
     def _read(self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]]) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)
         major_dimension = query.get("majorDimension", ["ROWS"])[0]
         if major_dimension != "ROWS":
             raise SheetsApiError(400, f"The Sheets emulator only supports majorDimension=ROWS, not {major_dimension}.")
+        render = self._option(
+            query, "valueRenderOption", "FORMATTED_VALUE", VALUE_RENDER_OPTIONS, "value_render_option"
+        )
+        serial_dates = (
+            self._option(
+                query, "dateTimeRenderOption", "SERIAL_NUMBER", DATE_TIME_RENDER_OPTIONS, "date_time_render_option"
+            )
+            == "SERIAL_NUMBER"
+        )
         end_row = min(box.end_row or tab.row_count, tab.row_count)
         end_col = min(box.end_col or tab.column_count, tab.column_count)
-        render = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
         rows = [row[box.start_col : end_col] for row in tab.rows[box.start_row : end_row]]
+        locale = spreadsheet.locale
         if render == "FORMATTED_VALUE":
-            rows = [[_formatted(cell) for cell in row] for row in rows]
+            rows = [[cells.formatted(cell, locale) for cell in row] for row in rows]
+        elif render == "UNFORMATTED_VALUE":
+            unformatted = cells.unformatted
+            rows = [
+                [cell if cell.__class__ in PLAIN else unformatted(cell, serial_dates, locale) for cell in row]
+                for row in rows
+            ]
         else:
-            rows = [["" if cell is None else cell for cell in row] for row in rows]
+            rows = [[cells.formula(cell, serial_dates, locale) for cell in row] for row in rows]
         result: dict[str, Any] = {
             "range": self._a1(
                 tab, box.start_row, box.start_col, max(end_row, box.start_row + 1), max(end_col, box.start_col + 1)
@@ -822,6 +1203,7 @@ class SheetsEmulator:
 
     @staticmethod
     def _write(tab: _Tab, start_row: int, start_col: int, values: list[list[Any]]) -> None:
+        """Write stored cells (see _stored) with their top-left at (start_row, start_col)."""
         for i, row in enumerate(values):
             target_row = start_row + i
             while len(tab.rows) <= target_row:
@@ -852,32 +1234,50 @@ class SheetsEmulator:
             )
         return summary
 
+    @staticmethod
+    def _table(tab: _Tab, box: CellBox) -> tuple[int, int, int, int] | None:
+        """The table an append to `box` extends: around the last filled cell inside the box (reading order)."""
+        end_row = min(box.end_row or len(tab.rows), len(tab.rows))
+        for row in range(end_row - 1, box.start_row - 1, -1):
+            cells_ = tab.rows[row]
+            end_col = len(cells_) if box.end_col is None else min(box.end_col, len(cells_))
+            for column in range(end_col - 1, box.start_col - 1, -1):
+                if not _is_empty(cells_[column]):
+                    return _region(tab, row, column)
+        return None
+
     def _append(
         self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]], body: dict[str, Any]
     ) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)
-        self._value_input_option(query)
+        option = self._value_input_option(query)
         insert_option = query.get("insertDataOption", ["OVERWRITE"])[0]
         if insert_option not in ("OVERWRITE", "INSERT_ROWS"):
             raise SheetsApiError(400, f"Invalid value at 'insert_data_option' ({insert_option})")
         values = self._body_values(body)
-        last_row = tab.last_row()
         response: dict[str, Any] = {"spreadsheetId": spreadsheet.key}
-        if last_row:
-            response["tableRange"] = self._a1(tab, 0, box.start_col, last_row, max(tab.width(), box.start_col + 1))
-        start_row = max(last_row, box.start_row)
+        table = self._table(tab, box)
+        if table is None:
+            start_row, start_col = box.start_row, box.start_col
+        else:
+            top, left, bottom, right = table
+            response["tableRange"] = self._a1(tab, top, left, bottom, right)
+            # "appended to the next row of the table, starting with the first column of the table"
+            start_row, start_col = bottom, left
         if insert_option == "INSERT_ROWS":
-            # Google inserts fresh rows, so the grid grows by exactly the rows sent.
+            # Fresh rows are inserted there: whatever was below (after a blank row) moves down, untouched.
+            if start_row < len(tab.rows):
+                tab.rows[start_row:start_row] = [[] for _ in values]
             tab.row_count += len(values)
-        self._write(tab, start_row, box.start_col, values)
-        response["updates"] = self._update_summary(spreadsheet, tab, start_row, box.start_col, values)
+        self._write(tab, start_row, start_col, _stored(values, option, spreadsheet.locale))
+        response["updates"] = self._update_summary(spreadsheet, tab, start_row, start_col, values)
         return response
 
     def _update(
         self, spreadsheet: _Spreadsheet, a1: str, query: dict[str, list[str]], body: dict[str, Any]
     ) -> dict[str, Any]:
         tab, box = self._resolve(spreadsheet, a1)
-        self._value_input_option(query)
+        option = self._value_input_option(query)
         values = self._body_values(body)
         single_cell = ":" not in (split_a1(a1)[1] or ":")
         if single_cell:
@@ -893,7 +1293,7 @@ class SheetsEmulator:
                 400,
                 f"Requested writing within range [{a1}], but tried writing to column [{column_letters(box.start_col + width - 1)}]",
             )
-        self._write(tab, box.start_row, box.start_col, values)
+        self._write(tab, box.start_row, box.start_col, _stored(values, option, spreadsheet.locale))
         return self._update_summary(spreadsheet, tab, box.start_row, box.start_col, values)
 
     def _values_batch_update(self, spreadsheet: _Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
@@ -904,7 +1304,10 @@ class SheetsEmulator:
         replies = [self._update(spreadsheet, item.get("range", ""), query, item) for item in body.get("data") or []]
         return {
             "spreadsheetId": spreadsheet.key,
+            "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in replies),
+            "totalUpdatedColumns": max((r.get("updatedColumns", 0) for r in replies), default=0),
             "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in replies),
+            "totalUpdatedSheets": len({r["updatedRange"].rpartition("!")[0] for r in replies if "updatedRange" in r}),
             "responses": replies,
         }
 
@@ -942,7 +1345,8 @@ class SheetsEmulator:
                 )
             sheet_id = properties.get("sheetId")
             if sheet_id is None:
-                sheet_id = max(ids, default=-1) + 1
+                while (sheet_id := spreadsheet.ids.randrange(1, 2**31 - 1)) in ids:
+                    pass
             elif sheet_id in ids:
                 raise SheetsApiError(
                     400, f"Invalid requests[{i}].addSheet: A sheet with the id {sheet_id} already exists."
@@ -972,15 +1376,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--key", default="rally-local", help="spreadsheet id to serve the tabs under")
     parser.add_argument("--title", default="Rally")
     parser.add_argument("--tabs", help='JSON file of {"Tab name": [[row], ...]}')
+    parser.add_argument("--locale", default=DEFAULT_LOCALE, choices=sorted(cells.LOCALES), help="the Sheet's locale")
+    parser.add_argument("--time-zone", default=DEFAULT_TIME_ZONE, help="the Sheet's time zone (e.g. Europe/Berlin)")
+    parser.add_argument(
+        "--user-entered",
+        action="store_true",
+        help="type the tabs' text as a person would (USER_ENTERED under --locale: dates, numbers, booleans)",
+    )
     args = parser.parse_args(argv)
     tabs = None
     if args.tabs:
         with open(args.tabs, encoding="utf-8") as handle:
             tabs = json.load(handle)
     emulator = SheetsEmulator(port=args.port)
-    emulator.add_spreadsheet(args.key, title=args.title, tabs=tabs)
+    emulator.add_spreadsheet(
+        args.key,
+        title=args.title,
+        tabs=tabs,
+        locale=args.locale,
+        time_zone=args.time_zone,
+        value_input_option="USER_ENTERED" if args.user_entered else "RAW",
+    )
     with emulator:
-        print(f"Sheets emulator on {emulator.url}, spreadsheet id {args.key!r}, tabs {emulator.tab_titles(args.key)}")
+        print(
+            f"Sheets emulator on {emulator.url}, spreadsheet id {args.key!r} ({args.locale}, {args.time_zone}), "
+            f"tabs {emulator.tab_titles(args.key)}; OAuth token endpoint {emulator.token_uri}"
+        )
         print(f"Point Rally at it with SHEETS_EMULATOR_HOST={emulator.host}. Ctrl-C stops it.")
         try:
             threading.Event().wait()
