@@ -22,7 +22,7 @@ from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs, version_of
 from data_sources.config import RallyConfig, redact, spreadsheet_key
-from data_sources.retry import RetryPolicy, with_retry
+from data_sources.retry import RetryPolicy, http_status, is_transient, readable, with_retry
 from rally.core.contract import normalise_key
 
 READ_PARAMS = {
@@ -31,6 +31,14 @@ READ_PARAMS = {
     "majorDimension": "ROWS",
 }
 TIMEOUT_SECONDS = 20
+# What a Google call can raise: the API's answer, the transport, the sign-in step, a connection dropped mid-answer.
+GOOGLE_ERRORS = (
+    gspread.exceptions.APIError,
+    requests.RequestException,
+    google.auth.exceptions.GoogleAuthError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 def a1_tab(title: str) -> str:
@@ -117,32 +125,34 @@ class GoogleSheetSource(DataSource):
         return self._client.http_client
 
     def _call(self, what: str, call: Callable[[], object]) -> object:
-        """One API call with bounded retries, failures turned into messages a person can act on."""
+        """One API call with bounded retries (backoff with jitter), failures turned into messages a person can act on.
+
+        What is transient is decided by `retry.is_transient` alone: 429s, 5xx answered as JSON or as
+        Google's HTML page, timeouts, resets, and a sign-in step failing the same way.
+        """
 
         def attempt() -> object:
             try:
                 return call()
-            except gspread.exceptions.APIError as error:
-                raise self._explain(error, what) from None
-            except requests.RequestException as error:
-                raise SourceError(
-                    f"Google Sheets unreachable: {self._safe(type(error).__name__)} while {what}", transient=True
-                ) from None
-            except google.auth.exceptions.GoogleAuthError as error:
-                raise self._auth_failure(error) from None
+            except GOOGLE_ERRORS as error:
+                raise self._source_error(error, what) from None
 
         return with_retry(attempt, self._retry, self._sleep)
 
+    def _source_error(self, error: BaseException, what: str) -> SourceError:
+        """`error` as a SourceError: one readable line without HTML or a secret, transient as `is_transient` says."""
+        status = http_status(error)
+        if isinstance(error, gspread.exceptions.APIError) and status in (400, 403, 404):
+            return self._explain(error, what)
+        if isinstance(error, google.auth.exceptions.RefreshError) and not is_transient(error):
+            return self._auth_failure(error)
+        return SourceError(self._safe(readable(error)), transient=is_transient(error), status=status)
+
     def _auth_failure(self, error: google.auth.exceptions.GoogleAuthError) -> SourceError:
-        """The service account's sign-in failed (a deleted or disabled key, a wrong token_uri, no network to Google).
+        """Google refused the service account's sign-in (a deleted or disabled key, another project's key).
 
         google-auth's message quotes Google's answer, and can quote the request: it goes out redacted.
         """
-        if isinstance(error, google.auth.exceptions.TransportError):
-            return SourceError(
-                f"Google Sheets unreachable: signing in to Google failed ({self._safe(type(error).__name__)})",
-                transient=True,
-            )
         reason = self._safe(" ".join(str(error).split()))[:200]
         return SourceError(
             f"Google refused Rally's service account ({reason}). Check the key under [connections.gsheets] in the secrets: "
@@ -165,9 +175,7 @@ class GoogleSheetSource(DataSource):
             )
         if code == 400 and "parse range" in message.lower():
             return SourceError(f"A tab was renamed or removed while {what} ({message}).", status=400)
-        transient = code == 429 or code >= 500 or code == 408
-        reason = "rate limit reached (429)" if code == 429 else f"error {code}: {message}"
-        return SourceError(f"Google Sheets unreachable: {reason}", transient=transient, status=code)
+        return SourceError(self._safe(readable(error)), transient=is_transient(error), status=code)
 
     def _safe(self, text: object) -> str:
         return redact(str(text), self._config.secret_values())
@@ -241,14 +249,8 @@ class GoogleSheetSource(DataSource):
         # No retry here: the caller (the outbox) retries, because a failed append may have landed.
         try:
             http.values_append(self._key, f"{a1_tab(tab)}!A1", params, body)
-        except gspread.exceptions.APIError as error:
-            raise self._explain(error, f"adding rows to {tab}") from None
-        except requests.RequestException as error:
-            raise SourceError(
-                f"Google Sheets unreachable: {type(error).__name__} while adding rows to {tab}", transient=True
-            ) from None
-        except google.auth.exceptions.GoogleAuthError as error:
-            raise self._auth_failure(error) from None
+        except GOOGLE_ERRORS as error:
+            raise self._source_error(error, f"adding rows to {tab}") from None
 
     def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
         with self._lock:
@@ -303,7 +305,7 @@ class GoogleSheetSource(DataSource):
 def _default_client(config: RallyConfig) -> gspread.Client:
     from data_sources.gspread_clients import client_for_emulator, client_for_service_account
 
-    if config.emulator_host:
-        return client_for_emulator(config.emulator_host, TIMEOUT_SECONDS)
     info = {k: v for k, v in (config.gsheets or {}).items() if k not in ("spreadsheet", "worksheet")}
+    if config.emulator_host:
+        return client_for_emulator(config.emulator_host, TIMEOUT_SECONDS, service_account=info)
     return client_for_service_account(info, TIMEOUT_SECONDS)

@@ -17,9 +17,12 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import google.auth.credentials
 import gspread
 import requests
 from google.auth.credentials import AnonymousCredentials
+from google.auth.transport.requests import AuthorizedSession
+from google.auth.transport.requests import Request as GoogleAuthRequest
 from google.oauth2.service_account import Credentials as ServiceAccountCredentials
 from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
@@ -63,25 +66,47 @@ class _RefuseAdapter(HTTPAdapter):
         )
 
 
-def client_for_emulator(host: str, timeout: float) -> gspread.Client:
+def client_for_emulator(host: str, timeout: float, service_account: Mapping[str, Any] | None = None) -> gspread.Client:
     """A gspread client whose Sheets API calls go to the emulator at `host` ("127.0.0.1:8085").
 
     Anonymous credentials, because service-account credentials fetch a token
-    from Google before the first request, which an offline run cannot do.
+    from Google before the first request, which an offline run cannot do —
+    unless `service_account` is a key whose `token_uri` is the emulator's own
+    token endpoint (http://host/token): then the sign-in step runs for real,
+    against the emulator, and Google is still never contacted.
     """
     host = host.strip()
     if not host or "://" in host or "/" in host:
         raise ValueError(f"{EMULATOR_HOST_ENV} takes host:port, e.g. 127.0.0.1:8085, not {host!r}.")
-    client = gspread.Client(auth=AnonymousCredentials(), http_client=HTTPClient)
-    session = client.http_client.session
+    emulator_origin = f"http://{host}"
+    credentials: google.auth.credentials.Credentials = AnonymousCredentials()
+    if service_account and str(service_account.get("token_uri", "")).startswith(emulator_origin + "/"):
+        credentials = ServiceAccountCredentials.from_service_account_info(
+            dict(service_account), scopes=[SPREADSHEETS_SCOPE]
+        )
+    # google-auth signs in over a session of its own: it may reach the emulator, nothing else.
+    sign_in = _offline_session()
+    sign_in.mount(emulator_origin + "/", HTTPAdapter())
+    session = AuthorizedSession(credentials, auth_request=GoogleAuthRequest(session=sign_in))
+    _refuse_everything(session)
+    # requests picks the longest matching prefix, so this wins for Sheets calls only.
+    session.mount(SHEETS_ORIGIN + "/", _EmulatorOriginAdapter(emulator_origin))
+    client = gspread.Client(auth=credentials, session=session, http_client=HTTPClient)
+    client.set_timeout(timeout)
+    return client
+
+
+def _offline_session() -> requests.Session:
+    session = requests.Session()
+    _refuse_everything(session)
+    return session
+
+
+def _refuse_everything(session: requests.Session) -> None:
     # A developer's HTTP(S)_PROXY must not route emulator traffic off the machine.
     session.trust_env = False
     session.mount("https://", _RefuseAdapter())
     session.mount("http://", _RefuseAdapter())
-    # requests picks the longest matching prefix, so this wins for Sheets calls only.
-    session.mount(SHEETS_ORIGIN + "/", _EmulatorOriginAdapter(f"http://{host}"))
-    client.set_timeout(timeout)
-    return client
 
 
 def client_for_service_account(info: Mapping[str, Any], timeout: float) -> gspread.Client:
@@ -111,7 +136,7 @@ def client_from_env_or_info(
     env = os.environ if env is None else env
     emulator_host = env.get(EMULATOR_HOST_ENV, "").strip()
     if emulator_host:
-        return client_for_emulator(emulator_host, timeout)
+        return client_for_emulator(emulator_host, timeout, service_account=info)
     if not info:
         raise ValueError(
             "Rally has no Google credentials. Put the service account's JSON key in the app's secrets, "

@@ -10,7 +10,7 @@ from data_sources.google_sheet import GoogleSheetSource
 from data_sources.local_store import LocalStore
 from data_sources.retry import RetryPolicy
 from rally.demo.company import demo_tabs
-from tests.emulator.sheets_emulator import SheetsEmulator
+from tests.emulator.sheets_emulator import DEFAULT_LOCALE, SheetsEmulator
 
 SHEET_KEY = "rally-test-sheet"
 # Retries happen, but a test never waits for real.
@@ -32,10 +32,13 @@ def google_source(
     emulator: SheetsEmulator,
     data_dir: Path,
     tabs: dict | None = None,
-    locale: str = "en_GB",
+    locale: str = DEFAULT_LOCALE,
     retry: RetryPolicy = NO_WAIT,
 ) -> GoogleSheetSource:
-    """A Google Sheet source reading a spreadsheet seeded with `tabs` (the demo company by default)."""
+    """A Google Sheet source reading a spreadsheet seeded with `tabs` (the demo company by default).
+
+    The Sheet is en_US, as Google makes it; a test whose cells are typed day-first says locale="en_GB".
+    """
     emulator.add_spreadsheet(SHEET_KEY, tabs=demo_tabs(date.today()) if tabs is None else tabs, locale=locale)
     return GoogleSheetSource(emulator_config(emulator, data_dir), retry=retry, sleep=lambda seconds: None)
 

@@ -1324,50 +1324,101 @@ class SheetsEmulator:
         }
 
     def _batch_update(self, spreadsheet: _Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+        """addSheet and updateSheetProperties (title, grid size), applied all-or-nothing as Google does."""
         requests = body.get("requests") or []
-        # Validate everything first: Google applies a batchUpdate all-or-nothing.
-        planned: list[tuple[int | None, _Tab]] = []
+        planned: list[Callable[[], dict[str, Any]]] = []
         titles = {tab.title for tab in spreadsheet.tabs}
         ids = {tab.sheet_id for tab in spreadsheet.tabs}
         for i, request in enumerate(requests):
             kinds = list(request)
-            if kinds != ["addSheet"]:
+            if kinds == ["addSheet"]:
+                planned.append(self._plan_add_sheet(spreadsheet, request["addSheet"], i, titles, ids))
+            elif kinds == ["updateSheetProperties"]:
+                planned.append(self._plan_update_sheet(spreadsheet, request["updateSheetProperties"], i, titles))
+            else:
                 raise SheetsApiError(
                     400,
-                    f"Invalid requests[{i}]: the Sheets emulator supports only addSheet, not {', '.join(kinds) or 'an empty request'}.",
+                    f"Invalid requests[{i}]: the Sheets emulator supports only addSheet and updateSheetProperties, "
+                    f"not {', '.join(kinds) or 'an empty request'}.",
                 )
-            properties = request["addSheet"].get("properties", {})
-            title = properties.get("title") or f"Sheet{len(spreadsheet.tabs) + len(planned) + 1}"
-            if title in titles:
-                raise SheetsApiError(
-                    400,
-                    f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" already exists. Please enter another name.',
-                )
-            sheet_id = properties.get("sheetId")
-            if sheet_id is None:
-                while (sheet_id := spreadsheet.ids.randrange(1, 2**31 - 1)) in ids:
-                    pass
-            elif sheet_id in ids:
-                raise SheetsApiError(
-                    400, f"Invalid requests[{i}].addSheet: A sheet with the id {sheet_id} already exists."
-                )
-            grid = properties.get("gridProperties", {})
-            tab = _Tab(
-                sheet_id=int(sheet_id),
-                title=title,
-                rows=[],
-                row_count=int(grid.get("rowCount", DEFAULT_ROW_COUNT)),
-                column_count=int(grid.get("columnCount", DEFAULT_COLUMN_COUNT)),
+        return {"spreadsheetId": spreadsheet.key, "replies": [apply() for apply in planned]}
+
+    @staticmethod
+    def _plan_add_sheet(
+        spreadsheet: _Spreadsheet, request: dict[str, Any], i: int, titles: set[str], ids: set[int]
+    ) -> Callable[[], dict[str, Any]]:
+        properties = request.get("properties", {})
+        title = properties.get("title") or f"Sheet{len(spreadsheet.tabs) + 1}"
+        if title in titles:
+            raise SheetsApiError(
+                400,
+                f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" already exists. Please enter another name.',
             )
-            titles.add(title)
-            ids.add(tab.sheet_id)
-            planned.append((properties.get("index"), tab))
-        replies = []
-        for index, tab in planned:
+        sheet_id = properties.get("sheetId")
+        if sheet_id is None:
+            while (sheet_id := spreadsheet.ids.randrange(1, 2**31 - 1)) in ids:
+                pass
+        elif sheet_id in ids:
+            raise SheetsApiError(400, f"Invalid requests[{i}].addSheet: A sheet with the id {sheet_id} already exists.")
+        grid = properties.get("gridProperties", {})
+        tab = _Tab(
+            sheet_id=int(sheet_id),
+            title=title,
+            rows=[],
+            row_count=int(grid.get("rowCount", DEFAULT_ROW_COUNT)),
+            column_count=int(grid.get("columnCount", DEFAULT_COLUMN_COUNT)),
+        )
+        titles.add(title)
+        ids.add(tab.sheet_id)
+        index = properties.get("index")
+
+        def apply() -> dict[str, Any]:
             position = len(spreadsheet.tabs) if index is None else max(0, min(int(index), len(spreadsheet.tabs)))
             spreadsheet.tabs.insert(position, tab)
-            replies.append({"addSheet": {"properties": tab.properties(position)}})
-        return {"spreadsheetId": spreadsheet.key, "replies": replies}
+            return {"addSheet": {"properties": tab.properties(position)}}
+
+        return apply
+
+    @staticmethod
+    def _plan_update_sheet(
+        spreadsheet: _Spreadsheet, request: dict[str, Any], i: int, titles: set[str]
+    ) -> Callable[[], dict[str, Any]]:
+        properties = request.get("properties", {})
+        fields = {name.strip() for name in str(request.get("fields", "")).split(",") if name.strip()}
+        tab = next((t for t in spreadsheet.tabs if t.sheet_id == properties.get("sheetId", 0)), None)
+        if tab is None:
+            raise SheetsApiError(
+                400, f"Invalid requests[{i}].updateSheetProperties: No grid with id: {properties.get('sheetId', 0)}"
+            )
+        unknown = fields - {"title", "gridProperties/rowCount", "gridProperties/columnCount"}
+        if not fields or unknown:
+            raise SheetsApiError(
+                400,
+                f"Invalid requests[{i}].updateSheetProperties: the Sheets emulator can't update {sorted(unknown) or 'nothing'}.",
+            )
+        title = properties.get("title")
+        if "title" in fields:
+            if not title or (title in titles and title != tab.title):
+                raise SheetsApiError(
+                    400, f'Invalid requests[{i}].updateSheetProperties: A sheet with the name "{title}" already exists.'
+                )
+            titles.discard(tab.title)
+            titles.add(title)
+        grid = properties.get("gridProperties", {})
+
+        def apply() -> dict[str, Any]:
+            if "title" in fields:
+                tab.title = title
+            if "gridProperties/rowCount" in fields:
+                tab.row_count = int(grid["rowCount"])
+                del tab.rows[tab.row_count :]  # cells in deleted rows are gone
+            if "gridProperties/columnCount" in fields:
+                tab.column_count = int(grid["columnCount"])
+                for row in tab.rows:
+                    del row[tab.column_count :]
+            return {}
+
+        return apply
 
 
 def main(argv: list[str] | None = None) -> None:
