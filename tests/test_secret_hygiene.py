@@ -1,38 +1,26 @@
 """Secrets never reach a log line or an error: the process-wide log scrubber, and a service-account key Google refuses.
 
-The key here is a real RSA key made for the test; Google's token endpoint is a local
-server on 127.0.0.1 that refuses it the way Google does (and, worst case, quotes it back).
+The key here is a real RSA key made for the test run; Google's token endpoint is the Sheets
+emulator's, on 127.0.0.1, refusing it the way Google does (and, worst case, quoting it back).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from data_sources import secret_logs
 from data_sources.base import SourceError
 from data_sources.config import load_config, secret_values
 from data_sources.google_sheet import GoogleSheetSource
 from tests.apptest import app, texts
+from tests.emulator.fixtures import SERVICE_ACCOUNT_KEY_ID, service_account, throwaway_key
 from tests.sources import SHEET_KEY
 
-
-def private_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-KEY = private_key()
+KEY = throwaway_key()
 KEY_LINES = [line for line in KEY.splitlines() if "PRIVATE KEY" not in line]
 
 
@@ -109,46 +97,17 @@ def test_without_the_scrubber_the_log_would_hold_the_key(printed):
 # -- a key Google refuses --------------------------------------------------------------------------------------------------
 
 
-class RefusingTokenEndpoint(BaseHTTPRequestHandler):
-    """Google's token endpoint refusing the key, and (the worst case) quoting the key back in its answer."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps({"error": "invalid_grant", "error_description": f"Invalid JWT Signature for key {KEY_LINES[2]}"}).encode()
-        self.send_response(400)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
 
 @pytest.fixture
-def token_endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RefusingTokenEndpoint)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/token"
-    server.shutdown()
-    server.server_close()
+def token_endpoint(sheets_emulator) -> str:
+    """Google's token endpoint (the emulator's) refusing the key, and (the worst case) quoting the key back in its answer."""
+    sheets_emulator.fail_next(100, 400, kind="token", message=f"Invalid JWT Signature for key {KEY_LINES[2]}")
+    return sheets_emulator.token_uri
 
 
 def refused_secrets(token_uri: str) -> dict:
     return {
-        "connections": {
-            "gsheets": {
-                "spreadsheet": SHEET_KEY,
-                "type": "service_account",
-                "project_id": "acme-advocacy",
-                "private_key_id": "0123456789abcdef0123456789abcdef01234567",
-                "private_key": KEY,
-                "client_email": "rally@acme-advocacy.iam.gserviceaccount.com",
-                "client_id": "1234567890",
-                "token_uri": token_uri,
-            }
-        },
+        "connections": {"gsheets": {"spreadsheet": SHEET_KEY, **service_account(token_uri=token_uri)}},
         "rally": {"sheet_read_attempts": 1},
     }
 
@@ -162,7 +121,7 @@ def test_a_refused_service_account_says_what_to_check_without_quoting_the_key(to
         source.fetch()
     message = str(raised.value)
     assert "Google refused Rally's service account" in message and "invalid_grant" in message
-    assert not any(line in message for line in KEY_LINES) and "0123456789abcdef0123456789abcdef01234567" not in message
+    assert not any(line in message for line in KEY_LINES) and SERVICE_ACCOUNT_KEY_ID not in message
 
 
 def test_a_page_on_a_refused_key_explains_and_shows_no_secret(token_endpoint, demo_app_env, monkeypatch):
