@@ -97,7 +97,6 @@ def test_without_the_scrubber_the_log_would_hold_the_key(printed):
 # -- a key Google refuses --------------------------------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def token_endpoint(sheets_emulator) -> str:
     """Google's token endpoint (the emulator's) refusing the key, and (the worst case) quoting the key back in its answer."""
