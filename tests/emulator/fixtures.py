@@ -93,7 +93,9 @@ def typed_copy(
 
 
 def _retyped(cell: Any, written_in: str, locale: str, as_text_dates: bool) -> str:
-    value = cells.user_entered(cell, written_in)
+    # The fixture holds what a cell contains: a leading ' or = is part of its text, not a prefix or a formula.
+    literal = isinstance(cell, str) and cell.startswith(("'", "="))
+    value = cell if literal else cells.user_entered(cell, written_in)
     typed = cells.typed_as(value, locale)
     if as_text_dates and isinstance(value, cells.Typed) and value.kind in ("date", "datetime"):
         return "'" + typed
