@@ -23,7 +23,7 @@ from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs, version_of
 from data_sources.config import RallyConfig, redact, spreadsheet_key
 from data_sources.retry import RetryPolicy, http_status, is_transient, readable, with_retry
-from rally.core.contract import normalise_key
+from rally.core.contract import HEADER_SEARCH_ROWS, normalise_key
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -111,6 +111,7 @@ class GoogleSheetSource(DataSource):
         self._sleep = sleep
         self._lock = threading.Lock()
         self._titles: list[str] | None = None
+        self._tops: dict[str, list[list[str]]] = {}  # each tab's first rows as last read: where its header is
         self._locale: str | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -203,6 +204,7 @@ class GoogleSheetSource(DataSource):
                 tabs, content = self._batch_get(only, unchanged)
             if tabs is None:  # the answer is byte for byte the one `known` was read from
                 return known.redated(asked_at)
+            self._tops.update({title: rows[:HEADER_SEARCH_ROWS] for title, rows in tabs.items()})
             return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content)
 
     def _batch_get(self, only: list[str] | None = None, unchanged: str | None = None) -> tuple[Tabs | None, bytes]:
@@ -248,9 +250,29 @@ class GoogleSheetSource(DataSource):
         body = {"values": [[as_text(c) for c in r] for r in rows], "majorDimension": "ROWS"}
         # No retry here: the caller (the outbox) retries, because a failed append may have landed.
         try:
-            http.values_append(self._key, f"{a1_tab(tab)}!A1", params, body)
+            if tab not in self._tops:  # not read since the server started (rows a previous run left unsent)
+                top = http.values_get(self._key, f"{a1_tab(tab)}!1:{HEADER_SEARCH_ROWS}", params=READ_PARAMS)
+                self._tops[tab] = [_row_text(row) for row in top.get("values", [])]
+            http.values_append(self._key, self._append_anchor(tab, header), params, body)
         except GOOGLE_ERRORS as error:
             raise self._source_error(error, f"adding rows to {tab}") from None
+
+    def _append_anchor(self, tab: str, header: list[str]) -> str:
+        """Where Google looks for the table an append extends: the header row, across the header's width.
+
+        Google appends under the block of cells around the anchor, bounded by blank rows. Anchored at A1,
+        a tab with a title row and a blank row above its header got the new row under the title — above
+        the header, where no reader looks. The header row comes from the last read (its first rows are kept);
+        or, for a tab not read yet, from its first rows read just before.
+        """
+        names = {normalise_key(name) for name in header if str(name).strip()}
+        best_row, best_overlap = 1, 0
+        for index, cells in enumerate(self._tops.get(tab, [])):
+            overlap = len(names & {normalise_key(cell) for cell in cells if str(cell).strip()})
+            if overlap > best_overlap:
+                best_row, best_overlap = index + 1, overlap
+        last_column = gspread.utils.rowcol_to_a1(best_row, max(len(header), 1))
+        return f"{a1_tab(tab)}!A{best_row}:{last_column}"
 
     def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
         with self._lock:
@@ -291,6 +313,7 @@ class GoogleSheetSource(DataSource):
             lambda: http.values_batch_update(self._key, {"valueInputOption": "RAW", "data": data}),
         )
         self._titles = [*(self._titles or []), *headers]
+        self._tops.update({tab: [list(header)] for tab, header in headers.items()})
 
     def share_with(self) -> str | None:
         email = (self._config.gsheets or {}).get("client_email")
