@@ -5,7 +5,7 @@ a person typed, as Google stored it: dates as serial numbers, date-times as frac
 checkboxes as booleans, and, where a column is formatted as plain text, dates as the locale writes them. Here each
 fixture is retyped by a person whose Sheet is en_US or de_DE (tests/emulator/fixtures.py: typed_copy) and written
 USER_ENTERED into the emulator; Rally's command line, run as a person runs it, must read the same figures from it
-as from the text version.
+as from the text version, and every page must show the same.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from rally.demo.company import demo_tabs
+from tests.apptest import PAGES, app, clear_caches, texts
 from tests.emulator.fixtures import serve_typed
 from tests.emulator.sheets_emulator import SheetsEmulator
 from tests.sources import SHEET_KEY
@@ -138,3 +139,42 @@ def test_the_typed_demo_holds_what_a_real_sheet_holds(sheets_emulator, locale):
     text_dates = [d for d in dates if isinstance(d, str) and d]  # (the demo has a post without a date, on purpose)
     assert text_dates and all(("/" if locale == "en_US" else ".") in d for d in text_dates)
     assert any(isinstance(d, float) and not d.is_integer() for d in dates)  # 10:30 on the day
+
+
+TYPED_KEYS = {"en_US": "rally-typed-en-us", "de_DE": "rally-typed-de-de"}
+
+
+@pytest.fixture(scope="module")
+def text_and_typed(tmp_path_factory):
+    """One emulator serving the demo as a real Sheet three times: as text, and as typed by a person in en_US and in de_DE."""
+    make, written_in, _ = SHEETS["demo"]
+    with SheetsEmulator() as emulator, pytest.MonkeyPatch.context() as patch:
+        emulator.add_spreadsheet(SHEET_KEY, tabs=make(), locale=written_in)
+        for locale, key in TYPED_KEYS.items():
+            serve_typed(emulator, key, make(), written_in=written_in, locale=locale)
+        patch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
+        patch.setenv("RALLY_DATA_DIR", str(tmp_path_factory.mktemp("rally-data")))
+        clear_caches()
+        yield {
+            key: {
+                "connections": {"gsheets": {"spreadsheet": key, "client_email": "rally@acme.iam.gserviceaccount.com"}},
+                "rally": {"sheet_read_attempts": 1},
+            }
+            for key in (SHEET_KEY, *TYPED_KEYS.values())
+        }
+        clear_caches()
+
+
+def shown(at) -> tuple[dict[str, str], list[str]]:
+    """A page's figures and words, without the stamp saying when the data was read."""
+    lines = [line for line in texts(at).splitlines() if not line.startswith("Data as of")]
+    return {m.label: m.value for m in at.metric}, lines
+
+
+@pytest.mark.parametrize("locale", TYPED_KEYS)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_the_same_on_the_typed_sheet(text_and_typed, page, locale):
+    """Each page on the typed Sheet shows the figures and words it shows on the text version."""
+    text, typed = (app(page, secrets=text_and_typed[key]) for key in (SHEET_KEY, TYPED_KEYS[locale]))
+    assert not typed.exception and not typed.error, [e.value for e in [*typed.exception, *typed.error]]
+    assert shown(typed) == shown(text)
