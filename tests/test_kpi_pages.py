@@ -117,7 +117,7 @@ MESSY_KPIS = [
     ["Octember", "Leads", "12", "10"],  # not a month
     ["2026-10", "", "12", ""],  # no KPI name
     ["2026-10", "Number of posts", "999", "150"],  # typed: Rally's own count wins
-    ["01/10/2026", "Web traffic from social", "2,100", "2k"],  # fine: 1 October 2026 (the demo says day-first), 2,100 against 2,000
+    ["01/10/2026", "Web traffic from social", "2,100", "2k"],  # 1 October (the demo says day-first); 2,100 vs 2,000
     ["2026-10", "Company page followers", "5,100", "n/a"],  # not a number
 ]
 

@@ -206,8 +206,10 @@ def test_the_banner_after_an_html_502_is_one_line_with_the_time_of_the_data(shee
     sheets_emulator.fail_next(10, 502, kind="batch_get", html=True)
     at.sidebar.button[0].click().run()
     [banner] = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # as read: markdown escapes are invisible
-    assert "\n" not in banner and banner.startswith("Data as of ") and banner.endswith(
-        " — Google Sheets unreachable: Google's servers are overloaded for a moment (HTTP 502)"
+    assert (
+        "\n" not in banner
+        and banner.startswith("Data as of ")
+        and banner.endswith(" — Google Sheets unreachable: Google's servers are overloaded for a moment (HTTP 502)")
     )
     assert [m.value for m in at.metric if m.label == "Posts"] == posts_before
 
