@@ -30,6 +30,7 @@ from rally.core.parsing import (
     web_links,
     week_start,
 )
+from rally.core.post_numbers import apply_post_numbers
 from rally.core.records import QueuedRow, queued_frame
 from rally.core.settings import Settings, parse_settings
 
@@ -138,6 +139,7 @@ def build_dataset(
     if posts_table is not None:
         posts_table = _with_queued(posts_table, queued_posts, issues)
     posts = _posts(posts_table, staff, day_first, issues) if posts_table is not None else empty_frame(POSTS_COLUMNS)
+    posts = apply_post_numbers(posts, tabs)  # numbers imported from a platform's export, by link
     summaries["Posts"].valid = len(posts)
 
     kpi_table = table(contract.KPIS)
