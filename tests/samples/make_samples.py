@@ -59,7 +59,11 @@ def content_rows() -> tuple[list[list], list[list]]:
     metrics = []
     for day in days(date(2026, 10, 1), date(2026, 10, 31)):
         organic = random.randint(150, 600)
-        metrics.append([f"{day:%m/%d/%Y}", organic, 0, organic, int(organic * 0.7)] + [random.randint(1, 20), 0, 0] * 4 + [0.05, 0, 0.05])
+        metrics.append(
+            [f"{day:%m/%d/%Y}", organic, 0, organic, int(organic * 0.7)]
+            + [random.randint(1, 20), 0, 0] * 4
+            + [0.05, 0, 0.05]
+        )
     return posts, metrics
 
 
@@ -77,7 +81,11 @@ def visitors_rows() -> list[list]:
     rows = []
     for day in days(date(2026, 10, 1), date(2026, 10, 31)):
         desktop, mobile = random.randint(20, 60), random.randint(10, 40)
-        rows.append([f"{day:%m/%d/%Y}"] + [0] * 12 + [desktop, mobile, desktop + mobile, desktop // 2, mobile // 2, (desktop + mobile) // 2])
+        rows.append(
+            [f"{day:%m/%d/%Y}"]
+            + [0] * 12
+            + [desktop, mobile, desktop + mobile, desktop // 2, mobile // 2, (desktop + mobile) // 2]
+        )
     return rows
 
 
@@ -116,7 +124,10 @@ def main() -> None:
     write_xls(HERE / "linkedin_content.xls", content)
     write_xlsx(HERE / "linkedin_content.xlsx", content)
     followers = {
-        "New followers": [["Date", "Sponsored followers", "Organic followers", "Auto-invited followers", "Total followers"], *followers_rows()],
+        "New followers": [
+            ["Date", "Sponsored followers", "Organic followers", "Auto-invited followers", "Total followers"],
+            *followers_rows(),
+        ],
         "Location": [["Location", "Total followers"], ["Greater Leeds Area", 812], ["London Area", 640]],
         "Job function": [["Job function", "Total followers"], ["Engineering", 903], ["Sales", 420]],
         "Seniority": [["Seniority", "Total followers"], ["Senior", 1210], ["Entry", 655]],
