@@ -315,3 +315,31 @@ def test_the_smtp_password_and_webhook_addresses_are_scrubbed_from_logs():
 
     secrets = {"rally": {"smtp": {"password": SMTP_PASSWORD}, "slack": {"webhook_url": "https://hooks.slack.com/x/y"}}}
     assert {SMTP_PASSWORD, "https://hooks.slack.com/x/y"} <= set(secret_values(secrets))
+
+
+def test_the_presenters_send_button_reports_each_channel_and_retries_the_failed_one(
+    demo_app_env, starttls_smtp, webhooks
+):
+    """On the last slide a facilitator sends the digest; Teams fails once, Try again sends to Teams only."""
+    from tests.apptest import app, texts
+
+    webhooks.hook(TEAMS_PATH).answers.append((410, "gone", {}))
+    secrets = {
+        "rally": {
+            "smtp": starttls_smtp.settings_table(),
+            "slack": {"webhook_url": webhooks.url(SLACK_PATH)},
+            "teams": {"webhook_url": webhooks.url(TEAMS_PATH)},
+        }
+    }
+    at = app("views/meeting.py", secrets=secrets, query={"slide": "7"})
+    assert "digest-send" not in [b.key for b in at.button]  # locked for everyone else
+    at.session_state["rally_facilitator"] = True  # as the demo passcode leaves it (tests/test_roles.py)
+    at = at.run()
+    at = at.button(key="digest-send").click().run()
+    assert not at.exception
+    assert "E-mail: Sent to 2 recipients through 127.0.0.1." in texts(at)
+    assert "Microsoft Teams: Microsoft Teams answered HTTP 410: gone" in texts(at)
+    at = at.button(key="digest-retry").click().run()
+    assert "Microsoft Teams: Posted to Microsoft Teams." in texts(at)
+    assert "digest-retry" not in [b.key for b in at.button]
+    assert (len(starttls_smtp.messages), len(webhooks.hook(SLACK_PATH).bodies), len(webhooks.hook(TEAMS_PATH).bodies)) == (1, 1, 2)
