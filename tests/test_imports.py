@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.outbox import Outbox
 from rally.core.dataset import build_dataset
 from rally.core.post_numbers import link_key
 from rally.monthly.imports import ImportProblem, plan_import
-from tests.sources import google_source
+from tests.sources import SHEET_KEY
 from tests.test_scoring import HEADER, post
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -176,18 +175,27 @@ def test_a_partial_month_is_left_out_not_undercounted():
 
 
 def test_imports_land_in_the_sheet_once_and_count_on_the_next_read(sheets_emulator, tmp_path):
-    """Content, followers and GA4 through the real outbox to a Sheet in the emulator: the rows land, the numbers count."""
-    from ui.imports import queue_import
+    """Content, followers and GA4 through the import command and the real outbox to a Sheet in the emulator."""
+    from data_sources import commands
+    from data_sources.server import Server
+    from tests.sources import emulator_config
 
-    source = google_source(sheets_emulator, tmp_path, sheet())
-    outbox = Outbox(tmp_path / "outbox.sqlite", source, min_seconds_between_appends=0)
-    for name in ("linkedin_content.xls", "linkedin_followers.xls", "ga4_traffic_acquisition.csv"):
-        data = build_dataset(source.fetch().tabs)
-        planned = plan_import(name, (SAMPLES / name).read_bytes(), data.kpis, data.posts, TODAY)
-        queue_import(planned, data, TODAY, outbox, source)
-        queue_import(planned, data, TODAY, outbox, source)  # Write pressed twice: each row once
-        assert outbox.flush() == planned.writes
-    tabs = source.fetch().tabs
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs=sheet())
+    rally = Server(emulator_config(sheets_emulator, tmp_path))
+    facilitator = commands.Caller("session", facilitator=True)
+    try:
+        for name in ("linkedin_content.xls", "linkedin_followers.xls", "ga4_traffic_acquisition.csv"):
+            data = rally.current(refresh=True)
+            planned = plan_import(name, (SAMPLES / name).read_bytes(), data.dataset.kpis, data.dataset.posts, TODAY)
+            with pytest.raises(commands.Refused, match="facilitator role"):
+                commands.import_numbers(rally, commands.Caller("staff"), data, planned, TODAY)
+            commands.import_numbers(rally, facilitator, data, planned, TODAY)
+            commands.import_numbers(rally, facilitator, data, planned, TODAY)  # Write pressed twice: each row once
+            while rally.outbox().pending():
+                rally.outbox().flush()
+        tabs = rally.source.fetch().tabs
+    finally:
+        rally.close()
     assert len(tabs["Post numbers"]) == 1 + 2
     assert tabs["KPIs"][0] == ["Month", "KPI", "Actual", "Target", "ID"]  # the ID column added once, after the last header cell
     assert [row[:4] for row in tabs["KPIs"][5:]] == [
@@ -203,6 +211,5 @@ def test_imports_land_in_the_sheet_once_and_count_on_the_next_read(sheets_emulat
     assert numbers.loc[2].tolist() == [4210.0, 96.0, 14.0, 7.0, 38.0, 155.0]  # Maya's typed 1,200 replaced
     assert numbers.loc[3].tolist() == [2890.0, 41.0, 6.0, 12.0, 77.0, 136.0]
     assert numbers.loc[4].tolist() == [1534.0, 58.0, 9.0, 2.0, 11.0, 80.0]  # Ana's untouched
-    again = build_dataset(tabs)
-    content = plan_import("linkedin_content.xls", (SAMPLES / "linkedin_content.xls").read_bytes(), again.kpis, again.posts, TODAY)
+    content = plan_import("linkedin_content.xls", (SAMPLES / "linkedin_content.xls").read_bytes(), data.kpis, data.posts, TODAY)
     assert content.writes == 0  # the same file again: nothing left to write

@@ -143,7 +143,7 @@ def test_sending_without_a_choice_asks_for_one(module_demo_env):
     week = weeks_back(2)
     phone = app(VOTE, query={"week": week})
     phone.button(key="FormSubmitter:vote-Send my vote").click().run()
-    assert [e.value for e in phone.error] == ["Pick a post first, then send your vote."]
+    assert [e.value for e in phone.error] == ["Pick a post first, then send your vote\\."]  # Markdown-escaped; it reads the same
     assert "0 votes so far" in texts(app(MEETING, query={"slide": "7", "week": week}))
 
 

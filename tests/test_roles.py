@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_sources import live
+from data_sources import server
 from rally.core.contract import POSTS
 from rally.demo.company import demo_tabs
 from rally.survey.answers import SURVEY, SURVEY_ROUNDS
@@ -77,16 +77,16 @@ def unlock(at: AppTest, what: str, passcode: str) -> AppTest:
 
 
 def queued(tab: str) -> list[dict[str, str]]:
-    return [p.row for p in live.outbox().pending(tab, sent_since=0.0)]
+    return [p.row for p in server.for_secrets({}).outbox().pending(tab, sent_since=0.0)]
 
 
 @pytest.fixture
 def clock():
     """The server's clock (throttle, spam limit) under the test's hand; the real one back afterwards."""
     fake = FakeClock()
-    live.set_clock(fake)
+    server.set_clock(fake)
     yield fake
-    live.set_clock()
+    server.set_clock()
 
 
 @pytest.fixture

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_sources import live
-from data_sources.config import ConfigError
-from data_sources.delivery import DeliverySettings, SendResult, delivery_settings, send_digest
+from data_sources import commands
 from rally.core.text import md_escape
 from rally.weekly.digest import digest_data
 from rally.weekly.meeting import WeeklyMeeting
-from ui.access import facilitator_action, facilitator_gate
+from ui.access import facilitator_gate
+from ui.forms import send
 
 RESULTS_KEY = "rally_digest_sent"  # week -> the last results, this browser session
 
 
-@facilitator_action
-def _send(meeting: WeeklyMeeting, settings: DeliverySettings, channels: list[str] | None) -> list[SendResult]:
+def _send(meeting: WeeklyMeeting, channels: list[str] | None):
     with st.spinner("Sending the digest…"):
-        return send_digest(digest_data(meeting), settings, channels)
+        return send(commands.send_digest, digest_data(meeting), channels)
 
 
 def send_digest_panel(meeting: WeeklyMeeting) -> None:
@@ -31,29 +29,16 @@ def send_digest_panel(meeting: WeeklyMeeting) -> None:
     with st.expander(f"🔒 Facilitator: send the {meeting.week} digest"):
         if not facilitator_gate("send the digest"):
             return
-        try:
-            settings = delivery_settings(live.app_config().rally)
-        except ConfigError as error:
-            st.warning(md_escape(str(error)), icon="⚙️")
-            return
-        if not settings.channels:
-            st.caption(
-                "Nowhere to send it yet: add [rally.smtp], [rally.slack] or [rally.teams] to the secrets file "
-                "(see .streamlit/secrets.toml.example). Meanwhile the sidebar's download has the same digest."
-            )
-            return
-        names = ", ".join({"email": "e-mail", "slack": "Slack", "teams": "Teams"}[c] for c in settings.channels)
-        sent: dict[str, list[SendResult]] = st.session_state.setdefault(RESULTS_KEY, {})
+        sent: dict[str, list] = st.session_state.setdefault(RESULTS_KEY, {})
         results = sent.get(meeting.week, [])
-        failed = [r.channel for r in results if not r.ok]
         if st.button(
-            f"Send the digest ({names})" if not results else "Send it again to every channel",
+            "Send the digest to every configured channel" if not results else "Send it again to every channel",
             icon="📨",
             key="digest-send",
             type="primary" if not results else "secondary",
         ):
-            results = _send(meeting, settings, None)
-            if results is not None:
+            results = _send(meeting, None) or []
+            if results:
                 sent[meeting.week] = results
         for result in results:
             if result.ok:
@@ -62,7 +47,7 @@ def send_digest_panel(meeting: WeeklyMeeting) -> None:
                 st.error(f"{result.label}: {md_escape(result.message)}", icon="⚠️")
         failed = [r.channel for r in results if not r.ok]
         if failed and st.button("Try again where it failed", icon="🔁", key="digest-retry"):
-            retried = _send(meeting, settings, failed)
+            retried = _send(meeting, failed)
             if retried is not None:
                 by_channel = {r.channel: r for r in results} | {r.channel: r for r in retried}
                 sent[meeting.week] = list(by_channel.values())

@@ -1,51 +1,27 @@
 """Import numbers instead of typing them (facilitator only): upload an export, see what Rally would write, then write it.
 
 The preview comes from `rally.monthly.imports.plan_import`; nothing is written until the button
-is pressed, and a file Rally can't read writes nothing and says why. The write itself is
-`queue_import` — one small function, so it can move behind the write commands unchanged.
+is pressed, and a file Rally can't read writes nothing and says why. The write is the
+`commands.import_numbers` command (the facilitator role checked again, each row's ID, the outbox).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
-from data_sources import live
-from data_sources.base import DataSource
-from data_sources.outbox import Outbox
-from data_sources.row_writer import queue_row
-from rally.core.dataset import Dataset
-from rally.core.post_numbers import POST_NUMBERS
+from data_sources import commands
+from data_sources.server import LiveData
 from rally.core.text import md_escape
-from rally.monthly.imports import KPIS_WRITTEN, ImportPlan, ImportProblem, plan_import
-from rally.staff.posting import TabUnusable, write_plan
-from ui.access import facilitator_action, facilitator_gate
+from rally.monthly.imports import ImportPlan, ImportProblem, plan_import
+from ui.access import facilitator_gate
+from ui.forms import send
 
 DONE_KEY = "rally_import_done"
 
 
-def queue_import(
-    plan: ImportPlan, dataset: Dataset, today: date, outbox: Outbox, source: DataSource, sheet_reachable: bool = True
-) -> int:
-    """Queue the plan's rows through the outbox (KPIs under the tab's own header, post numbers to their tab); returns how many."""
-    rows = [(KPIS_WRITTEN, cells) for cells in plan.kpi_cells()]
-    rows += [(POST_NUMBERS, cells) for cells in plan.post_number_rows(today)]
-    for spec, cells in rows:
-        laid_out = write_plan(dataset.raw, spec, cells)
-        # The plan's own ID (from the file and the month or link): pressing Write twice queues each row once.
-        laid_out = replace(laid_out, row={**laid_out.row, laid_out.id_column: cells["ID"]})
-        queue_row(outbox, source, laid_out, sheet_reachable)
-    return len(rows)
-
-
-@facilitator_action
-def _write(plan: ImportPlan, dataset: Dataset, today: date, sheet_reachable: bool) -> int:
-    return queue_import(plan, dataset, today, live.outbox(), live.source(), sheet_reachable)
-
-
-def import_numbers(data: live.LiveData, today: date) -> None:
+def import_numbers(data: LiveData, today: date) -> None:
     """The upload, its preview and the Write button, for a facilitator; a locked gate for everyone else."""
     st.subheader("Import numbers from LinkedIn and Google Analytics")
     st.caption(
@@ -81,11 +57,7 @@ def import_numbers(data: live.LiveData, today: date) -> None:
         icon="📥",
         key="import-write",
     ):
-        try:
-            written = _write(plan, data.dataset, today, data.state.error is None)
-        except TabUnusable as error:
-            st.error(md_escape(str(error)), icon="🚫")
-            return
+        written = send(commands.import_numbers, data, plan, today)
         if written is not None:
             st.session_state[DONE_KEY] = (
                 f"{written} row(s) from {plan.source} are on their way to the Sheet; they count after the next read (within a minute)."

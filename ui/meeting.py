@@ -1,4 +1,4 @@
-"""Pieces the meeting pages share: the week's computed meeting (cached per data version), live votes, the digest download, projector styling."""
+"""Pieces the meeting pages share: the week's computed meeting (once per data version), live votes, the digest download, projector styling."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from data_sources import live
-from data_sources.derived import one_at_a_time
+from data_sources.server import LiveData
 from rally.core.dataset import Dataset
 from rally.core.parsing import iso_week_label, week_start
 from rally.weekly.digest import digest_data, render_digest
@@ -16,6 +15,7 @@ from rally.weekly.glance import last_complete_week, weeks_to_show
 from rally.weekly.meeting import WeeklyMeeting, weekly_meeting
 from rally.weekly.votes import VOTES, read_votes
 from ui import layout
+from ui.server import server
 
 REVEAL_KEY = "rally_vote_revealed"  # week -> True once the facilitator reveals the vote (this browser session)
 
@@ -44,7 +44,7 @@ def projector_style() -> None:
     st.html(PROJECTOR_CSS)
 
 
-def week_options(data: live.LiveData) -> list[str]:
+def week_options(data: LiveData) -> list[str]:
     """Every week from the first post to today's, newest first (once per data version and day)."""
     return data.derive(weeks_to_show, data.dataset.posts, layout.today())
 
@@ -67,10 +67,11 @@ def week_from_query(options: list[str], fallback: str) -> str:
 def live_votes(dataset: Dataset) -> pd.DataFrame:
     """The Votes tab from the short-interval shared read, plus votes this server took that the read may not hold yet (each ID once)."""
     max_age = dataset.settings.live_refresh_seconds
-    state = live.live_tabs((VOTES.name,), max_age=max_age)
+    rally = server()
+    state = rally.live_tabs((VOTES.name,), max_age=max_age)
     tabs = state.snapshot.tabs if state.snapshot else {}
     # With the snapshot: votes sent after that read began still count until a read holds them.
-    return read_votes(tabs, live.pending_rows(VOTES.name, state.snapshot))
+    return read_votes(tabs, rally.pending_rows(VOTES.name, state.snapshot))
 
 
 def _votes_key(votes: pd.DataFrame | None) -> str:
@@ -79,16 +80,10 @@ def _votes_key(votes: pd.DataFrame | None) -> str:
     return hashlib.blake2b("|".join(votes["ID"] + ":" + votes["Timestamp"]).encode(), digest_size=12).hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _meeting(version: str, week: str, votes_key: str, _dataset: Dataset, _votes: pd.DataFrame | None) -> WeeklyMeeting:
-    # Keyed by data version, week and the votes seen: reruns on unchanged data reuse it (treat as read-only).
-    with one_at_a_time():  # like every derived result: its working memory never adds to another's
-        return weekly_meeting(_dataset, week, _votes)
-
-
-def meeting_for(data: live.LiveData, week: str, votes: pd.DataFrame | None) -> WeeklyMeeting:
-    version = data.version or "none"
-    return _meeting(version, week, _votes_key(votes), data.dataset, votes)
+def meeting_for(data: LiveData, week: str, votes: pd.DataFrame | None) -> WeeklyMeeting:
+    """The week's meeting, once per data version, week and votes seen, for the whole server (treat as read-only)."""
+    key = ("<meeting>", week, _votes_key(votes))
+    return data.derived.get(data.version or "none", key, lambda: weekly_meeting(data.dataset, week, votes))
 
 
 def is_revealed(week: str) -> bool:

@@ -22,9 +22,6 @@ from rally.weekly.scoring import PERIODS, points_breakdown
 from ui import layout, people
 from ui.post_list import draw_post_list
 
-# A badge history replays every week a person posted: keep it per data, person and week.
-badge_history = st.cache_data(show_spinner="Counting your badges…", max_entries=256)(person_badges)
-
 data = layout.load()
 dataset = data.dataset
 posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
@@ -118,7 +115,7 @@ with badge_card.container(border=True):
         st.metric("Next badge", "—")
         st.caption("Every badge in reach is yours this week.")
 
-badges = badge_history(posts, staff, person, week)
+badges = data.derive(person_badges, posts, staff, person, week)  # replays every week a person posted: once
 st.subheader("Badges earned")
 if badges.empty:
     st.caption("None yet — your first post earns 🎉 First post.")

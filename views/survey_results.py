@@ -5,7 +5,14 @@ import streamlit as st
 from rally.core.text import md_escape, md_text, truncate
 from rally.survey.actions import action_points
 from rally.survey.anonymity import count_phrase
-from rally.survey.answers import SURVEY, in_round, question_result, suggested_round_name, team_breakdown
+from rally.survey.answers import (
+    ROUND_NAME_MAX,
+    SURVEY,
+    in_round,
+    question_result,
+    suggested_round_name,
+    team_breakdown,
+)
 from rally.survey.charts import choice_chart, scale_chart, words_chart
 from ui import layout
 from ui import survey_panel as panel
@@ -39,17 +46,10 @@ with st.expander("Facilitator controls", icon="🎛️", expanded=is_facilitator
             name = st.text_input(
                 "Start a new round",
                 value=suggested_round_name(today, [n for n, _ in survey.rounds.started]),
-                max_chars=panel.ROUND_NAME_MAX,
+                max_chars=ROUND_NAME_MAX,
             )
-            if st.form_submit_button("Start round", icon="▶️"):
-                name = " ".join(name.split())[: panel.ROUND_NAME_MAX]
-                if not name:
-                    st.error("Give the round a name, e.g. 2026-11 opening.")
-                elif any(name.casefold() == n.casefold() for n, _ in survey.rounds.started):
-                    st.error(f"There is already a round called {md_escape(name)}: pick another name.")
-                else:
-                    panel.start_round(name, survey, today)
-                    st.rerun()
+            if st.form_submit_button("Start round", icon="▶️") and panel.start_round(name, survey, today):
+                st.rerun()
         st.caption(md_escape(survey.questions.note))
         for issue in (*survey.questions.issues, *survey.answers.issues, *survey.rounds.issues):
             st.caption(f"⚠️ {md_escape(issue.tab)} row {issue.row} {md_escape(issue.column)}: {md_text(issue.problem)}")

@@ -40,7 +40,13 @@ POST_NUMBERS = register_written_tab(
         description="Reach and engagement numbers imported from a platform's export; they replace the typed ones of the post with that link.",
     )
 )
-NUMBER_COLUMNS = {"Reach": "reach", "Reactions": "reactions", "Comments": "comments", "Shares": "shares", "Clicks": "clicks"}
+NUMBER_COLUMNS = {
+    "Reach": "reach",
+    "Reactions": "reactions",
+    "Comments": "comments",
+    "Shares": "shares",
+    "Clicks": "clicks",
+}
 ENGAGEMENT_PARTS = ["reactions", "comments", "shares", "clicks"]
 _LINKEDIN_POST = re.compile(r"(?:activity|ugcpost|share)[:\-](\d{15,25})", re.IGNORECASE)
 

@@ -68,6 +68,7 @@ SURVEY_ROUNDS = register_written_tab(
 )
 
 START, SHOW, HIDE = "start", "show results", "hide results"
+ROUND_NAME_MAX = 60  # characters: a round's name is a heading on the projector
 _ACTIONS = {
     "start": START,
     "startround": START,
