@@ -1,6 +1,6 @@
 """The presenter's Send button: the week's digest to every configured channel, each channel's result on screen.
 
-Facilitator only (drawn for them, and checked again when pressed). A channel that failed keeps its
+Facilitator only (drawn for them, and checked again by the command when pressed). A channel that failed keeps its
 sentence on screen with a Try again button that sends to the failed channels only, so nothing is
 lost silently and nobody gets the digest twice.
 """
@@ -13,7 +13,7 @@ from data_sources import commands
 from rally.core.text import md_escape
 from rally.weekly.digest import digest_data
 from rally.weekly.meeting import WeeklyMeeting
-from ui.access import facilitator_gate
+from ui.access import is_facilitator
 from ui.forms import send
 
 RESULTS_KEY = "rally_digest_sent"  # week -> the last results, this browser session
@@ -25,10 +25,13 @@ def _send(meeting: WeeklyMeeting, channels: list[str] | None):
 
 
 def send_digest_panel(meeting: WeeklyMeeting) -> None:
-    """An expander on the last slide: Send the week's digest, then how each channel went (Try again where it failed)."""
+    """An expander on the last slide, for a facilitator only: Send the week's digest, then how each channel went.
+
+    Nobody else sees it (the projector stays clean, and the slide's one passcode form, the vote's, signs in for both).
+    """
+    if not is_facilitator():
+        return
     with st.expander(f"🔒 Facilitator: send the {meeting.week} digest"):
-        if not facilitator_gate("send the digest"):
-            return
         sent: dict[str, list] = st.session_state.setdefault(RESULTS_KEY, {})
         results = sent.get(meeting.week, [])
         if st.button(
