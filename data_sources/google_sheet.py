@@ -113,6 +113,7 @@ class GoogleSheetSource(DataSource):
         self._titles: list[str] | None = None
         self._tops: dict[str, list[list[str]]] = {}  # each tab's first rows as last read: where its header is
         self._locale: str | None = None
+        self._time_zone: str | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     def _http(self) -> gspread.HTTPClient:
@@ -186,6 +187,7 @@ class GoogleSheetSource(DataSource):
         metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
         self._titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
         self._locale = metadata.get("properties", {}).get("locale")
+        self._time_zone = metadata.get("properties", {}).get("timeZone")
 
     # -- the interface ----------------------------------------------------------------------
     def fetch(self, only: list[str] | None = None, known: Snapshot | None = None) -> Snapshot:
@@ -205,7 +207,7 @@ class GoogleSheetSource(DataSource):
             if tabs is None:  # the answer is byte for byte the one `known` was read from
                 return known.redated(asked_at)
             self._tops.update({title: rows[:HEADER_SEARCH_ROWS] for title, rows in tabs.items()})
-            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content)
+            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content, time_zone=self._time_zone)
 
     def _batch_get(self, only: list[str] | None = None, unchanged: str | None = None) -> tuple[Tabs | None, bytes]:
         """The tabs and the answer they were decoded from; (None, answer) when the answer's version is `unchanged`."""

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"rally": 0, "data_sources": 1, "ui": 2, "views": 3, "app": 4, "cli": 4}
-RALLY_FLOORS = {"core": 0, "room": 1, "survey": 2, "monthly": 3, "weekly": 4, "staff": 5, "demo": 6}
+RALLY_FLOORS = {"core": 0, "room": 1, "survey": 2, "sheet": 3, "monthly": 4, "weekly": 5, "staff": 6, "demo": 7}
 # Modules that do I/O (or draw a page): the pure domain never touches them. urllib.parse is pure and allowed.
 IO_MODULES = ("streamlit", "gspread", "google", "requests", "sqlite3", "socket", "urllib.request", "http", "smtplib",
               "psycopg", "subprocess", "data_sources", "ui", "views")  # fmt: skip
@@ -65,7 +65,7 @@ def test_rally_is_pure(path):
     "path", [p for p in python_files("rally") if len(p.relative_to(ROOT).parts) > 2], ids=module_id
 )
 def test_rally_folders_import_only_their_own_floor_or_lower(path):
-    """core < room < survey < monthly < weekly < staff < demo: "change how the hero is picked" lives in one folder."""
+    """core < room < survey < sheet < monthly < weekly < staff < demo: "change how the hero is picked" lives in one folder."""
     floor = RALLY_FLOORS[path.relative_to(ROOT).parts[1]]
     higher = [
         name for name in imports(path) if name.startswith("rally.") and RALLY_FLOORS.get(name.split(".")[1], -1) > floor
@@ -102,3 +102,29 @@ def test_every_rally_folder_says_what_lives_there(folder):
     """Each folder's __init__ has a docstring: what lives there and what it may import."""
     doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text()))
     assert doc and len(doc) > 80, f"{folder.relative_to(ROOT)}/__init__.py needs a paragraph saying what lives there"
+
+
+# Functions that turn raw tabs into typed data: only the dataset (rally/sheet/) calls them. A page, a ui piece or
+# the command line that did would read a tab a second way, with its own date order and without the queued rows.
+RAW_READERS = {
+    "read_table", "read_records", "find_tab", "parse_dates", "parse_date", "parse_numbers", "parse_questions",
+    "read_answers", "read_rounds", "hidden_ids", "read_ideas", "read_kudos", "read_votes", "training_records",
+    "build_dataset", "read_sheet", "read_live",
+}  # fmt: skip
+
+
+def raw_reads(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("rally."):
+            found += [alias.name for alias in node.names if alias.name in RAW_READERS]
+        elif isinstance(node, ast.Attribute) and node.attr in ("raw", "tabs") and isinstance(node.value, ast.Attribute):
+            if node.value.attr in ("snapshot", "dataset"):  # snapshot.tabs / dataset.raw: the Sheet's raw rows
+                found.append(f"{node.value.attr}.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("path", python_files("ui", "views") + [ROOT / "cli.py"], ids=module_id)
+def test_no_page_or_command_parses_a_raw_tab(path):
+    """Pages, ui/ and the command line read the dataset (rally.sheet), never the raw tabs."""
+    assert not raw_reads(path), f"{module_id(path)} reads raw tabs itself: {raw_reads(path)}"

@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
+from rally.core.contract import IDEAS, MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.survey.actions import action_points
 from rally.survey.answers import (
     HIDE,
     SHOW,
     START,
-    SURVEY,
-    SURVEY_ROUNDS,
     frequent_words,
     in_round,
     previous_round,
@@ -29,8 +28,8 @@ from rally.survey.answers import (
     text_answers,
 )
 from rally.survey.charts import choice_chart, diverging_layout, scale_chart
-from rally.survey.ideas import IDEAS, read_ideas
-from rally.survey.moderation import MODERATION, hidden_ids, moderation_row
+from rally.survey.ideas import read_ideas
+from rally.survey.moderation import hidden_ids, moderation_row
 from rally.survey.questions import parse_questions
 
 TODAY = date(2026, 11, 30)
@@ -361,9 +360,10 @@ def test_sentiment_for_directors_is_an_aggregate_of_the_latest_round_big_enough(
 def test_directors_get_sentiment_straight_from_the_demo_sheet():
     """The demo's last round (22 answers) as aggregates only: no names, no teams, no text."""
     from data_sources.factory import demo_seed
-    from rally.survey.answers import sentiment_from_tabs
+    from rally.sheet.dataset import build_dataset
 
-    sentiment = sentiment_from_tabs(demo_seed(TODAY), ["Sales", "Engineering"], TODAY)
+    survey = build_dataset(demo_seed(TODAY), today=TODAY).survey
+    sentiment = survey_sentiment(survey.answers.frame, survey.answers.questions, 5, survey.rounds)
     assert sentiment["responses"] == 22 and sentiment["round"].endswith("opening")
     assert set(sentiment) == {"round", "responses", "day", "score", "scales", "worth_sharing", "previous", "change"}
     assert 1 <= sentiment["score"] <= 5
