@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from tests.sources import SHEET_KEY, google_source
 
 HEADER = ["Date", "Name", "Platform"]
