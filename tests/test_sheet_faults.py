@@ -27,6 +27,9 @@ from tests.sources import SHEET_KEY, emulator_config
 KEY_LINES = [line for line in throwaway_key().splitlines() if "PRIVATE KEY" not in line]
 POSTS = [["Date", "Name", "Platform"], ["2026-11-16", "Maya Patel", "LinkedIn"]]
 BUDGET = RetryPolicy(attempts=3, base_seconds=0.5, cap_seconds=8.0)
+# How long a client waits for a slow answer: the one real wait here (a socket timeout has no clock to move),
+# long enough that a busy machine's ordinary answers never hit it.
+PATIENCE = 1.0
 
 
 @pytest.fixture
@@ -80,13 +83,14 @@ FAULTS = [
 def test_each_fault_is_classified_once_and_told_in_one_line(signed_in_sheet, kind, fault, passing, words):
     """`is_transient` and `readable` on the error real gspread raises: passing or not, one line, no HTML."""
     emulator = signed_in_sheet
-    gspread_client = client(emulator, timeout=0.3 if fault.get("slow") else 5)
+    gspread_client = client(emulator)
     if kind != "token":
         CALLS["metadata"](gspread_client)  # signed in already: the fault meets the call itself
+    gspread_client.set_timeout(PATIENCE if fault.get("slow") else 5)
     if fault.get("reset"):
         emulator.reset_next(1, kind=kind)
     elif fault.get("slow"):
-        emulator.slow_next(1, seconds=10, kind=kind)  # the client gives up after 0.3 s; stop() ends the wait
+        emulator.slow_next(1, seconds=30, kind=kind)  # the client gives up after PATIENCE; stop() ends the wait
     else:
         emulator.fail_next(1, fault["status"], kind=kind, message=fault.get("message"), html=fault.get("html", False))
     with pytest.raises(Exception) as raised:
@@ -97,11 +101,12 @@ def test_each_fault_is_classified_once_and_told_in_one_line(signed_in_sheet, kin
     assert "\n" not in line and "<" not in line and "DOCTYPE" not in line
 
 
-def source(emulator: SheetsEmulator, tmp_path, sleeps: list[float], timeout: float = 5) -> GoogleSheetSource:
+def source(
+    emulator: SheetsEmulator, tmp_path, sleeps: list[float], gspread_client: gspread.Client | None = None
+) -> GoogleSheetSource:
     config = emulator_config(emulator, tmp_path)
-    return GoogleSheetSource(
-        config, client_factory=lambda: client(emulator, timeout), retry=BUDGET, sleep=sleeps.append
-    )
+    made = gspread_client or client(emulator)
+    return GoogleSheetSource(config, client_factory=lambda: made, retry=BUDGET, sleep=sleeps.append)
 
 
 # fmt: off
@@ -120,14 +125,18 @@ RECOVERIES = [
 @pytest.mark.parametrize(("kind", "fault", "times"), RECOVERIES)
 def test_a_passing_fault_is_retried_with_backoff_and_the_read_succeeds(signed_in_sheet, tmp_path, kind, fault, times):
     """Read, metadata and sign-in failing for a moment cost retries (jittered waits, never real sleeps), not the read."""
-    emulator, sleeps = signed_in_sheet, []
+    emulator, sleeps, gspread_client = signed_in_sheet, [], client(signed_in_sheet)
+    sheet = source(emulator, tmp_path, sleeps, gspread_client)
     if fault.get("reset"):
         emulator.reset_next(times, kind=kind)
     elif fault.get("slow"):
-        emulator.slow_next(times, seconds=10, kind=kind)
+        sheet.fetch()  # signed in and the tabs known with time to spare: only the read itself meets the wait
+        emulator.reset_log()
+        gspread_client.set_timeout(PATIENCE)
+        emulator.slow_next(times, seconds=30, kind=kind)
     else:
         emulator.fail_next(times, fault["status"], kind=kind, html=fault["html"])
-    snapshot = source(emulator, tmp_path, sleeps, timeout=0.3 if fault.get("slow") else 5).fetch()
+    snapshot = sheet.fetch()
     assert snapshot.tabs["Posts"] == POSTS
     if not fault.get("slow"):  # a slow answer is logged when it is finally given, after the retry's
         failed = 0 if fault.get("reset") else fault["status"]
