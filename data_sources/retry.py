@@ -93,11 +93,11 @@ def readable(error: BaseException) -> str:
     status = http_status(error)
     signing_in = isinstance(error, google.auth.exceptions.GoogleAuthError)
     who = "Google's sign-in service is" if signing_in else "Google's servers are"
-    if isinstance(error, requests.Timeout):
+    if isinstance(error, requests.Timeout | TimeoutError):
         return "Google Sheets unreachable: no answer in time (timeout)"
     if isinstance(error, google.auth.exceptions.TransportError):
         return f"Google Sheets unreachable: signing in to Google failed ({_connection_words(error)})"
-    if isinstance(error, requests.ConnectionError):
+    if isinstance(error, requests.ConnectionError | ConnectionError):
         return f"Google Sheets unreachable: {_connection_words(error)}"
     if isinstance(error, json.JSONDecodeError):
         return "Google Sheets unreachable: the answer was cut off (unreadable reply)"
@@ -109,6 +109,8 @@ def readable(error: BaseException) -> str:
     message = _google_message(error)
     if status is not None:
         return f"Google Sheets refused the request (HTTP {status}{': ' + message if message else ''})"
+    if isinstance(error, requests.RequestException) and is_transient(error):
+        return f"Google Sheets unreachable: the answer was cut off ({type(error).__name__})"
     return _one_line(f"{type(error).__name__}: {message}" if message else type(error).__name__)
 
 

@@ -371,3 +371,45 @@ def test_concurrent_appends_each_land_exactly_once(rally_sheet):
     appended = [row[0] for row in rally_sheet.values(KEY, "Posts")[len(POSTS) :]]
     assert sorted(appended) == sorted(f"{worker}-{n}" for worker in range(6) for n in range(5))
     assert rally_sheet.count("append") == 30
+
+
+# fmt: off
+TYPING = [
+    # (the Sheet's locale, what a person types, UNFORMATTED_VALUE + SERIAL_NUMBER, FORMATTED_VALUE)
+    ("en_US", "2020-01-01", 43831, "2020-01-01"),  # ISO is a date everywhere, and shows as typed
+    ("en_US", "16/11/2026", "16/11/2026", "16/11/2026"),  # no 16th month: stays text
+    ("en_US", "11/16/2026", 46342, "11/16/2026"),
+    ("en_GB", "16/11/2026", 46342, "16/11/2026"),
+    ("de_DE", "16.11.2026", 46342, "16.11.2026"),
+    ("de_DE", "16/11/2026", 46342, "16.11.2026"),  # read day-first, shown the German way
+    ("en_US", "11/16/2026 10:30", 46342.4375, "11/16/2026 10:30:00"),
+    ("en_US", "Nov 18, 2026", 46344, "Nov 18, 2026"),
+    ("en_US", "3,400", 3400, "3,400"),
+    ("de_DE", "3,400", 3.4, "3,4"),  # the comma is the decimal mark
+    ("de_DE", "3.400", 3400, "3.400"),
+    ("en_US", "0.12", 0.12, "0.12"),
+    ("en_US", "12%", 0.12, "12%"),
+    ("en_US", "007", 7, "7"),  # leading zeros go: type '007 to keep them
+    ("en_US", "'007", "007", "007"),
+    ("en_US", "TRUE", True, "TRUE"),
+    ("de_DE", "WAHR", True, "TRUE"),
+    ("en_US", "=4/2", 2, "2"),
+    ("en_US", "=1/0", "#DIV/0!", "#DIV/0!"),
+    ("en_US", "1.2k", "1.2k", "1.2k"),
+    ("en_US", "2026-W47", "2026-W47", "2026-W47"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("locale", "typed", "unformatted", "formatted"), TYPING)
+def test_user_entered_types_text_under_the_sheet_s_locale(
+    sheets_emulator, sheets_client, locale, typed, unformatted, formatted
+):
+    """USER_ENTERED makes a typed date, number, boolean or formula what the Sheet's locale makes of it; RAW keeps text."""
+    sheets_emulator.add_spreadsheet(KEY, tabs={"Sheet1": []}, locale=locale)
+    spreadsheet = sheets_client.open_by_key(KEY)
+    spreadsheet.values_update("'Sheet1'!A1", {"valueInputOption": "USER_ENTERED"}, {"values": [[typed]]})
+    spreadsheet.values_update("'Sheet1'!B1", {"valueInputOption": "RAW"}, {"values": [[typed]]})
+    options = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+    assert spreadsheet.values_get("'Sheet1'!A1:B1", params=options)["values"] == [[unformatted, typed]]
+    assert spreadsheet.values_get("'Sheet1'!A1")["values"] == [[formatted]]

@@ -11,8 +11,9 @@ Where the rules come from:
   dateTimeRenderOption is ignored under FORMATTED_VALUE; a leading apostrophe keeps typed text as text.
 
 Where it is a model, not a recording (kept deliberately small; see the fidelity notes in sheets_emulator.py):
-- Three locales: en_US (month first), en_GB (day first), de_DE (day first, "." dates, decimal comma, WAHR/FALSCH).
-  Any other locale is refused rather than guessed.
+- Three locales: en_US (month first), en_GB (day first), de_DE (day first, "." dates, decimal comma, WAHR/FALSCH;
+  TRUE/FALSE are read in every locale). Any other locale is refused rather than guessed. A formatted boolean
+  shows TRUE/FALSE whatever the locale.
 - Formulas: arithmetic on numbers (+ - * / ^, brackets), a quoted string, HYPERLINK(url; label) and SUM of numbers.
   Anything else evaluates to "#NAME?", the error value Google gives an unknown function.
 """
