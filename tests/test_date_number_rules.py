@@ -316,3 +316,14 @@ def test_no_cell_makes_a_date_or_number_rule_raise(cell):
         assert day is None or day in window
     read_dates(pd.Series([cell, cell], dtype="str"), False, ACTIVITY)
     parse_numbers(pd.Series([cell], dtype="str"), DE)
+
+
+@pytest.mark.parametrize("typo", ["3026-11-16", "9999-12-31", "16/11/3026", "0001-01-01", "2958465"])
+def test_one_far_date_in_posts_no_longer_takes_the_dataset_down(typo):
+    """The issue's crash: a post dated 3026 (or 9999, or year 1) is left out with an issue; the others still count."""
+    from rally.core.contract import POSTS
+    from rally.core.dataset import build_dataset
+
+    dataset = build_dataset({"Posts": [POSTS.header, ["2026-11-16", "Maya", "X"], [typo, "Leo", "X"]]})
+    assert dataset.posts["name"].tolist() == ["Maya"]
+    assert [(i.tab, i.row, i.column) for i in dataset.issues] == [("Posts", 3, "Date")]
