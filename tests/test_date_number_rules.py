@@ -259,7 +259,8 @@ DE_HINT = "type the one you mean as this Sheet writes numbers (like 1.234,5)"
         ("1.000.000", EN, None,
          "not how this Sheet writes numbers (like 1,234.5) — type 1000000 if that is what it means"),
         ("1" * 48, EN, float("1" * 48), ""),
-        ("1" * 47 + ",5", EN, None, "not a number"),  # longer than any count: not read, not repeated in a message
+        ("1" * 47 + ",5", EN, None, "not a number"),  # longer than any count: no second reading, no page of digits
+        ("1" * 200, EN, float("1" * 200), ""),  # in the Sheet's own notation any length reads
         ("1e999", EN, None, "not a number"),  # past what a float holds
     ],
 )
@@ -327,3 +328,17 @@ def test_one_far_date_in_posts_no_longer_takes_the_dataset_down(typo):
     dataset = build_dataset({"Posts": [POSTS.header, ["2026-11-16", "Maya", "X"], [typo, "Leo", "X"]]})
     assert dataset.posts["name"].tolist() == ["Maya"]
     assert [(i.tab, i.row, i.column) for i in dataset.issues] == [("Posts", 3, "Date")]
+
+
+TYPED = [0.1, 0.12, 1 / 3, 2.675, 1e-05, 1.5e20, 123456789.123, 46343.4375, 1e16, 1e50, 2**53 + 1.0, 5e-324, 1.7976931348623157e308]
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR", "de_CH", "sv_SE", "en_IN"])
+@pytest.mark.parametrize("number", TYPED)
+def test_a_typed_number_written_out_in_the_sheets_notation_reads_back_exactly(locale, number):
+    """A JSON number the source writes as Python does, with the Sheet's decimal mark and no grouping, is the same float."""
+    fmt = number_format(locale)
+    text = str(int(number)) if number.is_integer() else str(number)  # data_sources.google_sheet.as_text's way
+    written = text.replace(".", fmt.decimal)
+    assert read_number(written, fmt) == (number, "")
+    assert parse_numbers(pd.Series([written], dtype="str"), fmt)[0].tolist() == [number]

@@ -262,7 +262,7 @@ _SIGN = re.compile(r"^([+\-\u2212])\s*")
 _WITH_SUFFIX = re.compile(r"^(.*?)\s*([kmb])$", re.IGNORECASE)
 NOT_A_NUMBER = "not a number"
 NEGATIVE = "negative number"
-# Longer than any count people type (a 1 with 40 zeros): not read, so a message never repeats a page of digits.
+# Longer than any count people type: no second reading is looked for, so a message never repeats a page of digits.
 _LONGEST_NUMBER_TEXT = 48
 _FOLD_MARKS = str.maketrans({**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_APOSTROPHES, "'")})
 
@@ -324,8 +324,6 @@ def read_number(text: object, fmt: NumberFormat = ENGLISH) -> tuple[float | None
     cleaned = _cell_text(text)
     if not cleaned:
         return None, ""
-    if len(cleaned) > _LONGEST_NUMBER_TEXT:
-        return None, NOT_A_NUMBER
     sign = _SIGN.match(cleaned)
     body = (cleaned[sign.end() :] if sign else cleaned).translate(_FOLD_MARKS)
     negative = bool(sign) and sign[1] != "+"
@@ -341,6 +339,8 @@ def read_number(text: object, fmt: NumberFormat = ENGLISH) -> tuple[float | None
         # Decimal, so "4.1m" is 4100000 and not 4099999.9999999995.
         value = float(own * multiplier)
         return (value, "") if math.isfinite(value) else (None, NOT_A_NUMBER)
+    if len(body) > _LONGEST_NUMBER_TEXT:
+        return None, NOT_A_NUMBER
     readings: list[Decimal] = []
     for candidate in (
         _loose_reading(body, fmt),
