@@ -81,6 +81,8 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[T ]
 _SERIAL = re.compile(r"^(\d+)(?:[.,]\d+)?$")
 _HAS_MONTH_NAME = re.compile(r"[^\W\d_]{3,}")
 _FOUR_DIGITS = re.compile(r"\d{4}")
+# Written out by hand: strftime's %b follows the process's C locale, which a host may have set to any language.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Longer than any date people type: free text in a date column is not handed to dateutil.
 _LONGEST_DATE_TEXT = 64
 
@@ -157,7 +159,7 @@ def read_date(text: object, day_first: bool = True, window: DateWindow | None = 
             return day, ""
         return (
             None,
-            f"as a date this number is {day.day} {day:%b %Y}, outside {window.label} — type a date like 2026-11-16",
+            f"as a date this number is {day.day} {_MONTHS[day.month - 1]} {day.year}, outside {window.label} — type a date like 2026-11-16",
         )
     if typed in window:
         return typed, ""
