@@ -42,7 +42,9 @@ def measure(
     warm, changed = {}, {}
     with sheet_app(emulator, key, folder / key) as secrets:
         clock = FakeClock(0.0)
-        server.set_clock(clock)  # the shared caches' intervals: moved by hand below (sheet_app sets the real clock back)
+        server.set_clock(
+            clock
+        )  # the shared caches' intervals: moved by hand below (sheet_app sets the real clock back)
         first_load, _ = timed(lambda: open_session(pages[0], secrets))
         for edits, page in enumerate(pages, start=1):
             at = open_session(page, secrets)

@@ -22,27 +22,25 @@ from typing import TypeVar
 
 from data_sources.base import SourceError
 from data_sources.server import LiveData, Server
-from rally.core.contract import POSTS
-from rally.core.records import TabUnusable, WritePlan, write_plan
+from rally.core.contract import IDEAS, KUDOS, MODERATION, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
+from rally.core.records import TabUnusable, WritePlan
 from rally.staff.posting import NewPost, post_problems
 from rally.survey.answers import HIDE as HIDE_RESULTS
 from rally.survey.answers import (
     ROUND_NAME_MAX,
     SHOW,
     START,
-    SURVEY,
-    SURVEY_ROUNDS,
     Rounds,
     response_rows,
     round_action_row,
     suggested_round_name,
 )
-from rally.survey.ideas import IDEAS, clean_idea, idea_row
-from rally.survey.moderation import HIDE, MODERATION, moderation_row
+from rally.survey.ideas import clean_idea, idea_row
+from rally.survey.moderation import HIDE, moderation_row
 from rally.survey.moderation import SHOW as UNHIDE
 from rally.survey.questions import QuestionSet, check_answers
-from rally.weekly.kudos import KUDOS, NewKudos, kudos_problems
-from rally.weekly.votes import VOTES, vote_row
+from rally.weekly.kudos import NewKudos, kudos_problems
+from rally.weekly.votes import vote_row
 
 log = logging.getLogger("rally.commands")
 T = TypeVar("T")
@@ -123,7 +121,7 @@ def log_post(server: Server, caller: Caller, data: LiveData, post: NewPost, toda
     if problems:
         raise Refused(*problems, listed=True)
     _form(server, caller)
-    plan = _plan(lambda: write_plan(data.dataset.raw, POSTS, post.cells()))
+    plan = _plan(lambda: data.dataset.write_plan(POSTS, post.cells()))
     return _queue(server, plan, sheet_reachable=data.state.error is None)
 
 
@@ -133,7 +131,7 @@ def send_kudos(server: Server, caller: Caller, data: LiveData, kudos: NewKudos) 
     if problems:
         raise Refused(*problems, listed=True)
     _form(server, caller)
-    plan = _plan(lambda: write_plan(data.dataset.raw, KUDOS, kudos.cells()))
+    plan = _plan(lambda: data.dataset.write_plan(KUDOS, kudos.cells()))
     return _queue(server, plan, sheet_reachable=data.state.error is None)
 
 

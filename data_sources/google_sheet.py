@@ -104,6 +104,7 @@ class GoogleSheetSource(DataSource):
         self._lock = threading.Lock()
         self._titles: list[str] | None = None
         self._locale: str | None = None
+        self._time_zone: str | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     def _http(self) -> gspread.HTTPClient:
@@ -177,6 +178,7 @@ class GoogleSheetSource(DataSource):
         metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
         self._titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
         self._locale = metadata.get("properties", {}).get("locale")
+        self._time_zone = metadata.get("properties", {}).get("timeZone")
 
     # -- the interface ----------------------------------------------------------------------
     def fetch(self, only: list[str] | None = None, known: Snapshot | None = None) -> Snapshot:
@@ -195,7 +197,7 @@ class GoogleSheetSource(DataSource):
                 tabs, content = self._batch_get(only, unchanged)
             if tabs is None:  # the answer is byte for byte the one `known` was read from
                 return known.redated(asked_at)
-            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content)
+            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content, time_zone=self._time_zone)
 
     def _batch_get(self, only: list[str] | None = None, unchanged: str | None = None) -> tuple[Tabs | None, bytes]:
         """The tabs and the answer they were decoded from; (None, answer) when the answer's version is `unchanged`."""

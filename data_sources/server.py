@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 import pyarrow as pa
@@ -32,20 +33,23 @@ import pyarrow as pa
 from data_sources import secret_logs
 from data_sources.base import DataSource, Snapshot, SourceInfo
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
-from data_sources.derived import DerivedCache, call_key
+from data_sources.derived import SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
 from data_sources.outbox import Outbox
 from data_sources.snapshot_cache import CacheState, SnapshotCache
-from rally.core.contract import POSTS, TabSpec, normalise_key
-from rally.core.dataset import Dataset, build_dataset
+from rally.core.contract import LIVE_TAB_TITLES, LIVE_TABS, TAB_NAMES, normalise_key
 from rally.core.records import QueuedRow
 from rally.core.settings import Settings
 from rally.room.access import PasscodeThrottle
 from rally.room.limits import SubmissionLimiter
+from rally.sheet.dataset import Calendar, Dataset, combine, read_live, read_sheet, sheet_time_zone
 
 T = TypeVar("T")
 log = logging.getLogger("rally.server")
 
+LIVE_TAB_NAMES = frozenset(spec.name for spec in LIVE_TABS)
+# Arguments of a derived call that stand for the kept tabs' parts (see LiveData.derive).
+SHEET_PART_KEYS = frozenset(f"<dataset.{name}>" for name in SHEET_PARTS)
 # Until the Settings tab has been read, the default refresh interval applies.
 DEFAULT_MAX_AGE = Settings().refresh_seconds
 OUTBOX_FILE = "outbox.sqlite"
@@ -61,6 +65,11 @@ def now() -> float:
     return _clock()
 
 
+def wall_clock() -> datetime:
+    """The aware UTC time "today" is read from (the company's date is taken from it in its own time zone)."""
+    return datetime.now(UTC)
+
+
 def set_clock(clock: Callable[[], float] = time.monotonic) -> None:
     """Time every server-wide timer by `clock` from now on; no argument restores the real one."""
     global _clock
@@ -74,18 +83,26 @@ class LiveData:
     dataset: Dataset | None  # None only when nothing has ever been read
     state: CacheState
     info: SourceInfo
-    version: str = ""  # the data's version: the Sheet's read plus this server's queued posts
+    version: str = ""  # the whole dataset's version: the Sheet's read, the live tabs' read, this server's queued rows
     derived: DerivedCache = field(default_factory=DerivedCache, repr=False, compare=False)
+    sheet_version: str = ""  # the version of the tabs people keep alone (a vote or an answer leaves it unchanged)
 
     def derive(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
         """`function(*args, **kwargs)`, computed once per data version for the whole server, then reused.
 
         For pure `rally/` functions of the data: `data.derive(weekly_leaderboard, data.dataset.posts, week)`.
-        Arguments are the dataset, its parts (posts, staff, kpis, notes, issues…) or hashable values; the
-        result is shared, so treat it as read-only.
+        Arguments are the dataset, its parts (posts, staff, kpis, notes, votes, survey…) or hashable values; the
+        result is shared, so treat it as read-only. A result of the kept tabs alone (posts, staff…) is keyed by
+        their version, so a vote or a survey answer arriving doesn't compute it again.
         """
         key = call_key(function, args, kwargs, self.dataset)
-        return self.derived.get(self.version, key, lambda: function(*args, **kwargs))
+        version = self.sheet_version if self.sheet_version and only_sheet_parts(key) else self.version
+        return self.derived.get(version, key, lambda: function(*args, **kwargs))
+
+    def today(self) -> date:
+        """The company's date now, in its time zone (the `Time zone` setting, else the Sheet's)."""
+        calendar = self.dataset.calendar if self.dataset is not None else Calendar()
+        return calendar.today(wall_clock())
 
 
 class Server:
@@ -103,16 +120,32 @@ class Server:
         self.limiter = SubmissionLimiter(clock=now)
         self._live: dict[tuple[str, ...], SnapshotCache] = {}
         self._outbox: Outbox | None = None
+        self._writing = False
+        # The dataset in its two halves, each parsed once per version of what it is read from (see rally.sheet).
+        self._sheet_parts = DerivedCache(versions=2)
+        self._live_parts = DerivedCache(versions=3)
+        self._datasets = DerivedCache(versions=3)
+        self._last: LiveData | None = None
+        self._zone_of: tuple[str, str] = ("", "")
         self._lock = threading.Lock()
 
     # -- writes ------------------------------------------------------------------------------------------
     def outbox(self) -> Outbox:
-        """This server's durable write queue (started on first use; sends leftovers from a previous run)."""
+        """This server's durable write queue, its writer started (on first use it sends leftovers from a previous run)."""
+        box = self._store()
+        with self._lock:
+            if not self._writing:
+                box.start()
+                self._writing = True
+        return box
+
+    def _store(self) -> Outbox:
+        """The outbox to read queued rows from, without starting its writer (the command line only reads)."""
         with self._lock:
             if self._outbox is None:
-                box = Outbox(self.config.data_dir / OUTBOX_FILE, self.source, secrets=self.config.secret_values())
-                box.start()
-                self._outbox = box
+                self._outbox = Outbox(
+                    self.config.data_dir / OUTBOX_FILE, self.source, secrets=self.config.secret_values()
+                )
             return self._outbox
 
     def pending_rows(self, tab: str, snapshot: Snapshot | None = None) -> list[dict[str, str]]:
@@ -125,17 +158,6 @@ class Server:
         since = snapshot.fetched_at.timestamp() if snapshot else None
         return [p.row for p in self.outbox().pending(tab, sent_since=since)]
 
-    def queued_rows(self, spec: TabSpec, snapshot: Snapshot | None) -> list[QueuedRow]:
-        """This server's rows for `spec`'s tab that `snapshot` may not show: still queued, or confirmed after it."""
-        read_at = snapshot.fetched_at.timestamp() if snapshot else 0.0
-        names = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
-        try:
-            rows = self.outbox().pending(sent_since=read_at)
-        except (sqlite3.Error, OSError) as error:  # the page still shows the Sheet; the writer logs its own trouble
-            log.warning("outbox unreadable: %s", error)
-            return []
-        return [QueuedRow(p.row, pending=p.sent is None) for p in rows if normalise_key(p.tab) in names]
-
     # -- reads ---------------------------------------------------------------------------------------------
     def live_tabs(self, tabs: Sequence[str], max_age: float) -> CacheState:
         """Just the named tabs (votes, answers, ideas), shared by every screen, at most one read per `max_age`.
@@ -143,51 +165,111 @@ class Server:
         Live parts of the meeting refresh every few seconds; reading only their small tabs keeps that
         cheap and leaves the big Posts tab to the normal interval.
         """
-        key = tuple(tabs)
-        with self._lock:
-            cache = self._live.get(key)
-            if cache is None:
-                cache = self._live[key] = SnapshotCache(self.source, clock=now, only=list(key))
-        return cache.get(max_age)
+        return self._live_cache(tuple(tabs)).get(max_age)
 
-    def current(self, refresh: bool = False) -> LiveData:
+    def _live_cache(self, tabs: tuple[str, ...]) -> SnapshotCache:
+        with self._lock:
+            cache = self._live.get(tabs)
+            if cache is None:
+                cache = self._live[tabs] = SnapshotCache(self.source, clock=now, only=list(tabs))
+            return cache
+
+    def current(self, refresh: bool = False, live: bool = False) -> LiveData:
         """The data every page reads: shared, at most one upstream read per refresh interval.
 
-        Posts logged on this server join it at once (marked `pending` until the Sheet has them).
+        The tabs the room fills (votes, answers, ideas) come from the newest read that holds them: the
+        whole Sheet's, or the short-interval read of just those tabs. With `live`, that short read is made
+        when it is older than `Live refresh seconds` (the pages that show live results ask for it).
+        Rows this server accepted that neither read holds yet join at once (marked pending).
         """
         if refresh:
             state = self.sheet.refresh()
         else:
-            previous = self.sheet.state().snapshot
-            max_age = self.dataset_for(previous)[0].settings.refresh_seconds if previous else DEFAULT_MAX_AGE
+            previous = self._last
+            max_age = previous.dataset.settings.refresh_seconds if previous and previous.dataset else DEFAULT_MAX_AGE
             state = self.sheet.get(max_age)
         snapshot = state.snapshot
-        dataset, version = self.dataset_for(snapshot) if snapshot else (None, "")
-        return LiveData(dataset, state, self.source.info(), version, self.derived)
+        if snapshot is None:
+            return LiveData(None, state, self.source.info(), "", self.derived)
+        settings = self._last.dataset.settings if self._last and self._last.dataset else Settings()
+        live_cache = self._live_cache(LIVE_TAB_TITLES)
+        live_state = live_cache.get(settings.live_refresh_seconds) if live else live_cache.state()
+        data = self._data(state, snapshot, live_state.snapshot)
+        self._last = data
+        return data
 
-    def dataset_for(self, snapshot: Snapshot) -> tuple[Dataset, str]:
-        """The snapshot's dataset with the posts logged here that it does not show yet, and its version.
+    def _data(self, state: CacheState, snapshot: Snapshot, live: Snapshot | None) -> LiveData:
+        """The dataset of the whole Sheet's read, the live tabs' read (when newer) and this server's queued rows."""
+        if live is not None and live.fetched_at <= snapshot.fetched_at:
+            live = None  # the whole Sheet's read is newer: its copy of the live tabs wins
+        queued = self._queued(snapshot, live)
+        zone = self._zone(snapshot)
+        today = Calendar(time_zone=zone).today(wall_clock())
+        sheet_queued = {tab: rows for tab, rows in queued.items() if tab not in LIVE_TAB_NAMES}
+        live_queued = {tab: rows for tab, rows in queued.items() if tab in LIVE_TAB_NAMES}
+        sheet_key = f"{snapshot.version}:{_digest(sheet_queued)}:{today}"
+        sheet = self._sheet_parts.get(
+            sheet_key,
+            ("<sheet>",),
+            lambda: read_sheet(snapshot.tabs, snapshot.locale, sheet_queued, today=today, time_zone=snapshot.time_zone),
+        )
+        live_tabs = {**snapshot.tabs, **(live.tabs if live is not None else {})}
+        live_source = live.version if live is not None else snapshot.version
+        live_key = f"{sheet_key}|{live_source}:{_digest(live_queued)}"
+        parts = self._live_parts.get(
+            live_key, ("<live>",), lambda: read_live(live_tabs, live_queued, sheet, today=today)
+        )
+        dataset = self._datasets.get(live_key, ("<dataset>",), lambda: combine(sheet, parts))
+        # Arrow keeps the buffers a parse freed (over 100 MB at 100k rows) unless asked to give them back.
+        pa.default_memory_pool().release_unused()
+        return LiveData(dataset, state, self.source.info(), live_key, self.derived, sheet_key)
 
-        Parsed once per version for the whole server (single flight, like every derived result).
-        """
-        queued = self.queued_rows(POSTS, snapshot)
-        version = snapshot.version
-        if queued:
-            key = json.dumps([[dict(q.cells), q.pending] for q in queued], sort_keys=True)
-            version += ":" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
-        return self.derived.get(version, ("<dataset>",), lambda: _parse(snapshot, queued)), version
+    def _queued(self, snapshot: Snapshot, live: Snapshot | None) -> dict[str, list[QueuedRow]]:
+        """This server's rows per contract tab that the read holding that tab may not show: one outbox query."""
+        read_at = snapshot.fetched_at.timestamp()
+        live_at = live.fetched_at.timestamp() if live is not None else read_at
+        try:
+            rows = self._store().pending(sent_since=min(read_at, live_at))
+        except (sqlite3.Error, OSError) as error:  # the page still shows the Sheet; the writer logs its own trouble
+            log.warning("outbox unreadable: %s", error)
+            return {}
+        by_tab: dict[str, list[QueuedRow]] = {}
+        for row in rows:
+            tab = TAB_NAMES.get(normalise_key(row.tab))
+            if tab is None:
+                continue
+            since = live_at if tab in LIVE_TAB_NAMES else read_at
+            if row.sent is None or row.sent >= since:
+                by_tab.setdefault(tab, []).append(QueuedRow(row.row, pending=row.sent is None))
+        return by_tab
+
+    def _zone(self, snapshot: Snapshot) -> str:
+        """The company's time zone for this read (its Settings tab alone is looked at)."""
+        if self._zone_of[0] != snapshot.version:
+            self._zone_of = (snapshot.version, sheet_time_zone(snapshot.tabs, snapshot.time_zone))
+        return self._zone_of[1]
+
+    def today(self) -> date:
+        """The company's date now, by the time zone of the newest data read (UTC before the first read)."""
+        last = self._last
+        return last.today() if last is not None else Calendar().today(wall_clock())
 
     def close(self) -> None:
-        if self._outbox is not None:
+        if self._outbox is not None and self._writing:
             self._outbox.stop()
 
 
-def _parse(snapshot: Snapshot, queued: Sequence[QueuedRow]) -> Dataset:
-    dataset = build_dataset(snapshot.tabs, snapshot.locale, {POSTS.name: queued})
-    # Parsing goes through Arrow buffers that Arrow's allocator keeps once freed (over 100 MB at 100k rows)
-    # unless asked to give them back: the server would carry them until the next read.
-    pa.default_memory_pool().release_unused()
-    return dataset
+def _digest(queued: Mapping[str, Sequence[QueuedRow]]) -> str:
+    if not queued:
+        return "-"
+    rows = sorted((tab, sorted(q.cells.items()), q.pending) for tab, items in queued.items() for q in items)
+    return hashlib.blake2b(json.dumps(rows).encode(), digest_size=8).hexdigest()
+
+
+def only_sheet_parts(key: tuple) -> bool:
+    """True when a derived call's arguments hold parts of the kept tabs only (no live part, not the whole dataset)."""
+    parts = [a for a in (*key[2], *(v for _, v in key[3])) if isinstance(a, tuple) and len(a) == 1]
+    return all(part[0] in SHEET_PART_KEYS for part in parts)
 
 
 # -- the one Server per configuration ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from data_sources import server
 from data_sources.derived import DerivedCache, call_key
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from tests.apptest import app
 
 

@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.core.contract import VOTES
 from rally.demo.company import demo_tabs
+from rally.sheet.dataset import build_dataset, read_votes
 from rally.weekly.digest import digest_data, digest_html, digest_markdown, render_digest
 from rally.weekly.glance import last_complete_week
 from rally.weekly.meeting import weekly_meeting
-from rally.weekly.votes import VOTES, read_votes
 from tests.test_cli import rally
 from tests.test_scoring import HEADER, STAFF_HEADER, post
 

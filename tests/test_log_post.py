@@ -13,9 +13,9 @@ import pytest
 from data_sources import server
 from data_sources.config import load_config
 from rally.core.contract import POSTS
-from rally.core.dataset import build_dataset
 from rally.core.records import QueuedRow, TabUnusable, write_plan
 from rally.demo.company import demo_tabs
+from rally.sheet.dataset import build_dataset
 from rally.staff.posting import NewPost, already_logged, post_problems
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY, demo_store, google_source

@@ -12,13 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_sources import server
-from rally.core.contract import POSTS
+from rally.core.contract import IDEAS, KUDOS, MODERATION, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
 from rally.demo.company import demo_tabs
-from rally.survey.answers import SURVEY, SURVEY_ROUNDS
-from rally.survey.ideas import IDEAS
-from rally.survey.moderation import MODERATION
-from rally.weekly.kudos import KUDOS
-from rally.weekly.votes import VOTES
 from tests.apptest import ROOT, TIMEOUT, app, clear_caches, texts
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY

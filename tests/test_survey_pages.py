@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_sources import server
+from rally.core.contract import MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.demo.company import demo_tabs
-from rally.survey.answers import SURVEY, SURVEY_ROUNDS, session_code
-from rally.survey.moderation import MODERATION
+from rally.survey.answers import session_code
 from tests.apptest import TIMEOUT, app, clear_caches, texts
 from tests.sources import SHEET_KEY
 

@@ -9,7 +9,6 @@ from datetime import date
 import streamlit as st
 
 from data_sources.server import LiveData
-from rally.core.dataset import Dataset
 from rally.core.months import month_of
 from rally.core.text import format_figure, md_escape
 from rally.monthly.charts import kpi_trend_chart
@@ -25,6 +24,7 @@ from rally.monthly.report import (
     render,
     status_line,
 )
+from rally.sheet.dataset import Dataset
 from ui import layout
 from ui.months import month_picker
 

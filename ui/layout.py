@@ -8,8 +8,8 @@ import streamlit as st
 
 from data_sources.config import ConfigError
 from data_sources.server import LiveData
-from rally.core.dataset import Dataset
 from rally.core.text import md_escape
+from rally.sheet.dataset import Dataset
 from ui import access
 from ui.server import server
 
@@ -21,13 +21,15 @@ def data_as_of(data: LiveData) -> str:
     return f"Data as of {snapshot.fetched_at.astimezone():%H:%M} · {data.info.label if data.info.kind == 'google-sheet' else 'demo data'}"
 
 
-def load() -> LiveData:
-    """The live data, or a message saying what to do and the page stopped there.
+def load(live: bool = False) -> LiveData:
+    """The data, or a message saying what to do and the page stopped there.
 
-    Also draws the sidebar's data stamp and Refresh button: every page that shows data calls this.
+    With `live`, the tabs the room fills (votes, survey answers, ideas) are at most `Live refresh seconds`
+    old (pages that show live results ask for that). Also draws the sidebar's data stamp and Refresh
+    button: every page that shows data calls this.
     """
     try:
-        data = server().current()
+        data = server().current(live=live)
         data = _sidebar(data)
     except ConfigError as error:
         st.error(f"**Rally isn't set up yet.** {md_escape(str(error))}", icon="🔧")
@@ -46,7 +48,8 @@ def dataset() -> Dataset:
 
 
 def today() -> date:
-    return date.today()
+    """The company's date now (its `Time zone`, else the Sheet's): every page's "today"."""
+    return server().today()
 
 
 def _sidebar(data: LiveData) -> LiveData:

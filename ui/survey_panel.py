@@ -19,24 +19,15 @@ import pandas as pd
 import streamlit as st
 
 from data_sources import commands
-from rally.core.dataset import NO_TEAM, Dataset
+from data_sources.server import LiveData
+from rally.core.contract import IDEAS, MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.core.text import md_escape, truncate
 from rally.room.join import join_url, qr_png, short_label
+from rally.sheet.dataset import Dataset
 from rally.survey.anonymity import count_phrase, effective_threshold
-from rally.survey.answers import (
-    SURVEY,
-    SURVEY_ROUNDS,
-    Answers,
-    Rounds,
-    next_edit,
-    previous_round,
-    read_answers,
-    read_rounds,
-    response_count,
-)
-from rally.survey.ideas import IDEAS, latest_ideas, read_ideas
-from rally.survey.moderation import MODERATION, hidden_ids
-from rally.survey.questions import QuestionSet, parse_questions
+from rally.survey.answers import Answers, Rounds, next_edit, previous_round, response_count
+from rally.survey.ideas import latest_ideas
+from rally.survey.questions import QuestionSet
 from ui.forms import send
 from ui.join import public_base_url
 from ui.server import server
@@ -53,6 +44,8 @@ IDEAS_PATH = "ideas"
 
 @dataclass(frozen=True)
 class LiveSurvey:
+    """The dataset's survey as a live screen shows it: with the anonymity threshold, the refresh, the read's state."""
+
     questions: QuestionSet
     rounds: Rounds
     answers: Answers
@@ -61,7 +54,7 @@ class LiveSurvey:
     ideas: pd.DataFrame
     threshold: int
     refresh_seconds: int
-    error: str | None = None  # why the latest live read failed, when it did
+    error: str | None = None  # why the latest read failed, when it did
     as_of: datetime | None = None
 
     @property
@@ -80,67 +73,28 @@ class LiveSurvey:
         return self.rounds.is_revealed(self.current)
 
 
-def team_names(dataset: Dataset) -> list[str]:
-    """The Staff tab's teams, largest first, for the survey's Team question."""
-    teams = dataset.staff.loc[dataset.staff["team"] != NO_TEAM, "team"]
-    counts = teams.value_counts()
-    return sorted(counts.index, key=lambda team: (-counts[team], team))
+def live_survey(data: LiveData | None = None) -> LiveSurvey:
+    """The survey as of now: the dataset read with its live tabs at most `Live refresh seconds` old.
 
-
-def question_set(dataset: Dataset) -> QuestionSet:
-    return parse_questions(dataset.raw, team_names(dataset))
-
-
-def live_survey(dataset: Dataset, today: date) -> LiveSurvey:
-    """The survey as of now: this server's shared live read of the survey tabs, plus its queued writes.
-
-    The parsed result is shared too: every screen and phone asking while nothing changed
-    (same read, same queued rows) gets the same answer without parsing again.
+    Every screen and phone shares that read (one upstream read per interval however many watch),
+    and the rows this server accepted but has not written yet are in it, so an answer shows on
+    the projector within one refresh of being sent.
     """
-    settings = dataset.settings
-    rally = server()
-    state = rally.live_tabs(LIVE_TABS, max_age=settings.live_refresh_seconds)
-    snapshot = state.snapshot
-    if snapshot is not None:
-        pending = {spec.name: rally.pending_rows(spec.name, snapshot) for spec in SPECS}
-    else:
-        # Without any live read yet, everything this server ever wrote stands in for the Sheet.
-        pending = {spec.name: [p.row for p in rally.outbox().pending(spec.name, sent_since=0.0)] for spec in SPECS}
-    questions = question_set(dataset)
-    day_first, threshold = settings.day_first(), effective_threshold(settings.anonymity_threshold)
-    version = repr(
-        (
-            snapshot.version if snapshot else "",
-            state.error or "",
-            tuple((tab, tuple(row.get("ID", "") for row in rows)) for tab, rows in pending.items()),
-            hash(questions),
-            today.isoformat(),
-            day_first,
-            threshold,
-            int(settings.live_refresh_seconds),
-        )
+    data = data or server().current(live=True)
+    survey, settings = data.dataset.survey, data.dataset.settings
+    snapshot = data.state.snapshot
+    return LiveSurvey(
+        survey.questions,
+        survey.rounds,
+        survey.answers,
+        survey.hidden,
+        survey.next_moderation_seq,
+        survey.ideas,
+        effective_threshold(settings.anonymity_threshold),
+        int(settings.live_refresh_seconds),
+        data.state.error,
+        snapshot.fetched_at if snapshot else None,
     )
-
-    def parse() -> LiveSurvey:
-        tabs = snapshot.tabs if snapshot else {}
-        rounds = read_rounds(tabs, pending[SURVEY_ROUNDS.name], today)
-        answers = read_answers(tabs, pending[SURVEY.name], questions, rounds, day_first)
-        hidden, next_seq = hidden_ids(tabs, pending[MODERATION.name])
-        ideas = read_ideas(tabs, pending[IDEAS.name], hidden)
-        return LiveSurvey(
-            questions,
-            rounds,
-            answers,
-            hidden,
-            next_seq,
-            ideas,
-            threshold,
-            int(settings.live_refresh_seconds),
-            state.error,
-            snapshot.fetched_at if snapshot else None,
-        )
-
-    return rally.live_results.get(version, ("<live survey>",), parse)
 
 
 # -- the phone's anonymous session ---------------------------------------------------------------------------
@@ -221,7 +175,7 @@ def over_to_you(dataset: Dataset, today: date, ideas: int = 5) -> None:
 
 
 def _live_counter_and_ideas(dataset: Dataset, today: date, ideas: int) -> None:
-    survey = live_survey(dataset, today)
+    survey = live_survey()
     st.metric(
         f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round"
     )

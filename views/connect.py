@@ -7,8 +7,8 @@ public on purpose); the Sheet's address and the service account are for the faci
 import streamlit as st
 
 from rally.core.contract import CORE_TABS
-from rally.core.health import tab_counts
 from rally.core.settings import settings_table
+from rally.sheet.health import tab_counts
 from ui import layout
 from ui.access import facilitator_gate
 

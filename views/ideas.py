@@ -2,15 +2,16 @@
 
 import streamlit as st
 
+from rally.core.contract import IDEAS
 from rally.core.text import md_text
-from rally.survey.ideas import IDEA_LIMIT, IDEAS
+from rally.survey.ideas import IDEA_LIMIT
 from ui import layout
 from ui import survey_panel as panel
 from ui.access import facilitator_gate, is_facilitator
 
 SHOWN = 30
 
-data = layout.load()
+data = layout.load(live=True)
 today = layout.today()
 
 st.title("Ideas box")
@@ -27,7 +28,7 @@ with st.form("idea", clear_on_submit=True, border=True):
 if sent and panel.submit_idea(text, today):
     st.success("**Thanks — saved.** Another idea? The box is still open.", icon="✅")
 
-survey = panel.live_survey(data.dataset, today)
+survey = panel.live_survey()  # read after the form: an idea just sent is listed first
 ideas = survey.ideas
 facilitator = is_facilitator()
 visible = ideas[~ideas["hidden"]]

@@ -4,14 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from data_sources import commands
-from rally.core.dataset import Dataset
 from rally.core.parsing import iso_week_label
 from rally.core.text import NAME_MAX, md_escape, md_text
 from rally.staff.posting import staff_spelling
-from rally.weekly.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, read_kudos, signed
+from rally.weekly.kudos import MESSAGE_MAX, NewKudos, kudos_for_week, signed
 from ui import layout
 from ui.forms import send
-from ui.server import server
 
 FLASH = "rally_kudos_flash"
 GENERATION = "rally_kudos_form"
@@ -59,11 +57,7 @@ if submitted:
         st.session_state[GENERATION] = generation + 1
         st.rerun()
 
-snapshot = data.state.snapshot
-names = data.derive(Dataset.display_names, dataset)  # once per data version: it walks every post
-kudos = read_kudos(
-    dataset.raw, server().queued_rows(KUDOS, snapshot), names, dataset.settings.day_first(snapshot.locale)
-)
+kudos = dataset.kudos
 
 
 def show(rows) -> None:

@@ -15,7 +15,7 @@ from rally.staff.progress import (
     shows_scores,
     standings,
 )
-from rally.staff.training import module_list, person_training, training_records
+from rally.staff.training import module_list, person_training
 from rally.weekly.awards import next_badges, streak_status
 from rally.weekly.charts import posts_per_week_chart
 from rally.weekly.scoring import PERIODS, points_breakdown
@@ -41,7 +41,7 @@ if not picked:
 
 name = staff_spelling(picked, staff)
 person = name_key(name)
-records, _ = training_records(staff, dataset.raw, settings.day_first(data.state.snapshot.locale))
+records = dataset.training
 known = person in set(posts["person"]) | set(staff["person"]) | set(records["person"])
 if not known:
     st.info(

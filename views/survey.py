@@ -11,9 +11,9 @@ from ui import survey_panel as panel
 EDITING_KEY = "survey-editing"
 SAVED_KEY = "survey-saved"
 
-data = layout.load()
+data = layout.load(live=True)
 today = layout.today()
-survey = panel.live_survey(data.dataset, today)
+survey = panel.live_survey(data)
 token = panel.session_token()
 session = session_code(token, survey.current)
 questions = survey.questions

@@ -23,10 +23,9 @@ VOTER_KEY = "rally_voter_token"
 SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
 JUST_SENT_KEY = "rally_vote_just_sent"
 
-data = layout.load()
+data = layout.load(live=True)  # a phone sees its own vote, and the room's, as of a few seconds ago
 dataset = data.dataset
-options = shared.week_options(data)
-week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
+week = shared.week_from_query(shared.week_options(data))
 candidates = data.derive(vote_candidates, dataset.posts, dataset.staff, week)
 
 st.title("Vote: most creative post")
@@ -40,7 +39,7 @@ if candidates.empty:
 
 token = st.session_state.setdefault(VOTER_KEY, new_voter_token())
 # This session's last vote first: a vote just sent may be between the outbox and the next read of the Votes tab.
-current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(shared.live_votes(dataset), week, token)
+current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(dataset.votes, week, token)
 
 st.markdown("Which post this week was the most **creative**? Not the biggest — the one with the best idea.")
 query = ""

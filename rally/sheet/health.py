@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rally.core.dataset import Dataset
+from rally.core.contract import CORE_TABS
 from rally.core.issues import DataIssue, issues_frame
 from rally.core.settings import Settings
+from rally.sheet.dataset import Dataset
 
 # (how the problem starts, what to do). First match wins; the last row catches everything.
 ADVICE: tuple[tuple[str, str], ...] = (
@@ -83,8 +84,13 @@ def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
 
 
 def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.DataFrame:
-    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own)."""
+    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own).
+
+    The five tabs every Sheet has are always listed (a missing one says so); the others once the Sheet has them
+    or an issue names them.
+    """
     per_tab = pd.Series([i.tab for i in (dataset.issues if issues is None else issues)], dtype="str").value_counts()
+    core = {spec.name for spec in CORE_TABS}
     return pd.DataFrame(
         [
             {
@@ -95,6 +101,7 @@ def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.Da
                 "Issues": int(per_tab.get(name, 0)),
             }
             for name, summary in dataset.tabs.items()
+            if name in core or summary.title is not None or per_tab.get(name, 0)
         ]
     )
 
