@@ -164,9 +164,25 @@ def report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_SEND_FAILED = 1
+
+
 def _digest_arguments(parser: argparse.ArgumentParser) -> None:
+    from rally.weekly.digest import FORMATS
+
     parser.add_argument("--week", help="ISO week such as 2026-W47 (default: the last complete week)")
-    parser.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
+    parser.add_argument("--format", choices=FORMATS, default="markdown")
+    parser.add_argument(
+        "--send",
+        action="store_true",
+        help="send it to every channel configured in the secrets file ([rally.smtp], [rally.slack], [rally.teams]) instead of printing it",
+    )
+    parser.add_argument(
+        "--channel",
+        action="append",
+        choices=["email", "slack", "teams"],
+        help="with --send: only this channel (repeat for several), e.g. to try again where it failed",
+    )
 
 
 @command(
@@ -186,10 +202,44 @@ def digest(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"rally digest: {error}", file=sys.stderr)
             return EXIT_USAGE
+    if args.send:
+        settings = _delivery_settings()  # before reading the Sheet: a typo in the secrets is found at once
     data = read_data()
     week = Week.parse(args.week) if args.week else meeting_week(data.today())
     meeting = weekly_meeting(data.dataset, week)
-    sys.stdout.write(render_digest(digest_data(meeting), args.format))
+    if not args.send:
+        sys.stdout.write(render_digest(digest_data(meeting), args.format))
+        return EXIT_OK
+    return _send(digest_data(meeting), settings, args.channel)
+
+
+def _delivery_settings():
+    from data_sources.delivery import delivery_settings
+
+    try:
+        settings = delivery_settings(rally_server().config.rally)
+    except ConfigError as error:
+        raise Unreadable(str(error)) from None
+    if not settings.channels:
+        raise Unreadable(
+            "nowhere to send the digest: add [rally.smtp], [rally.slack] or [rally.teams] to .streamlit/secrets.toml "
+            "(see .streamlit/secrets.toml.example)."
+        )
+    return settings
+
+
+def _send(data: dict, settings, channels: list[str] | None) -> int:
+    """Send to each channel and say how each went; exit 1 when any failed (with the command that tries it again)."""
+    from data_sources.delivery import send_digest
+
+    results = send_digest(data, settings, channels)
+    for result in results:
+        print(f"{result.label}: {'sent' if result.ok else 'NOT SENT'} — {result.message}")
+    failed = [r.channel for r in results if not r.ok]
+    if failed:
+        again = " ".join(f"--channel {c}" for c in failed)
+        print(f"Try again with: python cli.py digest --week {data['week']} --send {again}", file=sys.stderr)
+        return EXIT_SEND_FAILED
     return EXIT_OK
 
 

@@ -16,14 +16,18 @@ import math
 import sqlite3
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
 from data_sources.base import SourceError
+from data_sources.config import ConfigError
+from data_sources.delivery import SendResult, delivery_settings
+from data_sources.delivery import send_digest as deliver
 from data_sources.server import LiveData, Server
-from rally.core.contract import IDEAS, KUDOS, MODERATION, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
+from rally.core.contract import IDEAS, KUDOS, MODERATION, POST_NUMBERS, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
 from rally.core.records import TabUnusable, WritePlan
+from rally.monthly.imports import KPIS_WRITTEN, ImportPlan
 from rally.staff.posting import NewPost, post_problems
 from rally.survey.answers import HIDE as HIDE_RESULTS
 from rally.survey.answers import (
@@ -205,3 +209,35 @@ def set_hidden(server: Server, caller: Caller, tab: str, target: str, hide: bool
     _facilitator(caller, "set_hidden")
     row = moderation_row(tab, target, HIDE if hide else UNHIDE, seq, today)
     return server.outbox().submit(MODERATION.name, MODERATION.header, row)
+
+
+# -- numbers imported and the digest sent (facilitator) ------------------------------------------------------
+def import_numbers(server: Server, caller: Caller, data: LiveData, plan: ImportPlan, today: date) -> int:
+    """Facilitator: an import's KPI months (under the KPIs tab's own header) and post numbers, each row once; returns how many.
+
+    Every row carries the plan's own ID (made from the file and the month or link), so pressing Write twice
+    queues each row once.
+    """
+    _facilitator(caller, "import_numbers")
+    rows = [(KPIS_WRITTEN, cells) for cells in plan.kpi_cells()]
+    rows += [(POST_NUMBERS, cells) for cells in plan.post_number_rows(today)]
+    for spec, cells in rows:
+        laid_out = _plan(lambda spec=spec, cells=cells: data.dataset.write_plan(spec, cells))
+        laid_out = replace(laid_out, row={**laid_out.row, laid_out.id_column: cells["ID"]})
+        _queue(server, laid_out, sheet_reachable=data.state.error is None)
+    return len(rows)
+
+
+def send_digest(server: Server, caller: Caller, data: dict, channels: list[str] | None = None) -> list[SendResult]:
+    """Facilitator: the week's digest to every configured channel (or the named ones); one result per channel."""
+    _facilitator(caller, "send_digest")
+    try:
+        settings = delivery_settings(server.config.rally)
+    except ConfigError as error:
+        raise Refused(str(error)) from None
+    if not settings.channels:
+        raise Refused(
+            "Nowhere to send the digest yet: add [rally.smtp], [rally.slack] or [rally.teams] to the secrets file "
+            "(see .streamlit/secrets.toml.example)."
+        )
+    return deliver(data, settings, channels)

@@ -19,7 +19,10 @@ EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
 DATA_DIR_ENV = "RALLY_DATA_DIR"
 # Values in secrets.toml.example that mean "not filled in yet".
 PLACEHOLDER = re.compile(r"(your[-_ ]|xxxx|<.*>|\.\.\.|example\.iam|REPLACE)", re.IGNORECASE)
-SECRET_FIELDS = ("private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode")
+SECRET_FIELDS = (
+    "private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode",
+    "password", "webhook_url",  # [rally.smtp] and the Slack / Teams webhooks (a webhook address is its own password)
+)  # fmt: skip
 
 
 class ConfigError(Exception):

@@ -16,7 +16,7 @@ from rally.weekly.scoring import (
     scoring_rules,
     team_board,
 )
-from ui import layout
+from ui import exports, layout
 from ui import meeting as shared
 
 data = layout.load()
@@ -126,6 +126,8 @@ else:
     st.caption(
         "Teams of different sizes are ranked on participation, then points per person; raw totals are shown but never decide."
     )
+
+exports.leaderboard_downloads(data, people, teams, period, week)
 
 with st.expander(f"This week's competition ({week})", expanded=period == "week"):
     for category, rule in CATEGORIES:

@@ -16,6 +16,7 @@ from rally.weekly.scoring import points_summary
 from rally.weekly.votes import tally as vote_tally
 from ui import access, join, layout, survey_panel
 from ui import meeting as shared
+from ui.digest_send import send_digest_panel
 
 st.set_page_config(initial_sidebar_state="collapsed")
 SLIDES = (
@@ -297,6 +298,7 @@ def over_to_you_slide(m: WeeklyMeeting) -> None:
             live_vote_results(m.week)
         reveal_controls(m.week)
     survey_and_ideas(m.week)
+    send_digest_panel(m)
 
 
 DRAW = (glance_slide, highlights_slide, hero_slide, competition_slide, kpi_slide, improve_slide, over_to_you_slide)

@@ -244,9 +244,25 @@ IDEAS = TabSpec(
     description="The ideas box: how would you improve our social media? (Rally writes it.)",
 )
 
+POST_NUMBERS = TabSpec(
+    "Post numbers",
+    (
+        Column("ID", True, (), "Filled in by Rally", ""),
+        Column("Imported", False, (), "The day of the import", "2026-11-20"),
+        Column("Source", False, (), "The file the numbers came from", "LinkedIn content export"),
+        Column("Link", True, (), "The post's link", "https://www.linkedin.com/feed/update/urn:li:activity:7123…"),
+        Column("Reach", False, (), "Impressions", "3400"),
+        Column("Reactions", False, (), "Likes and other reactions", "85"),
+        Column("Comments", False, (), "", "12"),
+        Column("Shares", False, (), "Reposts", "4"),
+        Column("Clicks", False, (), "", "30"),
+    ),
+    description="Reach and engagement numbers imported from a platform's export; they replace the typed ones of the post with that link.",
+)
+
 CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
 OPTIONAL_TABS: tuple[TabSpec, ...] = (TRAINING, SURVEY_QUESTIONS)
-WRITTEN_TABS: tuple[TabSpec, ...] = (VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
+WRITTEN_TABS: tuple[TabSpec, ...] = (VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS, POST_NUMBERS)
 # Every tab Rally reads or writes: init-sheet creates the missing ones, `check` reports on each, the README lists each.
 ALL_TABS: tuple[TabSpec, ...] = (*CORE_TABS, *OPTIONAL_TABS, *WRITTEN_TABS)
 # The tabs the room fills during a meeting: re-read every few seconds while live results are on a screen.

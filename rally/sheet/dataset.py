@@ -40,6 +40,7 @@ from rally.core.parsing import (
     web_links,
     week_start,
 )
+from rally.core.post_numbers import apply_post_numbers
 from rally.core.records import (
     PENDING_ROW,
     QueuedRow,
@@ -289,6 +290,10 @@ def read_sheet(
     if posts_table is not None:
         posts_table = _with_queued(posts_table, queued_posts, issues)
     posts = _posts(posts_table, staff, day_first, issues) if posts_table is not None else empty_frame(POSTS_COLUMNS)
+    # Numbers imported from a platform's export replace the typed ones of the post with that link.
+    imported = queued.get(contract.POST_NUMBERS.name, ())
+    posts = apply_post_numbers(posts, tabs, imported)
+    reader.written(contract.POST_NUMBERS, len(read_records(tabs, contract.POST_NUMBERS)))
     reader.summaries["Posts"].valid = len(posts)
 
     kpi_table = reader.table(contract.KPIS)
