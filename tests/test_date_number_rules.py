@@ -323,7 +323,7 @@ def test_no_cell_makes_a_date_or_number_rule_raise(cell):
 def test_one_far_date_in_posts_no_longer_takes_the_dataset_down(typo):
     """The issue's crash: a post dated 3026 (or 9999, or year 1) is left out with an issue; the others still count."""
     from rally.core.contract import POSTS
-    from rally.core.dataset import build_dataset
+    from rally.sheet.dataset import build_dataset
 
     dataset = build_dataset({"Posts": [POSTS.header, ["2026-11-16", "Maya", "X"], [typo, "Leo", "X"]]})
     assert dataset.posts["name"].tolist() == ["Maya"]

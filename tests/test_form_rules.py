@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rally.core.contract import find_tab
+from rally.core.contract import Column, TabSpec, find_tab
 from rally.core.forms import (
     FORM_RESPONSES_NAMES,
     TIMESTAMP_NAMES,
@@ -14,7 +14,6 @@ from rally.core.forms import (
     is_form_responses_title,
     is_form_tab,
 )
-from rally.survey.answers import SURVEY
 
 
 # fmt: off
@@ -107,8 +106,9 @@ def test_form_response_tabs_lists_them_in_sheet_order_and_find_tab_takes_the_fir
         "Form Responses 1": [],
     }
     assert form_response_tabs(tabs) == ["Form responses 2", "Answers from the Form", "Form Responses 1"]
-    assert find_tab(tabs, SURVEY, also=is_form_responses_title) == "Form responses 2"
-    assert find_tab({"Survey": [], **tabs}, SURVEY, also=is_form_responses_title) == "Survey"
+    answers = TabSpec("Answers", (Column("Question"),))
+    assert find_tab(tabs, answers, also=is_form_responses_title) == "Form responses 2"
+    assert find_tab({"Answers": [], **tabs}, answers, also=is_form_responses_title) == "Answers"
 
 
 # fmt: off
