@@ -6,11 +6,11 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from rally.sheet.dataset import build_dataset
 
 from data_sources.config import ConfigError
 from data_sources.delivery import delivery_settings, send_digest
 from data_sources.retry import RetryPolicy
+from rally.sheet.dataset import build_dataset
 from rally.weekly.digest import digest_data, digest_subject, digest_text
 from rally.weekly.digest_messages import ADAPTIVE_CARD, slack_message, teams_message
 from rally.weekly.meeting import weekly_meeting

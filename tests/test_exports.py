@@ -7,9 +7,9 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from rally.sheet.dataset import build_dataset
 
 from rally.core.export import safe_csv, safe_xlsx
+from rally.sheet.dataset import build_dataset
 from rally.weekly.exports import (
     PEOPLE_COLUMNS,
     POST_COLUMNS,

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rally.sheet.dataset import build_dataset
 
 from rally.core.post_numbers import link_key
 from rally.monthly.imports import ImportProblem, plan_import
+from rally.sheet.dataset import build_dataset
 from tests.sources import SHEET_KEY
 from tests.test_scoring import HEADER, post
 
