@@ -78,6 +78,9 @@ class Outbox:
         self._clock = clock
         self._min_interval = min_seconds_between_appends
         self.appends = 0  # appends tried, for tests and the benchmark
+        # Counts every change to what is queued (a row stored, rows confirmed): readers holding a view of the queue
+        # compare it with the count they built that view at, instead of asking the store again.
+        self.generation = 0
         self._secrets = secrets or []
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -131,6 +134,7 @@ class Outbox:
         ]
         with self._connect() as db:
             db.execute(f"INSERT OR IGNORE INTO outbox (id, tab, header, cells, created) VALUES {values}", params)
+        self.generation += 1
         self._wake.set()
         return [row_id for row_id, _ in stored]
 
@@ -174,6 +178,8 @@ class Outbox:
                 for start in range(0, len(items), MAX_ROWS_PER_APPEND):
                     sent = self._send(tab, items[start : start + MAX_ROWS_PER_APPEND])
                     confirmed += sent
+                    if sent:
+                        self.generation += 1
                     if not sent:
                         break  # the rest of the tab waits for the same retry
             return confirmed
