@@ -25,7 +25,8 @@ from data_sources.base import SourceError
 T = TypeVar("T")
 
 # HTTP statuses that say "not now" rather than "no": timeouts, rate limits and server trouble.
-TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# 409 is Google's ABORTED (a concurrent change got in the way), which its API guide says to retry.
+TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 # requests errors that are a mistake in the address, not a passing fault: retrying can't help.
 _PERMANENT_REQUEST_ERRORS = (
     requests.exceptions.InvalidURL,
@@ -103,12 +104,15 @@ def readable(error: BaseException) -> str:
         return "Google Sheets unreachable: the answer was cut off (unreadable reply)"
     if status == 429:
         return "Google Sheets unreachable: rate limit reached (429)"
+    message = _google_message(error)  # Google's own words when it sent JSON; a web page has none worth showing
+    detail = f"HTTP {status}: {message}" if message else f"HTTP {status}"
     if status is not None and status >= 500:
         words = "overloaded for a moment" if status in (502, 503, 504) else "failing for a moment"
-        return f"Google Sheets unreachable: {who} {words} (HTTP {status})"
-    message = _google_message(error)
+        return f"Google Sheets unreachable: {who} {words} ({detail})"
+    if status is not None and is_transient(error):
+        return f"Google Sheets unreachable: {detail}"
     if status is not None:
-        return f"Google Sheets refused the request (HTTP {status}{': ' + message if message else ''})"
+        return f"Google Sheets refused the request ({detail})"
     if isinstance(error, requests.RequestException) and is_transient(error):
         return f"Google Sheets unreachable: the answer was cut off ({type(error).__name__})"
     return _one_line(f"{type(error).__name__}: {message}" if message else type(error).__name__)

@@ -60,8 +60,10 @@ FAULTS = [
     pytest.param("batch_get", {"status": 502, "html": True}, True, "Google's servers are overloaded for a moment (HTTP 502)", id="read-html-502"),
     # gspread can't read an HTML body: it raises APIError with code -1 and the page as the message.
     pytest.param("batch_get", {"status": 503, "html": True}, True, "(HTTP 503)", id="read-html-503"),
-    pytest.param("batch_get", {"status": 503}, True, "(HTTP 503)", id="read-json-503"),
-    pytest.param("batch_get", {"status": 500}, True, "failing for a moment (HTTP 500)", id="read-json-500"),
+    # Google's JSON words are kept (the caller redacts any secret in them); its web page is not.
+    pytest.param("batch_get", {"status": 503}, True, "(HTTP 503: The service is currently unavailable.)", id="read-json-503"),
+    pytest.param("batch_get", {"status": 500}, True, "failing for a moment (HTTP 500: Internal error encountered.)", id="read-json-500"),
+    pytest.param("batch_get", {"status": 409, "message": "Aborted."}, True, "Google Sheets unreachable: HTTP 409: Aborted.", id="read-409-aborted"),
     pytest.param("batch_get", {"status": 429}, True, "rate limit reached (429)", id="read-429"),
     pytest.param("batch_get", {"reset": True}, True, "the connection was reset", id="read-reset"),
     pytest.param("batch_get", {"slow": True}, True, "no answer in time (timeout)", id="read-slow"),
