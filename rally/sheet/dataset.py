@@ -186,6 +186,8 @@ class SheetParts:
     calendar: Calendar
     issues: list[DataIssue]
     tabs: dict[str, TabSummary]
+    meetings: pd.DataFrame  # the Meetings tab's rows (rally.weekly.record reads them)
+    follow_ups: pd.DataFrame  # the Follow-ups tab's rows
 
 
 @dataclass
@@ -212,6 +214,8 @@ class Dataset:
     kudos: pd.DataFrame = field(default_factory=lambda: empty_frame(KUDOS_COLUMNS))
     votes: pd.DataFrame = field(default_factory=lambda: empty_frame(VOTE_COLUMNS))
     training: pd.DataFrame = field(default_factory=lambda: empty_frame(TRAINING_COLUMNS))
+    meetings: pd.DataFrame = field(default_factory=lambda: empty_frame(record_columns(contract.MEETINGS)))
+    follow_ups: pd.DataFrame = field(default_factory=lambda: empty_frame(record_columns(contract.FOLLOW_UPS)))
     survey: SurveyData | None = None
     calendar: Calendar = field(default_factory=Calendar)
 
@@ -238,6 +242,11 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
 
 
 Queued = Mapping[str, Sequence[QueuedRow]]
+
+
+def record_columns(spec: TabSpec) -> dict[str, str]:
+    """The columns `read_records` gives a tab Rally writes: its row number, its contract columns, pending."""
+    return {"row": "int64", **dict.fromkeys(spec.header, "str"), "pending": "bool"}
 
 
 def sheet_time_zone(tabs: Mapping[str, list[list]], sheet_zone: str | None) -> str:
@@ -321,6 +330,11 @@ def read_sheet(
     reader.summaries["KPIs"].valid = len(kpis)
 
     notes_table = reader.table(contract.NOTES)
+    queued_notes = queued.get(contract.NOTES.name, ())
+    if notes_table is None and queued_notes:
+        notes_table = read_table([contract.NOTES.header], contract.NOTES).frame
+    if notes_table is not None:
+        notes_table = _with_queued_rows(notes_table, contract.NOTES, queued_notes)
     notes = _notes(notes_table, day_first, issues) if notes_table is not None else empty_frame(NOTES_COLUMNS)
     reader.summaries["Notes"].valid = len(notes)
     reader.summaries["Staff"].valid = len(staff)
@@ -328,6 +342,10 @@ def read_sheet(
     names = dict(zip(posts["person"], posts["name"]))
     names.update(zip(staff["person"], staff["name"]))
     kudos = read_kudos(tabs, queued.get(contract.KUDOS.name, ()), names, day_first, activity)
+    meetings = read_records(tabs, contract.MEETINGS, queued.get(contract.MEETINGS.name, ()))
+    reader.written(contract.MEETINGS, int((meetings["row"] != PENDING_ROW).sum()))
+    follow_ups = read_records(tabs, contract.FOLLOW_UPS, queued.get(contract.FOLLOW_UPS.name, ()))
+    reader.written(contract.FOLLOW_UPS, int((follow_ups["row"] != PENDING_ROW).sum()))
     reader.written(contract.KUDOS, int((kudos["row"] != PENDING_ROW).sum()))
     training, training_issues = training_records(staff, tabs, day_first, people)
     issues += training_issues
@@ -337,7 +355,19 @@ def read_sheet(
     issues += questions.issues
     reader.summary(contract.SURVEY_QUESTIONS, len(questions.questions) if questions.from_tab else 0)
     return SheetParts(
-        posts, staff, kpis, notes, kudos, training, questions, settings, calendar, issues, reader.summaries
+        posts,
+        staff,
+        kpis,
+        notes,
+        kudos,
+        training,
+        questions,
+        settings,
+        calendar,
+        issues,
+        reader.summaries,
+        meetings,
+        follow_ups,
     )
 
 
@@ -385,6 +415,8 @@ def combine(sheet: SheetParts, live: LiveParts) -> Dataset:
         training=sheet.training,
         survey=live.survey,
         calendar=sheet.calendar,
+        meetings=sheet.meetings,
+        follow_ups=sheet.follow_ups,
     )
 
 
@@ -442,6 +474,16 @@ def _header_cells(rows: list[list], header_row: int | None) -> tuple[str, ...]:
     while cells and not cells[-1]:
         cells.pop()
     return tuple(cells)
+
+
+def _with_queued_rows(table: pd.DataFrame, spec: TabSpec, queued: Sequence[QueuedRow]) -> pd.DataFrame:
+    """A hand-kept tab's rows, then this server's queued rows for it that the read doesn't hold yet (by ID)."""
+    extra = queued_frame(spec, queued)
+    if extra.empty:
+        return table
+    seen = set(table["ID"]) - {""} if "ID" in table else set()
+    extra = extra[~extra["ID"].isin(seen)].drop(columns="pending")
+    return pd.concat([table, extra[table.columns]], ignore_index=True)
 
 
 def _staff(table: pd.DataFrame, day_first: bool, window: DateWindow, issues: list[DataIssue]) -> pd.DataFrame:
