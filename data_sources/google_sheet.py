@@ -11,7 +11,7 @@ import gc
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -22,7 +22,7 @@ from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs, version_of
 from data_sources.config import RallyConfig, redact, spreadsheet_key
-from data_sources.retry import RetryPolicy, with_retry
+from data_sources.retry import RetryPolicy, http_status, is_transient, readable, with_retry
 from rally.core.contract import normalise_key
 
 READ_PARAMS = {
@@ -151,8 +151,9 @@ class GoogleSheetSource(DataSource):
         )
 
     def _explain(self, error: gspread.exceptions.APIError, what: str) -> SourceError:
-        code = error.code
-        message = self._safe(str(error.error.get("message", "")))
+        # The response's own status: gspread says -1 when Google's front end answered with an HTML page.
+        code = http_status(error) or error.code
+        message = self._safe(str(error.error.get("message", ""))) if error.code != -1 else ""
         if code == 403:
             return SourceError(
                 f"Rally may not open this Sheet. Share it with {self.share_with() or 'the service account'} (Editor, so forms can write).",
@@ -165,9 +166,12 @@ class GoogleSheetSource(DataSource):
             )
         if code == 400 and "parse range" in message.lower():
             return SourceError(f"A tab was renamed or removed while {what} ({message}).", status=400)
-        transient = code == 429 or code >= 500 or code == 408
-        reason = "rate limit reached (429)" if code == 429 else f"error {code}: {message}"
-        return SourceError(f"Google Sheets unreachable: {reason}", transient=transient, status=code)
+        transient = is_transient(error)
+        if transient:
+            reason = self._safe(readable(error))
+        else:
+            reason = f"Google Sheets refused {what} (error {code}{': ' + message if message else ''})"
+        return SourceError(reason, transient=transient, status=code)
 
     def _safe(self, text: object) -> str:
         return redact(str(text), self._config.secret_values())
@@ -227,14 +231,24 @@ class GoogleSheetSource(DataSource):
         }, content
 
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
-        with self._lock:
-            if self._titles is None:
-                self._load_metadata()
-            match = next((t for t in self._titles or [] if normalise_key(t) == normalise_key(tab)), None)
-            if match is None:
-                self._add_tabs({tab: header})
-            else:
-                tab = match  # write where people will look: the tab as the Sheet spells it
+        for attempt in (1, 2):
+            with self._lock:
+                if self._titles is None or attempt == 2:
+                    self._load_metadata()
+                match = self._title_of(tab)
+                if match is None:
+                    self._add_tabs({tab: header})
+                target = match or tab  # write where people will look: the tab as the Sheet spells it
+            try:
+                self._append_once(target, rows)
+                return
+            except SourceError as error:
+                # Someone renamed or removed the tab since Rally looked: look again (and add it back) once.
+                # A refused range writes nothing, so sending again can't make a copy.
+                if attempt == 2 or error.status != 400 or "renamed or removed" not in str(error):
+                    raise
+
+    def _append_once(self, tab: str, rows: list[list[str]]) -> None:
         http = self._http()
         params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
         body = {"values": [[as_text(c) for c in r] for r in rows], "majorDimension": "ROWS"}
@@ -249,6 +263,32 @@ class GoogleSheetSource(DataSource):
             ) from None
         except google.auth.exceptions.GoogleAuthError as error:
             raise self._auth_failure(error) from None
+
+    def _title_of(self, tab: str) -> str | None:
+        return next((t for t in self._titles or [] if normalise_key(t) == normalise_key(tab)), None)
+
+    def ids_in(self, tab: str, columns: Sequence[int]) -> set[str]:
+        """One read of just the given columns (a batchGet of one column each), safe to retry: it changes nothing."""
+        with self._lock:
+            if self._titles is None:
+                self._load_metadata()
+            title = self._title_of(tab)
+        if title is None or not columns:
+            return set()
+        http = self._http()
+        letters = sorted({gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1") for column in columns})
+        params = {**READ_PARAMS, "ranges": [f"{a1_tab(title)}!{letter}:{letter}" for letter in letters]}
+        reply = self._call(
+            f"reading the IDs in {title}",
+            lambda: http.request("get", SPREADSHEET_VALUES_BATCH_URL % self._key, params=params).json(),
+        )
+        return {
+            as_text(cell)
+            for value_range in reply.get("valueRanges", [])
+            for row in value_range.get("values", [])
+            for cell in row[:1]
+            if as_text(cell)
+        }
 
     def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
         with self._lock:
