@@ -33,13 +33,17 @@ def refused_env(sheets_emulator, tmp_path, monkeypatch):
     monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
     clock = FakeClock(1_700_000_000.0)
     # The server's outbox file, as a previous run left it: one kudos moved aside after three refusals.
-    outbox = Outbox(tmp_path / "outbox.sqlite", GoogleSheetSource(emulator_config(sheets_emulator, tmp_path)), clock=clock)
+    outbox = Outbox(
+        tmp_path / "outbox.sqlite", GoogleSheetSource(emulator_config(sheets_emulator, tmp_path)), clock=clock
+    )
     row_id = outbox.submit(KUDOS.name, KUDOS.header, {"To": "Maya Patel", "Message": "Thanks! <refused>"})
     drain(outbox, clock)
     clear_caches()
     yield {
         "secrets": {
-            "connections": {"gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}},
+            "connections": {
+                "gsheets": {"spreadsheet": SHEET_KEY, "client_email": "rally@acme.iam.gserviceaccount.com"}
+            },
             "rally": {"sheet_read_attempts": 1, "facilitator_passcode": PASSCODE},
         },
         "outbox": outbox,

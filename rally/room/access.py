@@ -10,12 +10,19 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 DEMO_PASSCODE = "rally-demo"
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 60.0
+# Wrong passcodes a minute for the whole server before clients that failed must wait their turn:
+# one person mistyping makes a handful; only many addresses guessing together reach it.
+SERVER_CEILING_PER_MINUTE = 30
+# A client quiet this long starts afresh (and is forgotten, so the table can't grow without end).
+FORGET_AFTER_SECONDS = 3600.0
+MAX_REMEMBERED_CLIENTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -74,35 +81,74 @@ def passcode_matches(given: str, expected: str) -> bool:
 
 
 class PasscodeThrottle:
-    """Slows guessing: after a few failures, each further attempt must wait longer (doubling, capped).
+    """Slows guessing without letting a guesser slow anyone else.
 
-    Shared by every session of a server, keyed by who is trying (a browser session),
-    plus a global key so opening new sessions doesn't reset the wait.
+    Keyed by client (its network address): a few free tries, then each further one waits
+    longer (doubling, capped), so a new browser tab from the same place doesn't reset the wait.
+    A server-wide ceiling on wrong tries a minute (far above one person's typing) stops many
+    addresses guessing together; it holds back only clients that have already failed, so a
+    lock-out never blocks a client that hasn't (the facilitator typing the passcode right).
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        ceiling_per_minute: int = SERVER_CEILING_PER_MINUTE,
+        forget_after: float = FORGET_AFTER_SECONDS,
+    ):
         self._clock = clock
+        self._ceiling = ceiling_per_minute
+        self._forget_after = forget_after
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
+        self._last_failure: dict[str, float] = {}
         self._not_before: dict[str, float] = {}
+        self._recent: deque[float] = deque()  # every wrong try on the server in the last minute
+
+    def __len__(self) -> int:
+        """How many clients with wrong tries are remembered."""
+        return len(self._failures)
 
     def wait_seconds(self, key: str) -> float:
         """How long `key` must wait before its next attempt is even looked at (0 = may try now)."""
         with self._lock:
-            return max(0.0, self._not_before.get(key, 0.0) - self._clock())
+            return self._wait(key, self._clock())
+
+    def _wait(self, key: str, now: float) -> float:
+        self._forget(now)
+        if not self._failures.get(key):
+            return 0.0  # a client that hasn't failed is never held back
+        own = self._not_before.get(key, 0.0) - now
+        server = self._recent[0] + 60.0 - now if len(self._recent) >= self._ceiling else 0.0
+        return max(0.0, own, server)
 
     def attempt(self, key: str, given: str, expected: str) -> tuple[bool, float]:
         """(accepted, seconds to wait before the next try). A refused-for-waiting attempt is never checked."""
         with self._lock:
             now = self._clock()
-            if now < self._not_before.get(key, 0.0):
-                return False, self._not_before[key] - now
+            waiting = self._wait(key, now)
+            if waiting > 0:
+                return False, waiting
             if passcode_matches(given, expected):
-                self._failures.pop(key, None)
-                self._not_before.pop(key, None)
+                for table in (self._failures, self._last_failure, self._not_before):
+                    table.pop(key, None)
                 return True, 0.0
             failures = self._failures.get(key, 0) + 1
             self._failures[key] = failures
+            self._last_failure[key] = now
+            self._recent.append(now)
             delay = 0.0 if failures < FREE_ATTEMPTS else min(MAX_DELAY_SECONDS, 2.0 ** (failures - FREE_ATTEMPTS + 1))
             self._not_before[key] = now + delay
-            return False, delay
+            return False, max(delay, self._wait(key, now))
+
+    def _forget(self, now: float) -> None:
+        """Drop wrong tries older than a minute from the ceiling; forget clients quiet for long, or the oldest when too many."""
+        while self._recent and self._recent[0] <= now - 60.0:
+            self._recent.popleft()
+        stale = [k for k, at in self._last_failure.items() if at <= now - self._forget_after]
+        if len(self._last_failure) - len(stale) > MAX_REMEMBERED_CLIENTS:
+            by_age = sorted(self._last_failure, key=self._last_failure.__getitem__)
+            stale = by_age[: len(by_age) - MAX_REMEMBERED_CLIENTS // 2]
+        for key in stale:
+            for table in (self._failures, self._last_failure, self._not_before):
+                table.pop(key, None)
