@@ -1,8 +1,12 @@
-"""Who may use facilitator controls: the rules, without any web framework.
+"""Who may use facilitator controls, and who may see Rally at all: the rules, without any web framework.
 
-Two ways in, chosen by configuration: an OIDC login with an allow-list of
+Two ways in for facilitators, chosen by configuration: an OIDC login with an allow-list of
 facilitator e-mails, or (with no OIDC configured) a passcode. The demo, with no
 passcode configured, uses a documented demo passcode and says so on screen.
+
+A company hosting Rally on the open internet sets `viewers` (a domain, or a list of
+domains and addresses): then every page asks for the company login, and directors
+get a link carrying a signed token that expires and opens their page alone.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeSerializer
 
 DEMO_PASSCODE = "rally-demo"
 FREE_ATTEMPTS = 3
@@ -152,3 +158,61 @@ class PasscodeThrottle:
         for key in stale:
             for table in (self._failures, self._last_failure, self._not_before):
                 table.pop(key, None)
+
+
+# -- who may see Rally at all (`viewers` under [rally]) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewers:
+    """The people a publicly hosted Rally is for: e-mail domains and single addresses, matched ignoring case."""
+
+    domains: frozenset[str] = frozenset()
+    addresses: frozenset[str] = frozenset()
+
+    @property
+    def description(self) -> str:
+        return ", ".join(sorted(self.domains) + sorted(self.addresses))
+
+    def allows(self, user: Mapping[str, object], facilitators: frozenset[str] = frozenset()) -> bool:
+        """A signed-in user whose verified e-mail is on the list, in one of its domains, or a facilitator's."""
+        if user.get("is_logged_in") is not True:
+            return False
+        if str(user.get("email_verified", True)).strip().casefold() in ("false", "0", "no"):
+            return False
+        email = str(user.get("email") or "").strip().casefold()
+        if "@" not in email:
+            return False
+        return email in self.addresses or email in facilitators or email.rsplit("@", 1)[1] in self.domains
+
+
+def viewers_from(value: object) -> Viewers | None:
+    """`viewers = "example.com"` or a list of domains and addresses; None when the option is not set."""
+    entries = [str(v).strip().casefold().removeprefix("@") for v in _as_list(value) if str(v).strip()]
+    if not entries:
+        return None
+    return Viewers(frozenset(e for e in entries if "@" not in e), frozenset(e for e in entries if "@" in e))
+
+
+# -- the directors' link when every page needs a login ------------------------------------------------------------------
+
+DIRECTORS_LINK_DAYS = 30
+_DIRECTORS_SALT = "rally-directors-link"  # keeps these tokens apart from anything else signed with the same secret
+
+
+def directors_token(secret: str, expires_at: float) -> str:
+    """A token that opens the directors' page alone until `expires_at` (seconds since the epoch), signed with `secret`."""
+    return URLSafeSerializer(secret, salt=_DIRECTORS_SALT).dumps({"page": "directors", "exp": int(expires_at)})
+
+
+def check_directors_token(secret: str, token: str, now: float) -> str:
+    """ "valid", "expired" or "invalid" (not signed with `secret`, altered, or for another page)."""
+    if not secret or not token:
+        return "invalid"
+    try:
+        claims = URLSafeSerializer(secret, salt=_DIRECTORS_SALT).loads(token)
+    except BadSignature:
+        return "invalid"
+    if not isinstance(claims, dict) or claims.get("page") != "directors" or not isinstance(claims.get("exp"), int):
+        return "invalid"
+    return "valid" if now < claims["exp"] else "expired"
