@@ -21,7 +21,7 @@ import requests
 from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs, version_of
-from data_sources.config import RallyConfig, redact, spreadsheet_key
+from data_sources.config import RallyConfig, redact, spreadsheet_reference
 from data_sources.retry import RetryPolicy, http_status, is_transient, readable, with_retry
 from rally.core.contract import normalise_key
 
@@ -96,7 +96,10 @@ class GoogleSheetSource(DataSource):
     ):
         assert config.gsheets is not None
         self._config = config
-        self._key = spreadsheet_key(str(config.gsheets["spreadsheet"]))
+        # `spreadsheet` as a URL, a key, or a title (looked up in Google Drive when the Sheet is first opened).
+        self._reference = spreadsheet_reference(str(config.gsheets["spreadsheet"]))
+        self._key: str | None = None if self._reference[0] == "title" else self._reference[1]
+        self._looked_up_title = False
         self._client_factory = client_factory or (lambda: _default_client(config))
         self._client: gspread.Client | None = None
         self._retry = retry
@@ -161,7 +164,7 @@ class GoogleSheetSource(DataSource):
             )
         if code == 404:
             return SourceError(
-                f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets.",
+                f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets (its URL always works).",
                 status=404,
             )
         if code == 400 and "parse range" in message.lower():
@@ -178,9 +181,44 @@ class GoogleSheetSource(DataSource):
 
     def _load_metadata(self) -> None:
         http = self._http()
-        metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
+        if self._key is None:
+            self._key = self._key_of_title()
+        try:
+            metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
+        except SourceError as error:
+            if error.status != 404 or self._reference[0] != "key" or self._looked_up_title:
+                raise
+            self._key = self._key_of_title()  # one word, but no such key: the Sheet's title, then
+            metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
         self._titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
         self._locale = metadata.get("properties", {}).get("locale")
+
+    def _key_of_title(self) -> str:
+        """The key of the Sheet named by `spreadsheet`, through gspread's Drive-backed `open` (once per source)."""
+        self._looked_up_title = True
+        title = self._reference[1]
+        self._http()
+
+        def open_by_title() -> str:
+            try:
+                return self._client.open(title).id
+            except gspread.exceptions.SpreadsheetNotFound:
+                raise SourceError(
+                    f"No Google Sheet has the key or title {title!r}, or none is shared with {self.share_with() or 'the service account'}. "
+                    "Check `spreadsheet` under [connections.gsheets] in the secrets (the Sheet's URL always works).",
+                    status=404,
+                ) from None
+
+        try:
+            return self._call(f"looking up the Sheet named {title!r} in Google Drive", open_by_title)
+        except SourceError as error:
+            if error.status != 403:
+                raise
+            raise SourceError(
+                "Rally looks a Sheet up by its title through Google Drive, and Drive refused: enable the Google Drive API "
+                "in the service account's Google Cloud project, or set `spreadsheet` under [connections.gsheets] to the Sheet's URL.",
+                status=403,
+            ) from None
 
     # -- the interface ----------------------------------------------------------------------
     def fetch(self, only: list[str] | None = None, known: Snapshot | None = None) -> Snapshot:
@@ -335,9 +373,8 @@ class GoogleSheetSource(DataSource):
         return str(email) if email else None
 
     def info(self) -> SourceInfo:
-        return SourceInfo(
-            self.kind, "Google Sheet", f"https://docs.google.com/spreadsheets/d/{self._key}/edit", self.share_with()
-        )
+        url = f"https://docs.google.com/spreadsheets/d/{self._key}/edit" if self._key else None
+        return SourceInfo(self.kind, "Google Sheet", url, self.share_with())
 
 
 def _default_client(config: RallyConfig) -> gspread.Client:
@@ -346,4 +383,6 @@ def _default_client(config: RallyConfig) -> gspread.Client:
     if config.emulator_host:
         return client_for_emulator(config.emulator_host, TIMEOUT_SECONDS)
     info = {k: v for k, v in (config.gsheets or {}).items() if k not in ("spreadsheet", "worksheet")}
-    return client_for_service_account(info, TIMEOUT_SECONDS)
+    # Drive (file names only) just for a Sheet named by its title or a bare word: a URL needs the Sheets API alone.
+    by_title = spreadsheet_reference(str(config.gsheets["spreadsheet"]))[0] != "url"
+    return client_for_service_account(info, TIMEOUT_SECONDS, drive_metadata=by_title)
