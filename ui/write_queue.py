@@ -13,6 +13,11 @@ import streamlit as st
 from data_sources import live
 from rally.core.health import repeated_ids
 from rally.core.text import md_escape
+
+# The tabs Rally writes register themselves when their feature is imported: Data health looks for repeats in all of
+# them, whichever pages this server has opened so far (the same features `python cli.py check` loads).
+from rally.survey import answers, ideas, moderation  # noqa: F401
+from rally.weekly import kudos, votes  # noqa: F401
 from ui.access import facilitator_action, facilitator_gate
 
 SHOWN_DEAD_LETTERS = 20
