@@ -1,45 +1,34 @@
 """`python cli.py …`: the same data and rules as the app, from a terminal or a scheduled job.
 
-The command line's edge, beside app.py (the web app's): it opens the configured data
-source from the same configuration as the app, and every figure it prints comes from
-the pure rules in rally/.
+The command line's edge, beside app.py (the web app's): it asks the same composition root
+(data_sources.server) for the same configuration, source and dataset as the app, and every
+figure it prints comes from the pure rules in rally/.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 
+from data_sources import server as composition
+from data_sources.config import ConfigError
+from data_sources.server import LiveData, Server
 from rally.core import contract
-from rally.core.dataset import Dataset, build_dataset
-from rally.core.health import all_issues
+from rally.sheet.dataset import Dataset
+from rally.sheet.health import all_issues
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
 EXIT_USAGE = 2  # argparse's own code for a bad argument
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {}
-# Feature modules register their tabs (and commands) when imported; init-sheet must know every tab.
-FEATURE_MODULES: tuple[str, ...] = (
-    "rally.weekly.votes",
-    "rally.survey.answers",
-    "rally.survey.moderation",
-    "rally.survey.ideas",
-    "rally.weekly.kudos",
-)
-
-
-def load_features() -> None:
-    for module in FEATURE_MODULES:
-        importlib.import_module(module)
 
 
 def command(
     name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
 ) -> Callable[[Command], Command]:
-    """Register a sub-command; feature modules add theirs the same way."""
+    """Register a sub-command."""
 
     def register(function: Command) -> Command:
         COMMANDS[name] = (help_text, arguments, function)
@@ -52,29 +41,22 @@ class Unreadable(Exception):
     """The source could not be read or configured: printed as one line, exit 2."""
 
 
-def open_configured_source():
-    from data_sources import secret_logs
-    from data_sources.config import ConfigError, load_config
-    from data_sources.factory import open_source
-
+def rally_server() -> Server:
+    """The same Server the app builds (data_sources.server), from the secrets file and the environment."""
     try:
-        config = load_config()
-        secret_logs.install(config.secret_values())  # a library's log line quoting the key prints without it
-        return open_source(config)
+        return composition.for_secrets()
     except ConfigError as error:
         raise Unreadable(str(error)) from None
 
 
-def read_dataset():
-    """(snapshot, dataset) from the configured source; Unreadable when it can't be read."""
-    from data_sources.base import SourceError
-
-    source = open_configured_source()
-    try:
-        snapshot = source.fetch()
-    except SourceError as error:
-        raise Unreadable(str(error)) from None
-    return snapshot, build_dataset(snapshot.tabs, snapshot.locale)
+def read_data() -> LiveData:
+    """The dataset of a fresh read of the configured source; Unreadable (with the reason) when it can't be read."""
+    data = rally_server().current(refresh=True, live=True)
+    if data.dataset is None:
+        raise Unreadable(data.state.error or "the source returned nothing")
+    if data.state.error:
+        raise Unreadable(data.state.error)
+    return data
 
 
 def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
@@ -93,15 +75,16 @@ def check_report(source: str, fetched_at: str, dataset: Dataset) -> dict:
     lambda p: p.add_argument("--format", choices=["text", "json"], default="text"),
 )
 def check(args: argparse.Namespace) -> int:
-    snapshot, dataset = read_dataset()
-    report = check_report(snapshot.source, snapshot.fetched_at.isoformat(timespec="seconds"), dataset)
+    data = read_data()
+    snapshot = data.state.snapshot
+    report = check_report(snapshot.source, snapshot.fetched_at.isoformat(timespec="seconds"), data.dataset)
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"Source: {report['source']} (read {report['fetched_at']})")
     for name, counts in report["tabs"].items():
         where = f"'{counts['title']}'" if counts["title"] else "missing"
-        print(f"  {name:<9} {where:<20} {counts['rows']:>7,} rows, {counts['valid']:>7,} counted")
+        print(f"  {name:<16} {where:<22} {counts['rows']:>7,} rows, {counts['valid']:>7,} counted")
     print(f"{len(report['issues'])} data issue(s)")
     for issue in report["issues"]:
         value = f" {issue['value']!r}" if issue["value"] else ""
@@ -115,7 +98,7 @@ def check(args: argparse.Namespace) -> int:
 def init_sheet(args: argparse.Namespace) -> int:
     from data_sources.base import SourceError
 
-    source = open_configured_source()
+    source = rally_server().source
     try:
         added = source.ensure_tabs({spec.name: spec.header for spec in contract.ALL_TABS})
     except SourceError as error:
@@ -128,7 +111,7 @@ def init_sheet(args: argparse.Namespace) -> int:
 def reset_demo(args: argparse.Namespace) -> int:
     from data_sources.local_store import LocalStore
 
-    source = open_configured_source()
+    source = rally_server().source
     if not isinstance(source, LocalStore):
         raise Unreadable(
             "reset-demo only resets the embedded demo; a Google Sheet is configured, so nothing was changed."
@@ -159,18 +142,16 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     _report_arguments,
 )
 def report(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     from rally.monthly.kpis import last_complete_month
     from rally.monthly.report import monthly_report, render
 
-    snapshot, dataset = read_dataset()
-    today = date.today()
+    data = read_data()
+    today = data.today()
     month = args.month or last_complete_month(today)
-    content = render(
-        monthly_report(dataset, month, today, f"{snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"), args.format
-    )
+    stamp = f"{data.state.snapshot.fetched_at.astimezone():%Y-%m-%d %H:%M}"
+    content = render(monthly_report(data.dataset, month, today, stamp), args.format)
     if args.output == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -183,9 +164,25 @@ def report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_SEND_FAILED = 1
+
+
 def _digest_arguments(parser: argparse.ArgumentParser) -> None:
+    from rally.weekly.digest import FORMATS
+
     parser.add_argument("--week", help="ISO week such as 2026-W47 (default: the last complete week)")
-    parser.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
+    parser.add_argument("--format", choices=FORMATS, default="markdown")
+    parser.add_argument(
+        "--send",
+        action="store_true",
+        help="send it to every channel configured in the secrets file ([rally.smtp], [rally.slack], [rally.teams]) instead of printing it",
+    )
+    parser.add_argument(
+        "--channel",
+        action="append",
+        choices=["email", "slack", "teams"],
+        help="with --send: only this channel (repeat for several), e.g. to try again where it failed",
+    )
 
 
 @command(
@@ -194,29 +191,59 @@ def _digest_arguments(parser: argparse.ArgumentParser) -> None:
     _digest_arguments,
 )
 def digest(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from rally.core.parsing import iso_week_label, week_start
+    from rally.core.week import Week
     from rally.weekly.digest import digest_data, render_digest
-    from rally.weekly.glance import last_complete_week
+    from rally.weekly.glance import meeting_week
     from rally.weekly.meeting import weekly_meeting
-    from rally.weekly.votes import read_votes
 
-    week = last_complete_week(date.today())
     if args.week:
         try:
-            week = iso_week_label(week_start(args.week))
+            week = Week.parse(args.week)
         except ValueError as error:
             print(f"rally digest: {error}", file=sys.stderr)
             return EXIT_USAGE
-    snapshot, dataset = read_dataset()
-    meeting = weekly_meeting(dataset, week, read_votes(snapshot.tabs))
-    sys.stdout.write(render_digest(digest_data(meeting), args.format))
+    if args.send:
+        settings = _delivery_settings()  # before reading the Sheet: a typo in the secrets is found at once
+    data = read_data()
+    week = Week.parse(args.week) if args.week else meeting_week(data.today())
+    meeting = weekly_meeting(data.dataset, week)
+    if not args.send:
+        sys.stdout.write(render_digest(digest_data(meeting), args.format))
+        return EXIT_OK
+    return _send(digest_data(meeting), settings, args.channel)
+
+
+def _delivery_settings():
+    from data_sources.delivery import delivery_settings
+
+    try:
+        settings = delivery_settings(rally_server().config.rally)
+    except ConfigError as error:
+        raise Unreadable(str(error)) from None
+    if not settings.channels:
+        raise Unreadable(
+            "nowhere to send the digest: add [rally.smtp], [rally.slack] or [rally.teams] to .streamlit/secrets.toml "
+            "(see .streamlit/secrets.toml.example)."
+        )
+    return settings
+
+
+def _send(data: dict, settings, channels: list[str] | None) -> int:
+    """Send to each channel and say how each went; exit 1 when any failed (with the command that tries it again)."""
+    from data_sources.delivery import send_digest
+
+    results = send_digest(data, settings, channels)
+    for result in results:
+        print(f"{result.label}: {'sent' if result.ok else 'NOT SENT'} — {result.message}")
+    failed = [r.channel for r in results if not r.ok]
+    if failed:
+        again = " ".join(f"--channel {c}" for c in failed)
+        print(f"Try again with: python cli.py digest --week {data['week']} --send {again}", file=sys.stderr)
+        return EXIT_SEND_FAILED
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    load_features()
     parser = argparse.ArgumentParser(
         prog="python cli.py", description="Rally from the command line (same configuration as the app)."
     )

@@ -46,7 +46,7 @@ def profile_load(rows: int = 100_000) -> None:
     from pyinstrument import Profiler
 
     from bench.data import synthetic_tabs
-    from rally.core.dataset import build_dataset
+    from rally.sheet.dataset import build_dataset
     from tests.emulator.sheets_emulator import SheetsEmulator
 
     with tempfile.TemporaryDirectory() as tmp, SheetsEmulator() as emulator:

@@ -4,7 +4,7 @@ The production write path, in real time: `Outbox.submit` from 200 threads releas
 together, its background writer appending to the emulator, which allows 60 writes a
 minute and answers 5% of all requests with a 503. A reader plays the live results
 screen: every `POLL` seconds it takes a live read of the tab (a SnapshotCache over
-just that tab, `Live refresh seconds` old at most, as `live.live_tabs` does) merged
+just that tab, `Live refresh seconds` old at most, as `Server.live_tabs` does) merged
 with the outbox's pending rows by `rally.core.records.read_records`.
 
 A last run kills the writer: the same 200 answers go through an outbox whose writer
@@ -197,7 +197,7 @@ def _read_results(
         since = state.snapshot.fetched_at.timestamp() if state.snapshot else None
         pending = [
             p.row for p in outbox.pending(spec.name, sent_since=since)
-        ]  # what live.pending_rows(tab, snapshot) gives a page
+        ]  # what server.pending_rows(tab, snapshot) gives a page
         records = read_records(state.snapshot.tabs if state.snapshot else {}, spec, pending)
         now = time.monotonic()
         visible = set(records["ID"])

@@ -2,7 +2,7 @@
 
 Rally's path is the app's: `GoogleSheetSource.fetch` through real gspread against
 the emulator (HTTP, JSON decoding, cells to text, the snapshot's version), then
-`rally.core.dataset.build_dataset` (header detection, typed columns, every data issue).
+`rally.sheet.dataset.build_dataset` (header detection, typed columns, every data issue).
 The floor is `pandas.read_csv` of the same tabs written as CSV files. The
 emulator's own time on the request (building and encoding the JSON, what Google
 does on its side) is measured inside the emulator and shown apart.
@@ -26,7 +26,7 @@ from bench.report import Measurement, best_of, ms, ratio, timed
 from data_sources.base import Snapshot
 from data_sources.google_sheet import READ_PARAMS, GoogleSheetSource, _row_text, a1_tab, decode_values
 from rally.core.contract import POSTS, read_table
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from tests.emulator.sheets_emulator import SheetsEmulator
 from tests.sources import NO_WAIT, emulator_config
 

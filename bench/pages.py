@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.data import synthetic_tabs
 from bench.report import Measurement, Sample, best_of, ms, ratio, timed
 from bench.sessions import PAGES, failures, open_session, sheet_app
-from data_sources import live
+from data_sources import server
 from tests.emulator.sheets_emulator import FakeClock, SheetsEmulator
 
 SIZES = (1_000, 100_000)
@@ -42,7 +42,9 @@ def measure(
     warm, changed = {}, {}
     with sheet_app(emulator, key, folder / key) as secrets:
         clock = FakeClock(0.0)
-        live.set_clock(clock)  # the shared caches' intervals: moved by hand below (sheet_app sets the real clock back)
+        server.set_clock(
+            clock
+        )  # the shared caches' intervals: moved by hand below (sheet_app sets the real clock back)
         first_load, _ = timed(lambda: open_session(pages[0], secrets))
         for edits, page in enumerate(pages, start=1):
             at = open_session(page, secrets)

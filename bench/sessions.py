@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from data_sources import live
+from data_sources import server
 from tests.apptest import PAGES, ROOT, clear_caches
 from tests.emulator.sheets_emulator import SheetsEmulator
 from ui.access import SESSION_KEY as FACILITATOR_KEY
@@ -42,7 +42,7 @@ def sheet_app(emulator: SheetsEmulator, key: str, data_dir: Path) -> Iterator[di
         yield sheet_secrets(key)
     finally:
         clear_caches()
-        live.set_clock()
+        server.set_clock()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.report import Measurement
 from bench.sessions import PAGES, failures, open_session, sheet_app
-from data_sources import live
+from data_sources import server
 from data_sources.gspread_clients import client_for_emulator
 from rally.core import contract
 from rally.core.settings import Settings
@@ -64,7 +64,7 @@ def rally_reads(
     """Rally's requests while `viewers` sessions run the real pages for a simulated minute (a fresh server)."""
     with sheet_app(emulator, KEY, data_dir) as secrets:
         clock = FakeClock(0.0)
-        live.set_clock(clock)
+        server.set_clock(clock)
         emulator.reset_log()
         sessions = {}
         events = schedule(viewers, pages, every=every)

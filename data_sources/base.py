@@ -1,7 +1,7 @@
 """The one data-source interface: a Google Sheet and the local store both speak it.
 
 A source returns every tab as rows of strings, exactly as the Sheets API would
-(header first, ragged rows allowed); `rally.core.dataset.build_dataset` turns that
+(header first, ragged rows allowed); `rally.sheet.dataset.build_dataset` turns that
 into typed frames, so both sources give the same columns and dtypes.
 """
 
@@ -26,6 +26,7 @@ class Snapshot:
     source: str  # "google-sheet" | "demo"
     locale: str | None = None
     version: str = field(default="")
+    time_zone: str | None = None  # the Sheet's own (properties.timeZone), e.g. "Europe/Berlin"
 
     @classmethod
     def of(
@@ -35,6 +36,7 @@ class Snapshot:
         locale: str | None = None,
         fetched_at: datetime | None = None,
         content: bytes | None = None,
+        time_zone: str | None = None,
     ) -> Snapshot:
         """A snapshot whose version is a digest of the data: the same tabs, the same version.
 
@@ -42,7 +44,7 @@ class Snapshot:
         hashing those bytes is much cheaper than encoding 100k rows again.
         """
         data = content if content is not None else json.dumps(tabs, separators=(",", ":"), ensure_ascii=False).encode()
-        return cls(tabs, fetched_at or datetime.now(UTC), source, locale, version_of(data, source))
+        return cls(tabs, fetched_at or datetime.now(UTC), source, locale, version_of(data, source), time_zone)
 
     def redated(self, fetched_at: datetime) -> Snapshot:
         """The same data, as of a later read that found it unchanged."""

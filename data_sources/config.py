@@ -19,11 +19,15 @@ from pathlib import Path
 DEFAULT_SECRETS_PATH = Path(".streamlit/secrets.toml")
 DEFAULT_DATA_DIR = Path(".rally")
 EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
+DATA_DIR_ENV = "RALLY_DATA_DIR"
 # Values in secrets.toml.example that mean "not filled in yet".
 PLACEHOLDER = re.compile(r"(your[-_ ]|xxxx|<.*>|\.\.\.|example\.iam|REPLACE)", re.IGNORECASE)
 # The same for `spreadsheet`, which may be a title a person chose ("Your team's posts" is a fine title).
 SPREADSHEET_PLACEHOLDER = re.compile(r"(your[-_]sheet|xxxx|<.*>|\.\.\.|REPLACE)", re.IGNORECASE)
-SECRET_FIELDS = ("private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode")
+SECRET_FIELDS = (
+    "private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode",
+    "password", "webhook_url",  # [rally.smtp] and the Slack / Teams webhooks (a webhook address is its own password)
+)  # fmt: skip
 
 
 class ConfigError(Exception):
@@ -98,7 +102,7 @@ def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = 
     secrets = read_secrets_file() if secrets is None else secrets
     gsheets = dict(secrets.get("connections", {}).get("gsheets", {}) or {})
     rally = dict(secrets.get("rally", {}) or {})
-    data_dir = Path(env.get("RALLY_DATA_DIR") or rally.get("data_dir") or DEFAULT_DATA_DIR)
+    data_dir = Path(env.get(DATA_DIR_ENV) or rally.get("data_dir") or DEFAULT_DATA_DIR)
     if gsheets:
         check_gsheets(gsheets, emulator=bool(env.get(EMULATOR_ENV)))
     return RallyConfig(

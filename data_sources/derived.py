@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-# The parts of a Dataset an argument may be, identified by name within the version.
-DATASET_PARTS = ("posts", "staff", "kpis", "notes", "issues", "tabs", "settings")
+# The parts of a Dataset an argument may be, identified by name within the version: first those read from the
+# tabs people keep (SHEET_PARTS), then those the room fills during a meeting.
+SHEET_PARTS = ("posts", "staff", "kpis", "notes", "kudos", "training", "settings", "calendar")
+DATASET_PARTS = (*SHEET_PARTS, "votes", "survey", "issues", "tabs")
 
 
 _computing = threading.Lock()

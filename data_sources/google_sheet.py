@@ -107,6 +107,7 @@ class GoogleSheetSource(DataSource):
         self._lock = threading.Lock()
         self._titles: list[str] | None = None
         self._locale: str | None = None
+        self._time_zone: str | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     def _http(self) -> gspread.HTTPClient:
@@ -192,6 +193,7 @@ class GoogleSheetSource(DataSource):
             metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
         self._titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
         self._locale = metadata.get("properties", {}).get("locale")
+        self._time_zone = metadata.get("properties", {}).get("timeZone")
 
     def _key_of_title(self) -> str:
         """The key of the Sheet named by `spreadsheet`, through gspread's Drive-backed `open` (once per source)."""
@@ -237,7 +239,7 @@ class GoogleSheetSource(DataSource):
                 tabs, content = self._batch_get(only, unchanged)
             if tabs is None:  # the answer is byte for byte the one `known` was read from
                 return known.redated(asked_at)
-            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content)
+            return Snapshot.of(tabs, self.kind, self._locale, asked_at, content=content, time_zone=self._time_zone)
 
     def _batch_get(self, only: list[str] | None = None, unchanged: str | None = None) -> tuple[Tabs | None, bytes]:
         """The tabs and the answer they were decoded from; (None, answer) when the answer's version is `unchanged`."""

@@ -4,9 +4,10 @@ Nothing here reads the network, a file or the clock, and nothing imports streaml
 ui or views (tests/test_boundaries.py fails if it does). The folders are floors; a module imports
 only from its own folder or a lower floor:
 
-- `core/`     the Sheet and its cells: the contract, parsing, the typed dataset, settings, issues.
+- `core/`     the Sheet's contract and its cells: tabs and columns, parsing rules, weeks, settings, issues.
 - `room/`     the live room: who may use facilitator controls, form limits, join links for phones.
 - `survey/`   the opening conversation: questions, answers, rounds, anonymity, actions, ideas.
+- `sheet/`    the whole Sheet as one typed dataset, parsed once per data version, and its data health.
 - `monthly/`  KPIs against targets, programme health, the directors' report.
 - `weekly/`   the weekly meeting: scoring, awards, hero, highlights, the vote, kudos, the digest.
 - `staff/`    what one person sees and does: logging a post, progress, training, encouragement.

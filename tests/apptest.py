@@ -14,7 +14,10 @@ TIMEOUT = 30
 
 
 def clear_caches() -> None:
-    """Caches are process-wide: a test must not see the previous test's data or singletons."""
+    """Servers and caches are process-wide: a test must not see the previous test's data or singletons."""
+    from data_sources import server
+
+    server.reset()
     st.cache_data.clear()
     st.cache_resource.clear()
 

@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["tests.emulator.fixtures"]
+pytest_plugins = ["tests.emulator.fixtures", "tests.delivery_servers"]
 
 
 @pytest.fixture

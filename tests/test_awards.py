@@ -221,8 +221,8 @@ def test_a_board_s_badge_column_matches_each_person_s_icons():
     """The leaderboard's Badges column, made for thousands of rows at once, says what each person's card says."""
     from datetime import date
 
-    from rally.core.dataset import build_dataset
     from rally.demo.company import demo_tabs
+    from rally.sheet.dataset import build_dataset
     from rally.weekly.glance import last_complete_week
     from rally.weekly.meeting import weekly_meeting
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from rally.weekly.awards import badges_earned, next_badges, streak_status, streaks
 
 HEADER = ["Date", "Name", "Platform", "Reach"]

@@ -12,7 +12,7 @@ import pytest
 from bench import burst, upstream
 from bench.data import as_api_text, staff_count, synthetic_tabs, write_csvs
 from bench.report import Measurement, write_results
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from tests.apptest import PAGES
 from tests.emulator.sheets_emulator import SheetsEmulator
 

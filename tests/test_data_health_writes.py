@@ -9,9 +9,8 @@ import pytest
 
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.outbox import Outbox
+from rally.core.contract import KUDOS, VOTES
 from rally.demo.company import demo_tabs
-from rally.weekly.kudos import KUDOS
-from rally.weekly.votes import VOTES
 from tests.apptest import app, clear_caches, texts
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY, emulator_config

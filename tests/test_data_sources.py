@@ -11,7 +11,7 @@ from data_sources.base import SourceError
 from data_sources.config import RallyConfig
 from data_sources.google_sheet import GoogleSheetSource
 from data_sources.snapshot_cache import SnapshotCache
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY, demo_store, emulator_config, google_source
 

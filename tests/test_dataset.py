@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rally.core.dataset import KPI_COLUMNS, NOTES_COLUMNS, POSTS_COLUMNS, STAFF_COLUMNS, Dataset, build_dataset
-from rally.core.health import fix_advice, tab_counts
 from rally.core.issues import DataIssue
 from rally.core.parsing import week_start
 from rally.core.settings import settings_table
+from rally.sheet.dataset import KPI_COLUMNS, NOTES_COLUMNS, POSTS_COLUMNS, STAFF_COLUMNS, Dataset, build_dataset
+from rally.sheet.health import fix_advice, tab_counts
 from rally.weekly.glance import (
     last_complete_week,
     posts_per_day,
@@ -125,7 +125,7 @@ MESSY: dict[str, list[list[str]]] = {
         ["Reach per point", "0"],  # 5
         ["Weekly post cap", "nan"],  # 6
     ],
-    "Votes": [["Anything"], ["Rally does not read this tab"]],
+    "Scratch": [["Anything"], ["Rally does not read this tab"]],
 }
 
 EXPECTED_ISSUES = [
@@ -492,7 +492,7 @@ def test_a_sheet_without_a_posts_tab_says_how_to_add_one():
     [("posts", POSTS_COLUMNS), ("staff", STAFF_COLUMNS), ("kpis", KPI_COLUMNS), ("notes", NOTES_COLUMNS)],
 )
 def test_every_frame_has_the_same_columns_and_dtypes_whatever_the_sheet(sheet, frame, columns):
-    """Pages can rely on the column dicts in rally.core.dataset, even when nothing is left to show."""
+    """Pages can rely on the column dicts in rally.sheet.dataset, even when nothing is left to show."""
     result = getattr(dataset_of(sheet), frame)
     assert result.columns.tolist() == list(columns)
     assert {c: result[c].dtype for c in result} == {c: pd.Series([], dtype=d).dtype for c, d in columns.items()}

@@ -7,9 +7,9 @@ import threading
 import pandas as pd
 import pytest
 
-from data_sources import live
+from data_sources import server
 from data_sources.derived import DerivedCache, call_key
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from tests.apptest import app
 
 
@@ -108,8 +108,8 @@ def test_a_frame_that_is_not_the_datasets_is_refused(dataset):
 def test_a_warm_rerun_of_a_page_reuses_its_derived_results(demo_app_env):
     """Rerunning a page on unchanged data computes nothing again."""
     at = app("views/this_week.py")
-    computed = live.derived_cache().computed
+    computed = server.for_secrets({}).derived.computed
     assert computed > 0
     at.run()
-    assert live.derived_cache().computed == computed
-    assert live.derived_cache().reused > 0
+    assert server.for_secrets({}).derived.computed == computed
+    assert server.for_secrets({}).derived.reused > 0

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from rally.staff.encouragement import RULES, encouragement_list
-from rally.staff.training import training_records
 from tests.apptest import PAGES, ROOT, app, texts
 
 W47 = "2026-W47"  # the week reviewed; 2026-W48 is the week in progress
@@ -50,8 +49,7 @@ STAFF = [
 @pytest.fixture(scope="module")
 def nudges():
     data = build_dataset({"Posts": [["Date", "Name", "Platform", "Summary"], *POSTS], "Staff": STAFF})
-    records, _ = training_records(data.staff, data.raw)
-    return encouragement_list(data.posts, data.staff, records, W47)
+    return encouragement_list(data.posts, data.staff, data.training, W47)
 
 
 # fmt: off
@@ -95,8 +93,7 @@ def test_the_list_is_in_rule_order(nudges):
 
 def test_an_empty_sheet_gives_an_empty_list():
     data = build_dataset({})
-    records, _ = training_records(data.staff, data.raw)
-    assert encouragement_list(data.posts, data.staff, records, W47).empty
+    assert encouragement_list(data.posts, data.staff, data.training, W47).empty
 
 
 def test_only_the_encouragement_page_uses_the_list_and_only_behind_the_sign_in():

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from rally.core.dataset import build_dataset
 from rally.demo.company import demo_tabs
+from rally.sheet.dataset import build_dataset
 from rally.weekly.glance import last_complete_week
 from rally.weekly.hero import hero_candidates, hero_history, hero_of_the_week
 from rally.weekly.scoring import ANONYMOUS

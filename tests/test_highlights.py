@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from rally.weekly.highlights import improvements, kpi_month, kpi_wins, team_records, weekly_highlights
 from tests.test_awards import MONDAYS, on
 from tests.test_scoring import HEADER, STAFF_HEADER, post
@@ -180,7 +180,8 @@ def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
 
 def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt_out():
     """This week's Kudos-tab rows are read out as text; someone off the public board is 'a colleague'; other weeks stay out."""
-    from rally.weekly.kudos import KUDOS, read_kudos
+    from rally.core.contract import KUDOS
+    from rally.sheet.dataset import read_kudos
 
     d = dataset_of([on("W48", "Maya Patel")], staff=[["Maya Patel", "Sales", "show"], ["Ana Ruiz", "Ops", "anonymous"]])
     header = KUDOS.header

@@ -6,9 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from rally.core.dataset import build_dataset
 from rally.monthly.charts import activity_outcomes_chart, kpi_trend_chart, team_contribution_chart
 from rally.monthly.kpis import activity_and_outcomes, monthly_kpis, team_contribution, trend
+from rally.sheet.dataset import build_dataset
 
 TODAY = date(2026, 11, 10)
 TABS = {

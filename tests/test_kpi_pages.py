@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from rally.core.dataset import build_dataset
 from rally.core.months import month_of, shift_month
 from rally.core.text import format_figure
 from rally.demo.company import demo_tabs
 from rally.monthly.kpis import last_complete_month
 from rally.monthly.programme import format_share
 from rally.monthly.report import monthly_report, report_json
+from rally.sheet.dataset import build_dataset
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY
 

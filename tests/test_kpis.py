@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from rally.core.activity import POSTS_KPI, REACH_KPI, canonical_kpi
-from rally.core.dataset import KPI_COLUMNS, build_dataset, empty_frame
-from rally.core.health import fix_advice
 from rally.core.text import format_figure
 from rally.monthly.kpis import (
     change,
@@ -29,6 +27,8 @@ from rally.monthly.kpis import (
     team_contribution,
     trend,
 )
+from rally.sheet.dataset import KPI_COLUMNS, build_dataset, empty_frame
+from rally.sheet.health import fix_advice
 
 POSTS_HEADER = ["Date", "Name", "Team", "Platform", "Reach"]
 

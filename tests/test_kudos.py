@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from rally.core.contract import KUDOS
 from rally.core.records import QueuedRow
-from rally.weekly.kudos import KUDOS, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
+from rally.sheet.dataset import read_kudos
+from rally.weekly.kudos import NewKudos, kudos_for_week, kudos_problems, signed
 from tests.apptest import ROOT, app, texts
 
 TAB = {
@@ -116,9 +118,9 @@ def test_a_kudos_without_a_message_is_not_sent(demo_app_env):
 
 
 def test_init_sheet_knows_the_kudos_tab():
-    """The command line registers Kudos, so `python cli.py init-sheet` adds it with its header."""
+    """Kudos is in the contract's list of every tab, so `python cli.py init-sheet` adds it with its header."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", "import cli, rally.core.contract as c; cli.load_features(); print([t.name for t in c.ALL_TABS])"], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", "import cli, rally.core.contract as c; print([t.name for t in c.ALL_TABS])"], capture_output=True, text=True, check=True, cwd=ROOT)
     assert "'Kudos'" in out.stdout

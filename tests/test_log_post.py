@@ -10,13 +10,13 @@ from datetime import date
 
 import pytest
 
-from data_sources import live
+from data_sources import server
 from data_sources.config import load_config
 from rally.core.contract import POSTS
-from rally.core.dataset import build_dataset
-from rally.core.records import QueuedRow
+from rally.core.records import QueuedRow, TabUnusable, write_plan
 from rally.demo.company import demo_tabs
-from rally.staff.posting import NewPost, TabUnusable, already_logged, post_problems, write_plan
+from rally.sheet.dataset import build_dataset
+from rally.staff.posting import NewPost, already_logged, post_problems
 from tests.apptest import app, clear_caches, texts
 from tests.sources import SHEET_KEY, demo_store, google_source
 
@@ -219,7 +219,7 @@ def sheet_app(sheets_emulator, tmp_path, monkeypatch):
 
 def app_outbox():
     """The running app's own outbox (the same process-wide singleton the page used)."""
-    return live.outbox(load_config(SECRETS))
+    return server.for_config(load_config(SECRETS)).outbox()
 
 
 def log_post(at, link: str, summary: str = "", name: str = "Maya Patel", reach: int | None = None):

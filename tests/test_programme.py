@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from rally.core.dataset import build_dataset
 from rally.monthly.programme import format_share, programme_health, survey_sentiment
+from rally.sheet.dataset import build_dataset
 
 STAFF = [
     ["Name", "Team", "Trained"],
@@ -63,13 +63,9 @@ def test_shares_are_written_as_whole_percentages(share, text):
 
 def test_survey_sentiment_is_none_without_a_survey_tab():
     """No Survey tab, or one with only a header: directors see no sentiment line."""
-    assert survey_sentiment({}, "2026-10", threshold=5) is None
-    assert (
-        survey_sentiment(
-            {"Survey": [["ID", "Response", "Round", "Day", "Question ID", "Question", "Answer"]]}, "2026-10"
-        )
-        is None
-    )
+    assert survey_sentiment(build_dataset({}).survey, "2026-10", threshold=5) is None
+    header_only = {"Survey": [["ID", "Response", "Round", "Day", "Question ID", "Question", "Answer"]]}
+    assert survey_sentiment(build_dataset(header_only).survey, "2026-10") is None
 
 
 def test_survey_sentiment_reads_the_demo_round_the_survey_feature_wrote():
@@ -77,6 +73,7 @@ def test_survey_sentiment_reads_the_demo_round_the_survey_feature_wrote():
     from rally.demo.survey import survey_demo_tabs
 
     today = date(2026, 11, 30)
-    result = survey_sentiment(survey_demo_tabs(today), "2026-11", threshold=5)
+    survey = build_dataset(survey_demo_tabs(today), today=today).survey
+    result = survey_sentiment(survey, "2026-11", threshold=5)
     assert result is not None and result.answers >= 5 and 1 <= result.average <= 5
-    assert survey_sentiment(survey_demo_tabs(today), "2026-01", threshold=5) is None
+    assert survey_sentiment(survey, "2026-01", threshold=5) is None

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from rally.staff.progress import (
     badge_summary,
     month_board,

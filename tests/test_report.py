@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from data_sources.factory import demo_seed
-from rally.core.dataset import build_dataset
 from rally.monthly.kpis import last_complete_month
 from rally.monthly.report import file_name, monthly_report, render, report_html, report_json, report_pdf
+from rally.sheet.dataset import build_dataset
 from tests.test_cli import rally
 
 TODAY = date(2026, 11, 12)

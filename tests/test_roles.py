@@ -11,14 +11,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_sources import live
-from rally.core.contract import POSTS
+from data_sources import server
+from rally.core.contract import IDEAS, KUDOS, MODERATION, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
 from rally.demo.company import demo_tabs
-from rally.survey.answers import SURVEY, SURVEY_ROUNDS
-from rally.survey.ideas import IDEAS
-from rally.survey.moderation import MODERATION
-from rally.weekly.kudos import KUDOS
-from rally.weekly.votes import VOTES
 from tests.apptest import ROOT, TIMEOUT, app, clear_caches, texts
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY
@@ -77,16 +72,16 @@ def unlock(at: AppTest, what: str, passcode: str) -> AppTest:
 
 
 def queued(tab: str) -> list[dict[str, str]]:
-    return [p.row for p in live.outbox().pending(tab, sent_since=0.0)]
+    return [p.row for p in server.for_secrets({}).outbox().pending(tab, sent_since=0.0)]
 
 
 @pytest.fixture
 def clock():
     """The server's clock (throttle, spam limit) under the test's hand; the real one back afterwards."""
     fake = FakeClock()
-    live.set_clock(fake)
+    server.set_clock(fake)
     yield fake
-    live.set_clock()
+    server.set_clock()
 
 
 @pytest.fixture

@@ -156,3 +156,50 @@ def test_free_text_is_trimmed_and_capped(text, stored):
 def test_secrets_are_cut_out_of_messages(text, shown):
     """Anything that could end up on a page or in a log passes through redact()."""
     assert redact(text, ["CANARY-SECRET-123"]) == shown
+
+
+def _rendered(markdown: str) -> str:
+    """HTML from a CommonMark parser with GitHub's tables and strikethrough (what chat tools and wikis do)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [
+        ("Welcome!", "Welcome!"),  # the digest's old escapes showed up as "Welcome\!" when pasted as text
+        ("AT&T: 3-2 (a win) #team", "AT&T: 3-2 (a win) #team"),
+        ("snake_case and file_name.txt", "snake_case and file_name.txt"),  # inside a word _ can't be emphasis
+        ("_sneaky_ **bold** `code`", "\\_sneaky\\_ \\*\\*bold\\*\\* \\`code\\`"),
+        ("[click](javascript:alert(1))", "\\[click\\](javascript:alert(1))"),  # no link text, so no link
+        ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert(1)>"),
+        ("I <3 Rally", "I <3 Rally"),  # not a tag
+        ("&lt;b&gt; stays typed", "\\&lt;b\\&gt; stays typed"),
+        ("~~gone~~ and ~20", "\\~\\~gone\\~\\~ and \\~20"),  # strikethrough needs two
+        ("# not a heading", "\\# not a heading"),
+        ("> not a quote", "\\> not a quote"),
+        ("- not a list", "\\- not a list"),
+        ("1. not a list", "1\\. not a list"),
+        ("C:\\Users\\maya", "C:\\Users\\maya"),  # a backslash before a letter is shown as typed anyway
+        ("a \\* b", "a \\\\\\* b"),
+    ],
+)
+# fmt: on
+def test_markdown_for_people_escapes_only_what_would_become_markup(text, literal):
+    """md_literal adds a backslash only where a character would start markup, and the text renders as typed."""
+    import html
+
+    from rally.core.text import md_literal
+
+    assert md_literal(text) == literal
+    assert _rendered(f"- {md_literal(text)}") == f"<ul>\n<li>{html.escape(text, quote=False)}</li>\n</ul>\n"
+
+
+def test_markdown_for_people_keeps_a_table_cell_in_its_column():
+    """A | inside a cell is escaped, so a name can't add a column."""
+    from rally.core.text import md_literal
+
+    table = f"| Name | Team |\n|---|---|\n| {md_literal('Maya | Sales', table_cell=True)} | Ops |\n"
+    assert "<td>Maya | Sales</td>\n<td>Ops</td>" in _rendered(table)

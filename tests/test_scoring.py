@@ -8,9 +8,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from rally.core.dataset import build_dataset
-from rally.core.health import implausible_reach
 from rally.core.settings import Settings
+from rally.sheet.dataset import build_dataset
+from rally.sheet.health import implausible_reach
 from rally.weekly.scoring import (
     ANONYMOUS,
     ANONYMOUS_TEAM,

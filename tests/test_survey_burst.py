@@ -11,8 +11,9 @@ import pytest
 import data_sources.outbox as outbox_module
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
+from rally.core.contract import SURVEY
 from rally.demo.company import demo_tabs
-from rally.survey.answers import SURVEY, read_answers, read_rounds, response_count, response_rows, session_code
+from rally.survey.answers import read_answers, read_rounds, response_count, response_rows, session_code
 from rally.survey.questions import parse_questions
 from tests.apptest import app, clear_caches
 from tests.emulator.sheets_emulator import FakeClock

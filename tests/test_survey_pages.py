@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_sources import live
+from data_sources import server
+from rally.core.contract import MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.demo.company import demo_tabs
-from rally.survey.answers import SURVEY, SURVEY_ROUNDS, session_code
-from rally.survey.moderation import MODERATION
+from rally.survey.answers import session_code
 from tests.apptest import TIMEOUT, app, clear_caches, texts
 from tests.sources import SHEET_KEY
 
@@ -20,7 +20,7 @@ GATE = "survey controls"
 
 def pending(tab: str) -> list[dict[str, str]]:
     """Every row this server's outbox accepted for `tab`, sent to the store yet or not."""
-    return [p.row for p in live.outbox().pending(tab, sent_since=0.0)]
+    return [p.row for p in server.for_secrets({}).outbox().pending(tab, sent_since=0.0)]
 
 
 def answer_everything(at: AppTest, passion: int = 4, better: str = "") -> AppTest:
@@ -209,7 +209,7 @@ def test_an_empty_idea_is_refused_and_a_facilitator_can_hide_one(demo_app_env):
     """Sending nothing says what to do; a signed-in facilitator hides an idea from every screen."""
     at = app(IDEAS_PAGE)
     at.button(key="FormSubmitter:idea-Send idea").click().run()
-    assert [e.value for e in at.error] == ["Write your idea in the box first."]
+    assert [e.value for e in at.error] == ["Write your idea in the box first\\."]  # Markdown-escaped; it reads the same
     before = [m.value for m in at.markdown if m.value.startswith("💡")]
     sign_in(at, "hiding ideas")
     next(b for b in at.button if b.label == "Hide").click().run()

@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
+from rally.core.contract import IDEAS, MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.survey.actions import action_points
 from rally.survey.answers import (
     HIDE,
     SHOW,
     START,
-    SURVEY,
-    SURVEY_ROUNDS,
     frequent_words,
     in_round,
     previous_round,
@@ -29,8 +28,8 @@ from rally.survey.answers import (
     text_answers,
 )
 from rally.survey.charts import choice_chart, diverging_layout, scale_chart
-from rally.survey.ideas import IDEAS, read_ideas
-from rally.survey.moderation import MODERATION, hidden_ids, moderation_row
+from rally.survey.ideas import read_ideas
+from rally.survey.moderation import hidden_ids, moderation_row
 from rally.survey.questions import parse_questions
 
 TODAY = date(2026, 11, 30)

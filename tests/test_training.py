@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
-from rally.core.dataset import build_dataset
+from rally.sheet.dataset import build_dataset
 from rally.staff.training import (
     coverage_matrix,
     module_list,
@@ -14,7 +16,6 @@ from rally.staff.training import (
     survey_support_needs,
     team_coverage,
     tracked_modules,
-    training_records,
 )
 from tests.apptest import app, texts
 
@@ -46,7 +47,7 @@ TABS = {
 @pytest.fixture(scope="module")
 def tracked():
     data = build_dataset(TABS)
-    records, issues = training_records(data.staff, data.raw)
+    records, issues = data.training, [i for i in data.issues if i.tab == "Training"]
     return data, records, issues
 
 
@@ -124,6 +125,7 @@ def test_one_persons_training_keeps_the_latest_date(tracked):
 
 
 SURVEY_HEADER = ["Timestamp", "How confident do you feel?", "What support would help before you post?"]
+WHEN = "2026-11-16 10:00:00"
 
 
 # fmt: off
@@ -132,18 +134,25 @@ SURVEY_HEADER = ["Timestamp", "How confident do you feel?", "What support would 
     [
         ({}, None),  # no Survey tab: the hook shows nothing
         ({"Survey": [SURVEY_HEADER]}, None),
-        ({"Survey": [["Timestamp", "Question"], *[["x", "y"]] * 6]}, None),  # no support question: nothing
-        ({"Survey": [SURVEY_HEADER, *[["x", "3", "Finding the time"]] * 4]}, None),  # 4 answers: under the anonymity threshold of 5
+        ({"Survey": [["Timestamp", "Question"], *[[WHEN, "y"]] * 6]}, None),  # no support question: nothing
+        ({"Survey": [SURVEY_HEADER, *[[WHEN, "3", "Finding the time"]] * 4]}, None),  # 4 answers: under the anonymity threshold of 5
         (
-            {"Form Responses 1": [SURVEY_HEADER, *[["x", "3", "Finding the time, Reading the analytics"]] * 3, ["x", "4", "Finding the time"], ["x", "5", "None"]]},
+            {"Form Responses 1": [SURVEY_HEADER, *[[WHEN, "3", "Finding the time, Reading the analytics"]] * 3, [WHEN, "4", "Finding the time"], [WHEN, "5", "None"]]},
             [("Finding the time", 4), ("Reading the analytics", 3)],  # "None" is not a need
+        ),
+        (
+            # Rally's own Survey tab (one row per answer) counts the same way: the survey's own reading.
+            {"Survey": [["ID", "Response", "Session", "Edit", "Round", "Day", "Question ID", "Question", "Answer"],
+                        *[[f"a{i}", f"r{i}", f"s{i}", "1", "2026-11 opening", "2026-11-16", "support", "", "Finding the time"] for i in range(5)]]},
+            [("Finding the time", 5)],
         ),
     ],
 )
 # fmt: on
 def test_the_survey_hook_shows_counts_only_and_nothing_without_a_survey(tabs, needs):
     """Aggregated support needs beside the tracker: counts, no names, nothing under the anonymity threshold."""
-    result = survey_support_needs(tabs, 5)
+    survey = build_dataset(tabs, today=date(2026, 11, 20)).survey
+    result = survey_support_needs(survey, 5)
     assert (None if result is None else list(result.itertuples(index=False, name=None))) == needs
 
 
@@ -155,11 +164,11 @@ def test_the_tracker_is_for_the_facilitator_only(demo_app_env):
 
 
 def test_the_tracker_shows_the_demo_teams_and_who_has_not_started(demo_app_env):
-    """Signed in: metrics, the per-team table, the matrix and the not-started list, and no survey panel (the demo has no Survey tab)."""
+    """Signed in: metrics, the per-team table, the matrix, the not-started list and the demo round's support needs."""
     at = app("views/training.py")
     at.session_state["rally_facilitator"] = True
     at.run()
     shown = texts(at)
     assert not at.exception and not at.error
     assert "Trained in every module" in shown and "Not started yet" in shown and "Ravi Menon" in shown
-    assert len(at.dataframe) == 2 and "What the survey says would help" not in shown
+    assert len(at.dataframe) == 3 and "What the survey says would help" in shown

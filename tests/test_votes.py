@@ -9,18 +9,9 @@ import pytest
 
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
-from rally.core.contract import ALL_TABS, WRITTEN_TABS
-from rally.weekly.votes import (
-    VOTES,
-    counted_votes,
-    find_candidates,
-    my_vote,
-    post_key,
-    read_votes,
-    tally,
-    vote_candidates,
-    vote_row,
-)
+from rally.core.contract import ALL_TABS, VOTES, WRITTEN_TABS
+from rally.sheet.dataset import read_votes
+from rally.weekly.votes import counted_votes, find_candidates, my_vote, post_key, tally, vote_candidates, vote_row
 from tests.sources import SHEET_KEY, google_source
 from tests.test_scoring import post, sheet
 

@@ -10,17 +10,15 @@ session has lost the role (signed out in the sidebar, say) before it is clicked.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
-from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
-from data_sources import live
 from rally.core.text import md_escape
 from rally.room.access import AccessPolicy, PasscodeThrottle, access_policy
+from ui.server import server
 
 SESSION_KEY = "rally_facilitator"
 # Streamlit gives no address for a browser on the server's own machine (or under AppTest).
@@ -30,14 +28,12 @@ R = TypeVar("R")
 log = logging.getLogger("rally.room.access")
 
 
-@st.cache_resource(show_spinner=False)
 def _throttle() -> PasscodeThrottle:
-    # live.now: the server's settable clock, so a test can walk through the waits without sleeping.
-    return PasscodeThrottle(clock=live.now)
+    return server().throttle
 
 
 def policy() -> AccessPolicy:
-    config = live.app_config()
+    config = server().config
     return access_policy(config.rally, config.auth, demo=not config.uses_google_sheet)
 
 
@@ -117,20 +113,6 @@ def _check_passcode(given: str, current: AccessPolicy) -> None:
         + (f" Too many wrong tries: wait {math.ceil(wait)} s before the next one." if wait else ""),
         icon="🔒",
     )
-
-
-def facilitator_action(action: Callable[P, R]) -> Callable[P, R | None]:
-    """`action` only for a facilitator: for anyone else it is refused (logged, nothing written)."""
-
-    @functools.wraps(action)
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> R | None:
-        if not is_facilitator():
-            log.warning("refused %s from a session without the facilitator role", action.__name__)
-            st.toast("That needs the facilitator role: sign in again.", icon="🔒")
-            return None
-        return action(*args, **kwargs)
-
-    return guarded
 
 
 def sign_out() -> None:

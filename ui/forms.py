@@ -1,22 +1,27 @@
-"""What every form needs: a stable anonymous token for this browser session, and the spam limit."""
+"""What every write from a page needs: who is asking, and the command run for them with its refusal shown.
+
+Pages never write themselves: they call `send(commands.some_command, …)`, which runs the command
+(data_sources/commands.py: role, spam limit, checks, ID, outbox) for this browser session and draws
+why nothing was written when it refuses.
+"""
 
 from __future__ import annotations
 
-import math
 import uuid
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 
-from data_sources import live
-from rally.room.limits import SubmissionLimiter
+from data_sources.commands import Caller, Refused
+from data_sources.server import Server
+from rally.core.text import md_escape
+from ui import access
+from ui.server import server
 
 TOKEN_STATE_KEY = "rally_session_token"  # noqa: S105 (a session_state key name, not a secret)
-
-
-@st.cache_resource(show_spinner=False)
-def _limiter() -> SubmissionLimiter:
-    # live.now: the server's settable clock, so a test can walk past the minute without sleeping.
-    return SubmissionLimiter(clock=live.now)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def session_token() -> str:
@@ -30,12 +35,19 @@ def session_token() -> str:
     return st.session_state[TOKEN_STATE_KEY]
 
 
-def submission_allowed() -> bool:
-    """Counts a submission for this session; False (with a message drawn) when it is over the limit."""
-    allowed, wait = _limiter().allow(session_token())
-    if not allowed:
-        st.error(
-            f"That's a lot of submissions in a minute — nothing was sent this time. Try again in {math.ceil(wait)} s.",
-            icon="⏳",
-        )
-    return allowed
+def caller() -> Caller:
+    return Caller(session_token(), access.is_facilitator())
+
+
+def send(command: Callable[Concatenate[Server, Caller, P], R], *args: P.args, **kwargs: P.kwargs) -> R | None:
+    """`command` run for this session; None, with the reasons drawn, when it refused (nothing was written)."""
+    try:
+        return command(server(), caller(), *args, **kwargs)
+    except Refused as refused:
+        if refused.role:
+            st.toast(md_escape(str(refused)), icon="🔒")
+        elif not refused.listed:
+            st.error(md_escape(str(refused)), icon="✋")
+        else:
+            st.error("\n".join(f"- {md_escape(problem)}" for problem in refused.problems), icon="✋")
+        return None

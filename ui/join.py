@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from data_sources import live
 from rally.core.text import md_escape
 from rally.room.join import join_url, qr_png, short_label
+from ui.server import server
 
 
 def public_base_url() -> str:
     """The address phones use: `public_url` under [rally] in the secrets, else the address this browser used."""
-    configured = str(live.app_config().rally.get("public_url") or "").strip()
+    configured = str(server().config.rally.get("public_url") or "").strip()
     if configured:
         return configured
     current = urlsplit(st.context.url or "http://localhost:8501")

@@ -8,8 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from data_sources import live
-from rally.core.dataset import Dataset
+from data_sources.server import LiveData
 from rally.core.months import month_of
 from rally.core.text import format_figure, md_escape
 from rally.monthly.charts import kpi_trend_chart
@@ -25,6 +24,7 @@ from rally.monthly.report import (
     render,
     status_line,
 )
+from rally.sheet.dataset import Dataset
 from ui import layout
 from ui.months import month_picker
 
@@ -33,7 +33,7 @@ COLUMNS = 3
 ACTIVITY_WIDTH = 720
 
 
-def month_and_report(data: live.LiveData, key: str, no_months: str) -> tuple[str, MonthlyReport, str]:
+def month_and_report(data: LiveData, key: str, no_months: str) -> tuple[str, MonthlyReport, str]:
     """The month picker (in the URL) and the month's report, with its status line beside the picker; stops the page with `no_months` when there are none.
 
     Returns (month, report, as_of): both KPI pages start this way. Computed once per data version for the whole server.

@@ -6,27 +6,30 @@ from datetime import date
 
 import streamlit as st
 
-from data_sources import live
 from data_sources.config import ConfigError
-from rally.core.dataset import Dataset
+from data_sources.server import LiveData
 from rally.core.text import md_escape
+from rally.sheet.dataset import Dataset
 from ui import access
+from ui.server import server
 
 
-def data_as_of(data: live.LiveData) -> str:
+def data_as_of(data: LiveData) -> str:
     snapshot = data.state.snapshot
     if snapshot is None:
         return "No data yet"
     return f"Data as of {snapshot.fetched_at.astimezone():%H:%M} · {data.info.label if data.info.kind == 'google-sheet' else 'demo data'}"
 
 
-def load() -> live.LiveData:
-    """The live data, or a message saying what to do and the page stopped there.
+def load(live: bool = False) -> LiveData:
+    """The data, or a message saying what to do and the page stopped there.
 
-    Also draws the sidebar's data stamp and Refresh button: every page that shows data calls this.
+    With `live`, the tabs the room fills (votes, survey answers, ideas) are at most `Live refresh seconds`
+    old (pages that show live results ask for that). Also draws the sidebar's data stamp and Refresh
+    button: every page that shows data calls this.
     """
     try:
-        data = live.current()
+        data = server().current(live=live)
         data = _sidebar(data)
     except ConfigError as error:
         st.error(f"**Rally isn't set up yet.** {md_escape(str(error))}", icon="🔧")
@@ -45,10 +48,11 @@ def dataset() -> Dataset:
 
 
 def today() -> date:
-    return date.today()
+    """The company's date now (its `Time zone`, else the Sheet's): every page's "today"."""
+    return server().today()
 
 
-def _sidebar(data: live.LiveData) -> live.LiveData:
+def _sidebar(data: LiveData) -> LiveData:
     with st.sidebar:
         st.caption(data_as_of(data))
         refresh = st.button(
@@ -58,4 +62,4 @@ def _sidebar(data: live.LiveData) -> live.LiveData:
             # Signed in once, the controls are on for every page of this tab; sign out before handing the screen over.
             st.caption("🔓 Facilitator controls are on in this browser tab.")
             st.button("Sign out", icon="🔒", key="sidebar-sign-out", on_click=access.sign_out, type="tertiary")
-    return live.current(refresh=True) if refresh else data
+    return server().current(refresh=True) if refresh else data

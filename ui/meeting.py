@@ -1,21 +1,17 @@
-"""Pieces the meeting pages share: the week's computed meeting (cached per data version), live votes, the digest download, projector styling."""
+"""Pieces the meeting pages share: the week's computed meeting (once per data version), live votes, the digest download, projector styling."""
 
 from __future__ import annotations
-
-import hashlib
 
 import pandas as pd
 import streamlit as st
 
-from data_sources import live
-from data_sources.derived import one_at_a_time
-from rally.core.dataset import Dataset
-from rally.core.parsing import iso_week_label, week_start
+from data_sources.server import LiveData
+from rally.core.week import Week
 from rally.weekly.digest import digest_data, render_digest
-from rally.weekly.glance import last_complete_week, weeks_to_show
+from rally.weekly.glance import meeting_week, week_choice_label, weeks_to_show
 from rally.weekly.meeting import WeeklyMeeting, weekly_meeting
-from rally.weekly.votes import VOTES, read_votes
 from ui import layout
+from ui.server import server
 
 REVEAL_KEY = "rally_vote_revealed"  # week -> True once the facilitator reveals the vote (this browser session)
 
@@ -44,51 +40,54 @@ def projector_style() -> None:
     st.html(PROJECTOR_CSS)
 
 
-def week_options(data: live.LiveData) -> list[str]:
+def week_options(data: LiveData) -> list[Week]:
     """Every week from the first post to today's, newest first (once per data version and day)."""
     return data.derive(weeks_to_show, data.dataset.posts, layout.today())
 
 
-def default_week() -> str:
-    """The meeting looks back on the last complete week."""
-    return last_complete_week(layout.today())
+def default_week() -> Week:
+    """The one rule every meeting page opens on (rally.weekly.glance.meeting_week): the last complete week."""
+    return meeting_week(layout.today())
 
 
-def week_from_query(options: list[str], fallback: str) -> str:
-    """The `week` query parameter when it is a week we can show, else `fallback`."""
+def week_from_query(options: list[Week], fallback: Week | None = None) -> Week:
+    """The `week` query parameter when it is a week we can show, else the meeting's week (or `fallback`)."""
+    fallback = fallback or default_week()
+    if fallback not in options and options:
+        fallback = options[0]
     given = st.query_params.get("week", "")
     try:
-        week = iso_week_label(week_start(given)) if given else fallback
+        week = Week.parse(given) if given else fallback
     except ValueError:
         week = fallback
     return week if week in options else fallback
 
 
-def live_votes(dataset: Dataset) -> pd.DataFrame:
-    """The Votes tab from the short-interval shared read, plus votes this server took that the read may not hold yet (each ID once)."""
-    max_age = dataset.settings.live_refresh_seconds
-    state = live.live_tabs((VOTES.name,), max_age=max_age)
-    tabs = state.snapshot.tabs if state.snapshot else {}
-    # With the snapshot: votes sent after that read began still count until a read holds them.
-    return read_votes(tabs, live.pending_rows(VOTES.name, state.snapshot))
+def week_picker(options: list[Week], key: str, container=st, label: str = "Week") -> Week:
+    """The week picker every meeting page shares: opens on the meeting's week (or ?week=), the unfinished one says "so far"."""
+    today = layout.today()
+    chosen = week_from_query(options)
+    week = container.selectbox(
+        label,
+        options,
+        index=options.index(chosen) if chosen in options else 0,
+        format_func=lambda w: week_choice_label(w, today),
+        key=key,
+        help="ISO weeks, Monday to Sunday. The meeting looks back on the last complete week.",
+    )
+    if week != chosen or "week" in st.query_params:
+        st.query_params["week"] = str(week)
+    return week
 
 
-def _votes_key(votes: pd.DataFrame | None) -> str:
-    if votes is None or votes.empty:
-        return "none"
-    return hashlib.blake2b("|".join(votes["ID"] + ":" + votes["Timestamp"]).encode(), digest_size=12).hexdigest()
+def meeting_for(data: LiveData, week: Week) -> WeeklyMeeting:
+    """The week's meeting, once per data version and week for the whole server (treat as read-only)."""
+    return data.derive(weekly_meeting, data.dataset, week)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _meeting(version: str, week: str, votes_key: str, _dataset: Dataset, _votes: pd.DataFrame | None) -> WeeklyMeeting:
-    # Keyed by data version, week and the votes seen: reruns on unchanged data reuse it (treat as read-only).
-    with one_at_a_time():  # like every derived result: its working memory never adds to another's
-        return weekly_meeting(_dataset, week, _votes)
-
-
-def meeting_for(data: live.LiveData, week: str, votes: pd.DataFrame | None) -> WeeklyMeeting:
-    version = data.version or "none"
-    return _meeting(version, week, _votes_key(votes), data.dataset, votes)
+def live_votes() -> pd.DataFrame:
+    """The Votes tab as of at most `Live refresh seconds` ago, with the votes this server took that no read holds yet."""
+    return server().current(live=True).dataset.votes
 
 
 def is_revealed(week: str) -> bool:

@@ -18,29 +18,19 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from data_sources import live
-from data_sources.snapshot_cache import CacheState
-from rally.core.dataset import NO_TEAM, Dataset
+from data_sources import commands
+from data_sources.server import LiveData
+from rally.core.contract import IDEAS, MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.core.text import md_escape, truncate
 from rally.room.join import join_url, qr_png, short_label
-from rally.survey import answers as rules
+from rally.sheet.dataset import Dataset
 from rally.survey.anonymity import count_phrase, effective_threshold
-from rally.survey.answers import (
-    SURVEY,
-    SURVEY_ROUNDS,
-    Answers,
-    Rounds,
-    previous_round,
-    read_answers,
-    read_rounds,
-    response_count,
-    round_action_row,
-)
-from rally.survey.ideas import IDEAS, idea_row, latest_ideas, read_ideas
-from rally.survey.moderation import HIDE, MODERATION, SHOW, hidden_ids, moderation_row
-from rally.survey.questions import QuestionSet, parse_questions
-from ui.access import facilitator_action
+from rally.survey.answers import Answers, Rounds, next_edit, previous_round, response_count
+from rally.survey.ideas import latest_ideas
+from rally.survey.questions import QuestionSet
+from ui.forms import send
 from ui.join import public_base_url
+from ui.server import server
 
 SPECS = (SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
 # One tuple everywhere: every live survey screen shares one cache, so one read per interval in all.
@@ -49,12 +39,13 @@ SESSION_PARAM = "s"  # the query parameter holding the anonymous session token
 SESSION_STATE_KEY = "rally_survey_session"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SURVEY_PATH = "survey"
-ROUND_NAME_MAX = 60  # characters: a round's name is a heading on the projector
 IDEAS_PATH = "ideas"
 
 
 @dataclass(frozen=True)
 class LiveSurvey:
+    """The dataset's survey as a live screen shows it: with the anonymity threshold, the refresh, the read's state."""
+
     questions: QuestionSet
     rounds: Rounds
     answers: Answers
@@ -63,7 +54,7 @@ class LiveSurvey:
     ideas: pd.DataFrame
     threshold: int
     refresh_seconds: int
-    error: str | None = None  # why the latest live read failed, when it did
+    error: str | None = None  # why the latest read failed, when it did
     as_of: datetime | None = None
 
     @property
@@ -82,66 +73,26 @@ class LiveSurvey:
         return self.rounds.is_revealed(self.current)
 
 
-def team_names(dataset: Dataset) -> list[str]:
-    """The Staff tab's teams, largest first, for the survey's Team question."""
-    teams = dataset.staff.loc[dataset.staff["team"] != NO_TEAM, "team"]
-    counts = teams.value_counts()
-    return sorted(counts.index, key=lambda team: (-counts[team], team))
+def live_survey(data: LiveData | None = None) -> LiveSurvey:
+    """The survey as of now: the dataset read with its live tabs at most `Live refresh seconds` old.
 
-
-def question_set(dataset: Dataset) -> QuestionSet:
-    return parse_questions(dataset.raw, team_names(dataset))
-
-
-def live_survey(dataset: Dataset, today: date) -> LiveSurvey:
-    """The survey as of now: this server's shared live read of the survey tabs, plus its queued writes.
-
-    The parsed result is shared too: every screen and phone asking while nothing changed
-    (same read, same queued rows) gets the same answer without parsing again.
+    Every screen and phone shares that read (one upstream read per interval however many watch),
+    and the rows this server accepted but has not written yet are in it, so an answer shows on
+    the projector within one refresh of being sent.
     """
-    settings = dataset.settings
-    state = live.live_tabs(LIVE_TABS, max_age=settings.live_refresh_seconds)
-    snapshot = state.snapshot
-    if snapshot is not None:
-        pending = {spec.name: live.pending_rows(spec.name, snapshot) for spec in SPECS}
-    else:
-        # Without any live read yet, everything this server ever wrote stands in for the Sheet.
-        pending = {spec.name: [p.row for p in live.outbox().pending(spec.name, sent_since=0.0)] for spec in SPECS}
-    questions = question_set(dataset)
-    key = (
-        snapshot.version if snapshot else "",
-        state.error or "",
-        tuple((tab, tuple(row.get("ID", "") for row in rows)) for tab, rows in pending.items()),
-        hash(questions),
-        today.isoformat(),
-        settings.day_first(),
+    data = data or server().current(live=True)
+    survey, settings = data.dataset.survey, data.dataset.settings
+    snapshot = data.state.snapshot
+    return LiveSurvey(
+        survey.questions,
+        survey.rounds,
+        survey.answers,
+        survey.hidden,
+        survey.next_moderation_seq,
+        survey.ideas,
         effective_threshold(settings.anonymity_threshold),
         int(settings.live_refresh_seconds),
-    )
-    return _parsed(key, state, pending, questions, today)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _parsed(
-    key: tuple, _state: CacheState, _pending: dict[str, list[dict[str, str]]], _questions: QuestionSet, today: date
-) -> LiveSurvey:
-    snapshot = _state.snapshot
-    tabs = snapshot.tabs if snapshot else {}
-    day_first, threshold, refresh = key[-3:]
-    rounds = read_rounds(tabs, _pending[SURVEY_ROUNDS.name], today)
-    answers = read_answers(tabs, _pending[SURVEY.name], _questions, rounds, day_first)
-    hidden, next_seq = hidden_ids(tabs, _pending[MODERATION.name])
-    ideas = read_ideas(tabs, _pending[IDEAS.name], hidden)
-    return LiveSurvey(
-        _questions,
-        rounds,
-        answers,
-        hidden,
-        next_seq,
-        ideas,
-        threshold,
-        refresh,
-        _state.error,
+        data.state.error,
         snapshot.fetched_at if snapshot else None,
     )
 
@@ -167,35 +118,34 @@ def session_token() -> str:
 # -- writes: every one durable first, then sent to the Sheet by the outbox ---------------------------------------
 
 
-def submit_answers(rows: list[dict[str, str]]) -> None:
-    """One response's answers, stored together (all or none) on this server, then sent to the Survey tab."""
-    live.outbox().submit_many(SURVEY.name, SURVEY.header, rows)
-
-
-@facilitator_action
-def start_round(name: str, survey: LiveSurvey, today: date) -> None:
-    name = " ".join(name.split())[:ROUND_NAME_MAX]
-    live.outbox().submit(
-        SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(rules.START, name, survey.rounds.next_seq, today)
+def submit_answers(given: dict[str, object], survey: LiveSurvey, session: str, today: date) -> bool:
+    """One response (checked, stored all or none, then sent to the Survey tab); False, with the reasons shown, when refused."""
+    sent = send(
+        commands.submit_response,
+        given,
+        survey.questions,
+        session=session,
+        round_name=survey.current,
+        edit=next_edit(survey.answers.frame, session, survey.current),
+        today=today,
     )
+    return sent is not None
 
 
-@facilitator_action
+def start_round(name: str, survey: LiveSurvey, today: date) -> bool:
+    return send(commands.start_round, name, survey.rounds, today) is not None
+
+
 def show_results(round_name: str, shown: bool, survey: LiveSurvey, today: date) -> None:
-    action = rules.SHOW if shown else rules.HIDE
-    live.outbox().submit(
-        SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, survey.rounds.next_seq, today)
-    )
+    send(commands.show_results, round_name, shown, survey.rounds.next_seq, today)
 
 
-@facilitator_action
 def set_hidden(tab: str, target: str, hide: bool, survey: LiveSurvey, today: date) -> None:
-    row = moderation_row(tab, target, HIDE if hide else SHOW, survey.next_moderation_seq, today)
-    live.outbox().submit(MODERATION.name, MODERATION.header, row)
+    send(commands.set_hidden, tab, target, hide, survey.next_moderation_seq, today)
 
 
-def submit_idea(text: str, today: date) -> None:
-    live.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today))
+def submit_idea(text: str, today: date) -> bool:
+    return send(commands.submit_idea, text, today) is not None
 
 
 def join_code(path: str = SURVEY_PATH, width: int | str = 170, caption: str | None = None, big: bool = False) -> str:
@@ -225,7 +175,7 @@ def over_to_you(dataset: Dataset, today: date, ideas: int = 5) -> None:
 
 
 def _live_counter_and_ideas(dataset: Dataset, today: date, ideas: int) -> None:
-    survey = live_survey(dataset, today)
+    survey = live_survey()
     st.metric(
         f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round"
     )

@@ -1,5 +1,5 @@
 """Data health's view of the writes on their way to the Sheet: rows waiting, rows the Sheet refused for good
-(dead letters, each with its reason and Send again / Drop), and IDs that reached the Sheet more than once.
+(dead letters, each with its reason and Send again / Drop), and rows written twice.
 
 The rows themselves (names, answers) are the facilitator's; everyone else sees how many.
 """
@@ -10,47 +10,41 @@ from datetime import datetime
 
 import streamlit as st
 
-from data_sources import live
-from rally.core.health import repeated_ids
+from data_sources import commands
+from data_sources.server import LiveData
 from rally.core.text import md_escape
-
-# The tabs Rally writes register themselves when their feature is imported: Data health looks for repeats in all of
-# them, whichever pages this server has opened so far (the same features `python cli.py check` loads).
-from rally.survey import answers, ideas, moderation  # noqa: F401
-from rally.weekly import kudos, votes  # noqa: F401
-from ui.access import facilitator_action, facilitator_gate
+from rally.sheet.health import written_twice
+from ui.access import facilitator_gate
+from ui.forms import send
+from ui.server import server
 
 SHOWN_DEAD_LETTERS = 20
 
 
-@facilitator_action
 def _send_again(row_id: str) -> None:
-    if live.outbox().retry_dead([row_id]):
+    if send(commands.retry_dead_letter, row_id):
         st.toast("Back in the queue: it goes to the Sheet with the next write.", icon="📤")
 
 
-@facilitator_action
 def _drop(row_id: str) -> None:
-    if live.outbox().drop_dead([row_id]):
+    if send(commands.drop_dead_letter, row_id):
         st.toast("Dropped: it will not be sent.", icon="🗑️")
 
 
-def draw(data: live.LiveData) -> None:
-    """The section on Data health: what is waiting, what was refused (with Send again / Drop), what was copied."""
-    outbox = live.outbox()
-    waiting = outbox.pending()
-    dead = outbox.dead_letters()
-    repeats = data.derive(repeated_ids, data.dataset)  # listed with the other issues below
+def draw(data: LiveData) -> None:
+    """The section on Data health: what is waiting, what was refused (with Send again / Drop), what was written twice."""
+    waiting, dead = server().write_queue()
+    twice = data.derive(written_twice, data.dataset)  # the rows themselves are listed with the other issues below
 
     st.subheader("Writes to the Sheet")
     left, middle, right = st.columns(3)
     left.metric("Waiting to be written", f"{len(waiting):,}")
     middle.metric("Refused by the Sheet", f"{len(dead):,}")
-    right.metric("Rows written twice", f"{len(repeats):,}")
+    right.metric("Rows written twice", f"{twice:,}")
     reasons = [p.error for p in waiting if p.error]
     if reasons:
         st.warning(f"Rows wait for the Sheet — {md_escape(reasons[-1])}. They are sent on their own.", icon="⏳")
-    if repeats:
+    if twice:
         st.caption("Each ID in the Sheet more than once is listed below with its row (Rally counts it once).")
     if dead and facilitator_gate("the refused rows"):
         _dead_letters(dead)
@@ -68,8 +62,8 @@ def _dead_letters(dead: list) -> None:
             st.markdown(md_escape(letter.reason))
             # The row's cells are what someone typed: shown as plain text, never Markdown or HTML.
             st.text("\n".join(f"{column}: {value}" for column, value in letter.row.items() if value)[:2000])
-            send, drop, _ = st.columns([1, 1, 4])
-            send.button("Send again", key=f"retry-dead-{letter.id}", on_click=_send_again, args=(letter.id,))
+            again, drop, _ = st.columns([1, 1, 4])
+            again.button("Send again", key=f"retry-dead-{letter.id}", on_click=_send_again, args=(letter.id,))
             drop.button("Drop", key=f"drop-dead-{letter.id}", on_click=_drop, args=(letter.id,))
     if len(dead) > SHOWN_DEAD_LETTERS:
         st.caption(f"…and {len(dead) - SHOWN_DEAD_LETTERS:,} more, shown as these are sent or dropped.")

@@ -7,10 +7,11 @@ public on purpose); the Sheet's address and the service account are for the faci
 import streamlit as st
 
 from rally.core.contract import CORE_TABS
-from rally.core.health import tab_counts
 from rally.core.settings import settings_table
+from rally.sheet.health import tab_counts
 from ui import layout
 from ui.access import facilitator_gate
+from ui.imports import import_numbers
 
 data = layout.load()
 info = data.info
@@ -45,6 +46,8 @@ with st.expander("The columns Rally reads on each tab"):
     for spec in CORE_TABS:
         required = ", ".join(f"**{c.name}**" if c.required else c.name for c in spec.columns)
         st.markdown(f"**{spec.name}** — {spec.description} Columns: {required} (bold = required).")
+
+import_numbers(data, layout.today())
 
 st.subheader("Settings")
 st.caption("Defaults live in Rally; add a row to the Settings tab (Key, Value) to change one.")

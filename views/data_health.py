@@ -6,7 +6,7 @@ flagged as implausible) are for the facilitator, who fixes them.
 
 import streamlit as st
 
-from rally.core.health import health_tables
+from rally.sheet.health import health_tables
 from ui import layout, write_queue
 from ui.access import facilitator_gate, is_facilitator
 

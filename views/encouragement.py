@@ -4,9 +4,8 @@ import streamlit as st
 
 from rally.core.text import md_escape
 from rally.staff.encouragement import RULES, encouragement_list
-from rally.staff.training import training_records
-from rally.weekly.glance import last_complete_week, weeks_to_show
 from ui import layout
+from ui import meeting as shared
 from ui.access import facilitator_gate
 
 data = layout.load()
@@ -19,20 +18,9 @@ st.caption(
 if not facilitator_gate("the encouragement list"):
     st.stop()
 
-# Every rule looks at every person: keep the list per data and week.
-nudges_for = st.cache_data(show_spinner="Looking through the weeks…", max_entries=16)(encouragement_list)
-
-today = layout.today()
-weeks = weeks_to_show(dataset.posts, today)
-default = last_complete_week(today)
-week = st.selectbox(
-    "As of week",
-    weeks,
-    index=weeks.index(default) if default in weeks else 0,
-    help="Defaults to the week the meeting reviews (the last complete one)",
-)
-records, _ = training_records(dataset.staff, dataset.raw, dataset.settings.day_first(data.state.snapshot.locale))
-nudges = nudges_for(dataset.posts, dataset.staff, records, week)
+week = shared.week_picker(shared.week_options(data), key="encouragement-week", label="As of week")
+# Every rule looks at every person: once per data version and week for the whole server.
+nudges = data.derive(encouragement_list, dataset.posts, dataset.staff, dataset.training, week)
 
 counts = st.columns(len(RULES))
 for column, rule in zip(counts, RULES):

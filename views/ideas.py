@@ -2,16 +2,16 @@
 
 import streamlit as st
 
+from rally.core.contract import IDEAS
 from rally.core.text import md_text
-from rally.survey.ideas import IDEA_LIMIT, IDEAS, clean_idea
+from rally.survey.ideas import IDEA_LIMIT
 from ui import layout
 from ui import survey_panel as panel
 from ui.access import facilitator_gate, is_facilitator
-from ui.forms import submission_allowed
 
 SHOWN = 30
 
-data = layout.load()
+data = layout.load(live=True)
 today = layout.today()
 
 st.title("Ideas box")
@@ -25,19 +25,10 @@ with st.form("idea", clear_on_submit=True, border=True):
         "Your idea", max_chars=IDEA_LIMIT, height=120, placeholder="One idea at a time: send as many as you like"
     )
     sent = st.form_submit_button("Send idea", type="primary", icon="💡", width="stretch")
-if sent:
-    idea = clean_idea(text)
-    if not idea:
-        st.error("Write your idea in the box first.", icon="✋")
-    elif submission_allowed():
-        try:
-            panel.submit_idea(idea, today)
-        except Exception:  # a full disk or a locked store: say so; the person can send again
-            st.error("Your idea could not be saved on this server. Please send it again in a moment.", icon="⚠️")
-        else:
-            st.success("**Thanks — saved.** Another idea? The box is still open.", icon="✅")
+if sent and panel.submit_idea(text, today):
+    st.success("**Thanks — saved.** Another idea? The box is still open.", icon="✅")
 
-survey = panel.live_survey(data.dataset, today)
+survey = panel.live_survey()  # read after the form: an idea just sent is listed first
 ideas = survey.ideas
 facilitator = is_facilitator()
 visible = ideas[~ideas["hidden"]]

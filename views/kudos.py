@@ -3,15 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from data_sources import live
-from data_sources.row_writer import queue_row
-from rally.core.dataset import Dataset
+from data_sources import commands
 from rally.core.parsing import iso_week_label
-from rally.core.text import md_escape, md_text
-from rally.staff.posting import NAME_MAX, TabUnusable, staff_spelling, write_plan
-from rally.weekly.kudos import KUDOS, MESSAGE_MAX, NewKudos, kudos_for_week, kudos_problems, read_kudos, signed
+from rally.core.text import NAME_MAX, md_escape, md_text
+from rally.staff.posting import staff_spelling
+from rally.weekly.kudos import MESSAGE_MAX, NewKudos, kudos_for_week, signed
 from ui import layout
-from ui.forms import submission_allowed
+from ui.forms import send
 
 FLASH = "rally_kudos_flash"
 GENERATION = "rally_kudos_form"
@@ -54,23 +52,12 @@ with st.form(f"kudos-{generation}"):
 
 if submitted:
     kudos = NewKudos(staff_spelling(to or "", dataset.staff), message, sender, today)
-    problems = kudos_problems(kudos)
-    if problems:
-        st.error("\n".join(f"- {md_escape(problem)}" for problem in problems), icon="✋")
-    elif submission_allowed():
-        try:
-            plan = write_plan(dataset.raw, KUDOS, kudos.cells())
-        except TabUnusable as error:
-            st.error(md_escape(str(error)), icon="🚫")
-            st.stop()
-        queue_row(live.outbox(), live.source(), plan, sheet_reachable=data.state.error is None)
+    if send(commands.send_kudos, data, kudos):
         st.session_state[FLASH] = f"Kudos sent to {md_escape(kudos.to)} — it'll be read out in the meeting."
         st.session_state[GENERATION] = generation + 1
         st.rerun()
 
-snapshot = data.state.snapshot
-names = data.derive(Dataset.display_names, dataset)  # once per data version: it walks every post
-kudos = read_kudos(dataset.raw, live.queued_rows(KUDOS, snapshot), names, dataset.settings.day_first(snapshot.locale))
+kudos = dataset.kudos
 
 
 def show(rows) -> None:

@@ -16,7 +16,7 @@ from rally.weekly.scoring import (
     scoring_rules,
     team_board,
 )
-from ui import layout
+from ui import exports, layout
 from ui import meeting as shared
 
 data = layout.load()
@@ -25,12 +25,7 @@ dataset = data.dataset
 st.title("Leaderboard")
 options = shared.week_options(data)
 week_column, period_column = st.columns([1, 2])
-week = week_column.selectbox(
-    "Week",
-    options,
-    index=options.index(shared.week_from_query(options, options[0])),
-    help="The period ends with this week (ISO weeks, Monday to Sunday)",
-)
+week = shared.week_picker(options, key="leaderboard-week", container=week_column)
 period = period_column.segmented_control(
     "Period", list(PERIODS), format_func=PERIODS.get, default="week", required=True, key="leaderboard-period"
 )
@@ -38,7 +33,7 @@ st.caption(f"{period_label(period, week)} · {layout.data_as_of(data)}")
 
 # Once per data version for the whole server, not per session's rerun (a big company's posts take a second).
 people = data.derive(leaderboard, dataset.posts, dataset.staff, dataset.settings, period, week)
-meeting = shared.meeting_for(data, week, None)
+meeting = shared.meeting_for(data, week)
 
 st.subheader("People")
 if people.empty:
@@ -131,6 +126,8 @@ else:
     st.caption(
         "Teams of different sizes are ranked on participation, then points per person; raw totals are shown but never decide."
     )
+
+exports.leaderboard_downloads(data, people, teams, period, week)
 
 with st.expander(f"This week's competition ({week})", expanded=period == "week"):
     for category, rule in CATEGORIES:

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from data_sources import live
-from data_sources.row_writer import queue_row
+from data_sources import commands
 from rally.core.text import md_escape
 from rally.staff.posting import (
     LINK_MAX,
@@ -11,14 +10,11 @@ from rally.staff.posting import (
     PLATFORM_CHOICES,
     SUMMARY_MAX,
     NewPost,
-    TabUnusable,
-    post_problems,
-    posts_write_plan,
     recent_posts,
     staff_spelling,
 )
 from ui import layout, people
-from ui.forms import submission_allowed
+from ui.forms import send
 from ui.post_list import draw_post_list
 
 FLASH = "rally_log_post_flash"
@@ -80,16 +76,7 @@ with st.form(f"log-post-{generation}"):
 
 if submitted:
     post = NewPost(staff_spelling(name or "", dataset.staff), platform or "", link, summary, day, metrics)
-    problems = post_problems(post, dataset.posts, dataset.staff, today)
-    if problems:
-        st.error("\n".join(f"- {md_escape(problem)}" for problem in problems), icon="✋")
-    elif submission_allowed():
-        try:
-            plan = posts_write_plan(dataset.raw, post)
-        except TabUnusable as error:
-            st.error(md_escape(str(error)), icon="🚫")
-            st.stop()
-        queue_row(live.outbox(), live.source(), plan, sheet_reachable=data.state.error is None)
+    if send(commands.log_post, data, post, today):
         people.remember_name(post.name)
         st.session_state[PLATFORM] = post.platform
         st.session_state[FLASH] = (

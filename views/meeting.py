@@ -10,11 +10,13 @@ import streamlit as st
 from rally.core.text import md_escape, md_link, md_text, safe_link
 from rally.weekly.awards import CATEGORIES
 from rally.weekly.charts import platforms_chart, vote_tally_chart
-from rally.weekly.meeting import WeeklyMeeting, kpi_scorecards
+from rally.weekly.glance import week_choice_label
+from rally.weekly.meeting import WeeklyMeeting
 from rally.weekly.scoring import points_summary
 from rally.weekly.votes import tally as vote_tally
 from ui import access, join, layout, survey_panel
 from ui import meeting as shared
+from ui.digest_send import send_digest_panel
 
 st.set_page_config(initial_sidebar_state="collapsed")
 SLIDES = (
@@ -35,12 +37,12 @@ shared.projector_style()
 
 # -- where we are: week and slide live in the URL, so a refresh keeps the place ---------------------
 options = shared.week_options(data)
-week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
+week = shared.week_from_query(options)
 try:
     slide = min(max(int(st.query_params.get("slide", "1")), 1), len(SLIDES))
 except ValueError:
     slide = 1
-st.query_params["week"] = week
+st.query_params["week"] = str(week)
 st.query_params["slide"] = str(slide)
 
 
@@ -49,13 +51,12 @@ def go_to(number: int) -> None:
 
 
 def pick_week() -> None:
-    st.query_params["week"] = st.session_state["meeting-week"]
+    st.query_params["week"] = str(st.session_state["meeting-week"])
 
 
 # The title first: the week's figures take a moment to compute the first time a week is opened.
 st.title(f"{week}: the week at a glance" if slide == 1 else SLIDES[slide - 1])
-votes = shared.live_votes(dataset)
-meeting = shared.meeting_for(data, week, votes)
+meeting = shared.meeting_for(data, week)
 with st.sidebar:
     shared.digest_download(meeting, key="meeting-digest")
 
@@ -214,7 +215,7 @@ def competition_slide(m: WeeklyMeeting) -> None:
 def kpi_slide(m: WeeklyMeeting) -> None:
     if KPI_PAGE.exists():
         st.page_link("views/kpis.py", label="Open the KPI page: every KPI against its target", icon="📈")
-    cards = kpi_scorecards(dataset.kpis, m.week)
+    cards = m.kpis
     if cards.empty:
         st.info("No KPIs yet: add rows to the KPIs tab (Month, KPI, Actual, Target), one per month and KPI.", icon="📈")
         return
@@ -248,7 +249,7 @@ def improve_slide(m: WeeklyMeeting) -> None:
 @st.fragment(run_every=dataset.settings.live_refresh_seconds)
 def live_vote_results(week: str) -> None:
     """The live part of the last slide: reads only the Votes tab (a short-interval shared read), never the whole Sheet."""
-    current = vote_tally(shared.live_votes(dataset), meeting.candidates, week)
+    current = vote_tally(shared.live_votes(), meeting.candidates, week)
     total = int(current["votes"].sum())
     st.subheader(f"🗳️ {total} vote{'s' if total != 1 else ''} so far")
     if not shared.is_revealed(week):
@@ -297,6 +298,7 @@ def over_to_you_slide(m: WeeklyMeeting) -> None:
             live_vote_results(m.week)
         reveal_controls(m.week)
     survey_and_ideas(m.week)
+    send_digest_panel(m)
 
 
 DRAW = (glance_slide, highlights_slide, hero_slide, competition_slide, kpi_slide, improve_slide, over_to_you_slide)
@@ -312,6 +314,7 @@ picker.selectbox(
     index=options.index(week),
     key="meeting-week",
     on_change=pick_week,
+    format_func=lambda w: week_choice_label(w, layout.today()),
     label_visibility="collapsed",
     help="The meeting's week (default: the last complete week, Monday to Sunday)",
 )

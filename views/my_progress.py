@@ -15,15 +15,12 @@ from rally.staff.progress import (
     shows_scores,
     standings,
 )
-from rally.staff.training import module_list, person_training, training_records
+from rally.staff.training import module_list, person_training
 from rally.weekly.awards import next_badges, streak_status
 from rally.weekly.charts import posts_per_week_chart
 from rally.weekly.scoring import PERIODS, points_breakdown
 from ui import layout, people
 from ui.post_list import draw_post_list
-
-# A badge history replays every week a person posted: keep it per data, person and week.
-badge_history = st.cache_data(show_spinner="Counting your badges…", max_entries=256)(person_badges)
 
 data = layout.load()
 dataset = data.dataset
@@ -44,7 +41,7 @@ if not picked:
 
 name = staff_spelling(picked, staff)
 person = name_key(name)
-records, _ = training_records(staff, dataset.raw, settings.day_first(data.state.snapshot.locale))
+records = dataset.training
 known = person in set(posts["person"]) | set(staff["person"]) | set(records["person"])
 if not known:
     st.info(
@@ -118,7 +115,7 @@ with badge_card.container(border=True):
         st.metric("Next badge", "—")
         st.caption("Every badge in reach is yours this week.")
 
-badges = badge_history(posts, staff, person, week)
+badges = data.derive(person_badges, posts, staff, person, week)  # replays every week a person posted: once
 st.subheader("Badges earned")
 if badges.empty:
     st.caption("None yet — your first post earns 🎉 First post.")

@@ -1,22 +1,19 @@
 """Answer the survey: the page phones open from the QR code. Anonymous; one response per person per round."""
 
-import uuid
-
 import streamlit as st
 
 from rally.core.text import md_escape
-from rally.survey.answers import answers_of, next_edit, response_rows, session_code
-from rally.survey.questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, Question, check_answers, parse_multi
+from rally.survey.answers import answers_of, session_code
+from rally.survey.questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, Question, parse_multi
 from ui import layout
 from ui import survey_panel as panel
-from ui.forms import submission_allowed
 
 EDITING_KEY = "survey-editing"
 SAVED_KEY = "survey-saved"
 
-data = layout.load()
+data = layout.load(live=True)
 today = layout.today()
-survey = panel.live_survey(data.dataset, today)
+survey = panel.live_survey(data)
 token = panel.session_token()
 session = session_code(token, survey.current)
 questions = survey.questions
@@ -78,27 +75,7 @@ with st.form("survey", border=False):
     given = {q.id: ask(q, mine.get(q.id), f"answer-{survey.current}-{q.id}") for q in questions.questions}
     sent = st.form_submit_button("Send my answers", type="primary", icon="📨", width="stretch")
 
-if sent:
-    checked = check_answers(questions.questions, given)
-    if not checked.ok:
-        st.error("\n\n".join(md_escape(problem) for problem in checked.problems), icon="✋")
-        st.stop()
-    if not submission_allowed():
-        st.stop()
-    rows = response_rows(
-        checked.answers,
-        questions,
-        response_id=str(uuid.uuid4()),
-        session=session,
-        round_name=survey.current,
-        day=today,
-        edit=next_edit(survey.answers.frame, session, survey.current),
-    )
-    try:
-        panel.submit_answers(rows)
-    except Exception:  # a full disk or a locked store: say so, keep the form as filled in
-        st.error("Your answers could not be saved on this server. Please press Send again in a moment.", icon="⚠️")
-        st.stop()
+if sent and panel.submit_answers(given, survey, session, today):
     st.session_state[SAVED_KEY] = survey.current
     st.session_state.pop(EDITING_KEY, None)
     st.rerun()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from rally.core.contract import SURVEY
 from rally.core.text import md_escape, md_text, truncate
 from rally.survey.actions import action_points
 from rally.survey.anonymity import count_phrase
-from rally.survey.answers import SURVEY, in_round, question_result, suggested_round_name, team_breakdown
+from rally.survey.answers import ROUND_NAME_MAX, in_round, question_result, suggested_round_name, team_breakdown
 from rally.survey.charts import choice_chart, scale_chart, words_chart
 from ui import layout
 from ui import survey_panel as panel
@@ -14,10 +15,10 @@ from ui.access import facilitator_gate, is_facilitator, sign_out
 RESULTS, ACTIONS = "Live results", "Turning answers into actions"
 EVERYONE, BY_TEAM = "Everyone", "By team"
 
-data = layout.load()
+data = layout.load(live=True)
 dataset = data.dataset
 today = layout.today()
-survey = panel.live_survey(dataset, today)
+survey = panel.live_survey(data)
 
 st.title("Survey results")
 
@@ -39,17 +40,10 @@ with st.expander("Facilitator controls", icon="🎛️", expanded=is_facilitator
             name = st.text_input(
                 "Start a new round",
                 value=suggested_round_name(today, [n for n, _ in survey.rounds.started]),
-                max_chars=panel.ROUND_NAME_MAX,
+                max_chars=ROUND_NAME_MAX,
             )
-            if st.form_submit_button("Start round", icon="▶️"):
-                name = " ".join(name.split())[: panel.ROUND_NAME_MAX]
-                if not name:
-                    st.error("Give the round a name, e.g. 2026-11 opening.")
-                elif any(name.casefold() == n.casefold() for n, _ in survey.rounds.started):
-                    st.error(f"There is already a round called {md_escape(name)}: pick another name.")
-                else:
-                    panel.start_round(name, survey, today)
-                    st.rerun()
+            if st.form_submit_button("Start round", icon="▶️") and panel.start_round(name, survey, today):
+                st.rerun()
         st.caption(md_escape(survey.questions.note))
         for issue in (*survey.questions.issues, *survey.answers.issues, *survey.rounds.issues):
             st.caption(f"⚠️ {md_escape(issue.tab)} row {issue.row} {md_escape(issue.column)}: {md_text(issue.problem)}")
@@ -112,7 +106,7 @@ def draw_question(result, live: panel.LiveSurvey, hidden_controls: bool) -> None
 
 def live_results() -> None:
     """The part of the page that refreshes on its own: the counter, then the results once shown."""
-    survey = panel.live_survey(dataset, today)
+    survey = panel.live_survey()
     current, previous = survey.current, survey.previous
     count = survey.count()
     qr_col, count_col, controls_col = st.columns([1.3, 1.5, 2.2], gap="medium")

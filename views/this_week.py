@@ -1,17 +1,17 @@
-"""This week: the week at a glance against the week before."""
+"""This week: the meeting's week at a glance against the week before (the unfinished week one click away)."""
 
 import streamlit as st
 
 from rally.weekly.charts import posts_per_day_chart
-from rally.weekly.glance import posts_per_day, week_at_a_glance, weeks_to_show
+from rally.weekly.glance import posts_per_day, week_at_a_glance
 from ui import layout
+from ui import meeting as shared
 
 data = layout.load()
 posts = data.dataset.posts
 
 st.title("This week")
-weeks = data.derive(weeks_to_show, posts, layout.today())
-week = st.selectbox("Week", weeks, index=0, help="ISO weeks run Monday to Sunday")
+week = shared.week_picker(shared.week_options(data), key="this-week-week")
 glance = data.derive(week_at_a_glance, posts, week)
 
 st.caption(f"{layout.data_as_of(data)} · compared with {glance.previous.week}")

@@ -11,7 +11,6 @@ from rally.staff.training import (
     survey_support_needs,
     team_coverage,
     tracked_modules,
-    training_records,
 )
 from ui import layout
 from ui.access import facilitator_gate
@@ -26,9 +25,9 @@ st.caption(
 if not facilitator_gate("the training tracker"):
     st.stop()
 
-snapshot = data.state.snapshot
 required = module_list(dataset.settings.training_modules)
-records, issues = training_records(dataset.staff, dataset.raw, dataset.settings.day_first(snapshot.locale))
+records = dataset.training
+issues = [issue for issue in dataset.issues if issue.tab == "Training"]
 matrix = coverage_matrix(dataset.staff, records, required)
 modules = tracked_modules(records, required)
 teams = team_coverage(matrix, required)
@@ -56,7 +55,7 @@ col_started.metric(
 col_waiting.metric("Not started", f"{everyone - started}")
 st.caption(f"Modules everyone should have (the Training modules setting): {md_escape(', '.join(required))}.")
 
-needs = survey_support_needs(dataset.raw, dataset.settings.anonymity_threshold)
+needs = data.derive(survey_support_needs, dataset.survey, dataset.settings.anonymity_threshold)
 team_area, needs_area = st.columns([3, 2]) if needs is not None else (st.container(), None)
 with team_area:
     st.subheader("By team")

@@ -4,32 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_sources import live
+from data_sources import commands
 from rally.core.text import md_escape, md_link, safe_link, truncate
 from rally.weekly.votes import (
     NAME_MAX,
     SHORTLIST,
-    VOTES,
     find_candidates,
     my_vote,
     new_voter_token,
     vote_candidates,
-    vote_row,
 )
 from ui import layout
 from ui import meeting as shared
-from ui.forms import submission_allowed
+from ui.forms import send
 
-VOTER_KEY = (
-    "rally_voter_token"  # session-state key of this browser session's random voter token (its own: see ui/forms.py)
-)
+# Session-state key of this browser session's random voter token (its own: see ui/forms.py).
+VOTER_KEY = "rally_voter_token"
 SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
 JUST_SENT_KEY = "rally_vote_just_sent"
 
-data = layout.load()
+data = layout.load(live=True)  # a phone sees its own vote, and the room's, as of a few seconds ago
 dataset = data.dataset
-options = shared.week_options(data)
-week = shared.week_from_query(options, shared.default_week() if shared.default_week() in options else options[0])
+week = shared.week_from_query(shared.week_options(data))
 candidates = data.derive(vote_candidates, dataset.posts, dataset.staff, week)
 
 st.title("Vote: most creative post")
@@ -43,7 +39,7 @@ if candidates.empty:
 
 token = st.session_state.setdefault(VOTER_KEY, new_voter_token())
 # This session's last vote first: a vote just sent may be between the outbox and the next read of the Votes tab.
-current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(shared.live_votes(dataset), week, token)
+current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(dataset.votes, week, token)
 
 st.markdown("Which post this week was the most **creative**? Not the biggest — the one with the best idea.")
 query = ""
@@ -85,10 +81,7 @@ with st.form("vote", border=False):
     sent = st.form_submit_button("Send my vote", type="primary", icon="🗳️", width="stretch")
 
 if sent:
-    if choice is None:
-        st.error("Pick a post first, then send your vote.")
-    elif submission_allowed():
-        live.outbox().submit(VOTES.name, VOTES.header, vote_row(week, choice, token, name))
+    if send(commands.cast_vote, week, choice, token, name):
         st.session_state.setdefault(SENT_KEY, {})[week] = choice
         st.session_state[JUST_SENT_KEY] = True
         st.rerun()

@@ -1,7 +1,7 @@
 """The Sheet and its cells: what every feature builds on.
 
 The Sheet contract (tabs, columns, aliases, header detection), the parsing rules for what
-people type (dates, numbers, names, platforms, links), months, settings, data issues, the
-typed dataset built from every tab, the tabs Rally writes (one row per ID), safe display of
+people type (dates, numbers, names, platforms, links), weeks and months, settings, data issues,
+the tabs Rally writes (one row per ID, laid out under a tab's own header), safe display of
 untrusted text and safe CSV. Imports nothing from the other folders of rally/.
 """

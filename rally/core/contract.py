@@ -122,17 +122,154 @@ SETTINGS = TabSpec(
     description="Overrides for defaults (scoring weights, refresh interval, thresholds, date order).",
 )
 
+# -- tabs people keep that Rally reads when they are there -------------------------------------------------------
+TRAINING = TabSpec(
+    "Training",
+    (
+        Column("Name", True, ("Staff", "Person", "Employee"), "Who was trained", "Hannah Schmidt"),
+        Column(
+            "Module",
+            True,
+            ("Course", "Topic", "Session"),
+            "A module from the Training modules setting, or any other",
+            "Analytics",
+        ),
+        Column("Date", False, ("Completed", "Trained on"), "When (optional)", "2026-11-12"),
+    ),
+    description="Optional: one row per person and module, with the date (the Staff tab's Trained column works too).",
+)
+
+SURVEY_QUESTIONS = TabSpec(
+    "Survey Questions",
+    (
+        Column("ID", False, ("Key",), "Short, stable name; answers are matched across rounds by it", "confidence"),
+        Column(
+            "Question",
+            True,
+            ("Text", "Title"),
+            "As the room reads it",
+            "How confident do you feel posting about your work?",
+        ),
+        Column("Type", False, ("Kind",), "scale (1–5) | single | multi | yesno | text", "scale"),
+        Column(
+            "Options",
+            False,
+            ("Choices", "Answers"),
+            "Choices separated by commas (or ; when a choice holds a comma); for scale: the two end labels",
+            "Not at all, Very",
+        ),
+        Column("Required", False, ("Mandatory",), "yes | no (blank = no)", "yes"),
+    ),
+    description="The survey's questions (when missing or empty, Rally asks the programme's seven opening questions).",
+    aliases=("Questions",),
+)
+
+# -- tabs Rally writes (each row with an ID, RAW, through the outbox); a Google Form's responses tab is read as Survey --
+VOTES = TabSpec(
+    "Votes",
+    (
+        Column("ID", True, (), "Written by Rally: one per vote", "3f2a…"),
+        Column("Timestamp", True, (), "When the vote was cast (UTC)", "2026-11-23T09:41:07Z"),
+        Column("Week", True, (), "The week voted on", "2026-W47"),
+        Column("Post link", True, ("Post", "Link"), "The post voted for", "https://www.linkedin.com/posts/…"),
+        Column("Voter token", True, ("Token", "Voter"), "A random token per browser session (not a name)", "b1c9…"),
+        Column("Name", False, (), "Optional: the voter's name", ""),
+    ),
+    description="Most-creative votes from phones in the meeting (Rally writes this tab).",
+)
+
+KUDOS = TabSpec(
+    "Kudos",
+    (
+        Column("ID", True, (), "Filled in by Rally", ""),
+        Column("Date", False, (), "The day it was sent", "2026-11-18"),
+        Column("To", True, (), "Who it is for", "Maya Patel"),
+        Column("From", False, (), "Optional: blank stays anonymous", "Leo Martin"),
+        Column("Message", True, ("Kudos", "Text"), "One line of thanks", "Your case study got us two calls!"),
+    ),
+    description="Thanks from one colleague to another; this week's are read out in the meeting.",
+)
+
+SURVEY = TabSpec(
+    "Survey",
+    (
+        Column("ID", True, (), "One answer's ID (Rally writes it)"),
+        Column("Response", True, (), "The answers sent together share it"),
+        Column("Session", False, (), "Anonymous browser-session code, new in every round"),
+        Column("Edit", False, (), "1 for the first answers, 2 when they were sent again…"),
+        Column("Round", False, (), "e.g. 2026-11 opening"),
+        Column("Day", False, (), "Date only, never a time"),
+        Column("Question ID", True, ("Question key",), "The question's ID"),
+        Column("Question", False, (), "The question as asked"),
+        Column("Answer", False, (), "1–5, a choice, choices joined by '; ', or text"),
+    ),
+    description="Survey answers, one row per answer (Rally writes it; a Google Form's responses tab is read too).",
+    # A Google Form's responses tab, by the names Google gives it, is read as the Survey tab.
+    aliases=("Survey Answers", "Survey Responses", "Form Responses 1", "Form Responses"),
+)
+
+SURVEY_ROUNDS = TabSpec(
+    "Survey Rounds",
+    (
+        Column("ID", True),
+        Column("Seq", False, (), "Order of the facilitator's actions"),
+        Column("Day", False),
+        Column("Round", True),
+        Column("Action", True, (), "start | show results | hide results"),
+    ),
+    description="Survey rounds started and results shown or hidden (Rally writes it).",
+)
+
+MODERATION = TabSpec(
+    "Moderation",
+    (
+        Column("ID", True),
+        Column("Seq", False, (), "Order of the facilitator's clicks"),
+        Column("Day", False),
+        Column("Tab", False, (), "Survey | Ideas"),
+        Column("Target", True, (), "The hidden row's ID"),
+        Column("Action", True, (), "hide | show"),
+    ),
+    description="Survey answers and ideas the facilitator hid from screens (Rally writes it).",
+)
+
+IDEAS = TabSpec(
+    "Ideas",
+    (
+        Column("ID", True),
+        Column("Day", False, (), "Date only, never a time"),
+        Column("Idea", True, ("Text",), "As written"),
+    ),
+    description="The ideas box: how would you improve our social media? (Rally writes it.)",
+)
+
+POST_NUMBERS = TabSpec(
+    "Post numbers",
+    (
+        Column("ID", True, (), "Filled in by Rally", ""),
+        Column("Imported", False, (), "The day of the import", "2026-11-20"),
+        Column("Source", False, (), "The file the numbers came from", "LinkedIn content export"),
+        Column("Link", True, (), "The post's link", "https://www.linkedin.com/feed/update/urn:li:activity:7123…"),
+        Column("Reach", False, (), "Impressions", "3400"),
+        Column("Reactions", False, (), "Likes and other reactions", "85"),
+        Column("Comments", False, (), "", "12"),
+        Column("Shares", False, (), "Reposts", "4"),
+        Column("Clicks", False, (), "", "30"),
+    ),
+    description="Reach and engagement numbers imported from a platform's export; they replace the typed ones of the post with that link.",
+)
+
 CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
-# Tabs Rally writes to, added by the features that use them (votes, survey, ideas, kudos).
-WRITTEN_TABS: list[TabSpec] = []
-ALL_TABS: list[TabSpec] = [*CORE_TABS]
-
-
-def register_written_tab(spec: TabSpec) -> TabSpec:
-    """Make a feature's tab part of the contract (init-sheet creates it, the README lists it)."""
-    WRITTEN_TABS.append(spec)
-    ALL_TABS.append(spec)
-    return spec
+OPTIONAL_TABS: tuple[TabSpec, ...] = (TRAINING, SURVEY_QUESTIONS)
+WRITTEN_TABS: tuple[TabSpec, ...] = (VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS, POST_NUMBERS)
+# Every tab Rally reads or writes: init-sheet creates the missing ones, `check` reports on each, the README lists each.
+ALL_TABS: tuple[TabSpec, ...] = (*CORE_TABS, *OPTIONAL_TABS, *WRITTEN_TABS)
+# The tabs the room fills during a meeting: re-read every few seconds while live results are on a screen.
+LIVE_TABS: tuple[TabSpec, ...] = (VOTES, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
+# Every title those tabs may have (a Form's responses tab is the Survey tab), for reading just them.
+LIVE_TAB_TITLES: tuple[str, ...] = tuple(name for spec in LIVE_TABS for name in (spec.name, *spec.aliases))
+# A tab's contract name by any name it may go by (normalised), for rows queued under the name they were written to.
+TAB_NAMES: dict[str, str] = {normalise_key(name): spec.name for spec in ALL_TABS for name in (spec.name, *spec.aliases)}
 
 
 def contract_column(spec: TabSpec, header_cell: str) -> str | None:

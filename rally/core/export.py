@@ -1,4 +1,4 @@
-"""Downloads people open in a spreadsheet program: cells that could run as formulas are defused."""
+"""Downloads people open in a spreadsheet program (CSV and Excel): cells that could run as formulas are defused."""
 
 from __future__ import annotations
 
@@ -15,3 +15,70 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
             defused[column] = defused[column].map(csv_safe)
     defused.columns = [csv_safe(str(c)) for c in defused.columns]
     return defused.to_csv(index=False).encode("utf-8-sig")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAME_MAX = 31  # Excel's limit
+COLUMN_WIDTH_MAX = 60
+
+
+def safe_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook, one sheet per frame, where no cell is a formula.
+
+    openpyxl writes any text starting with "=" as a formula, so every text cell is
+    stored as text explicitly, and carries the CSV download's leading quote too
+    (a person editing the cell in Excel would otherwise turn it into a live formula).
+    Numbers stay numbers, blanks stay blank, dates are real dates; the header is bold and frozen.
+    """
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(_sheet_title(title))
+        sheet.append([_text_cell(str(c)) for c in frame.columns])
+        for cell in sheet[1]:
+            cell.data_type = "s"
+            cell.font = Font(bold=True)
+        for values in frame.itertuples(index=False, name=None):
+            sheet.append([_cell(v) for v in values])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never "f", whatever the text starts with
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(frame.columns, start=1):
+            longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(500).tolist()])
+            sheet.column_dimensions[get_column_letter(index)].width = min(COLUMN_WIDTH_MAX, longest + 2)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    return "".join(c for c in title if c not in "[]:*?/\\")[:SHEET_NAME_MAX] or "Sheet"
+
+
+def _text_cell(value: str) -> str:
+    return str(csv_safe(value))
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, bool | int | float):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, str):
+        return _text_cell(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return _text_cell(", ".join(str(v) for v in value))
+    return value

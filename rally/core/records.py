@@ -6,12 +6,13 @@ may still be waiting in this server's outbox; readers see each ID exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from rally.core.contract import TabSpec, contract_column, find_tab, read_table
+from rally.core.contract import TabSpec, contract_column, find_tab, map_header, read_table
+from rally.core.issues import DataIssue
 
 PENDING_ROW = 0  # the row number given to rows not yet in the Sheet
 
@@ -34,6 +35,30 @@ def unique_by_id(frame: pd.DataFrame, id_column: str = "ID") -> pd.DataFrame:
     has_id = frame[id_column] != ""
     repeated = has_id & frame[id_column].duplicated(keep="first")
     return frame[~repeated].reset_index(drop=True)
+
+
+def repeated_ids(rows: list[list], spec: TabSpec, id_column: str = "ID") -> list[DataIssue]:
+    """Rows of a tab Rally writes whose ID an earlier row already has: a write that reached the Sheet twice.
+
+    Readers count each ID once, so figures are right; the repeat is reported so the Sheet can be tidied.
+    """
+    table = read_table(rows, spec)
+    if not table.header_row or table.frame.empty or id_column not in table.frame:
+        return []
+    ids = table.frame[id_column]
+    has_id = ids != ""
+    first = table.frame["row"][has_id].groupby(ids[has_id]).transform("min")
+    again = has_id & table.frame["row"].ne(first.reindex(table.frame.index))
+    return [
+        DataIssue(
+            spec.name,
+            int(row),
+            id_column,
+            value,
+            f"same ID as row {int(f)}: written twice — counted once, this row may be deleted",
+        )
+        for row, value, f in zip(table.frame["row"][again], ids[again], first.reindex(table.frame.index)[again])
+    ]
 
 
 def queued_frame(spec: TabSpec, queued: Iterable[QueuedRow | Mapping[str, str]]) -> pd.DataFrame:
@@ -72,3 +97,67 @@ def read_records(
     if len(extra):
         sheet = pd.concat([sheet, extra[sheet.columns]], ignore_index=True)
     return unique_by_id(sheet, id_column).astype({"row": "int64", "pending": "bool"})
+
+
+# -- writing under a tab's own header ------------------------------------------------------------------
+@dataclass(frozen=True)
+class WritePlan:
+    """Where and how one row goes: `tab` as the Sheet spells it, `header` one name per column in the Sheet's order."""
+
+    tab: str
+    header: list[str]
+    row: dict[str, str]  # header name -> cell text
+    id_column: str  # the header name the outbox puts the row's ID under
+    header_row: int  # 1-based, as Google Sheets numbers rows
+    add_columns: list[str]  # names to add after the tab's last header cell before the row lands
+
+
+class TabUnusable(ValueError):
+    """The tab exists but has no header row Rally can write under: say which columns are missing."""
+
+
+def write_plan(
+    tabs: Mapping[str, list[list]], spec: TabSpec, cells: Mapping[str, str], id_column: str = "ID"
+) -> WritePlan:
+    """The row for `cells` (contract column -> text) under the tab's current header, found in `tabs`."""
+    title = find_tab(tabs, spec)
+    if title is None:
+        return write_plan_under(spec, cells, None, None, (), (), id_column)
+    table = read_table(tabs[title], spec)
+    header = tuple(str(c).strip() for c in tabs[title][table.header_row - 1]) if table.header_row else ()
+    return write_plan_under(spec, cells, title, table.header_row, header, tuple(table.missing), id_column)
+
+
+def write_plan_under(
+    spec: TabSpec,
+    cells: Mapping[str, str],
+    title: str | None,
+    header_row: int | None,
+    header_cells: Sequence[str],
+    missing: Sequence[str] = (),
+    id_column: str = "ID",
+) -> WritePlan:
+    """The row for `cells` under a tab's header as the last read found it (`title` None: the tab is missing).
+
+    A missing tab is created by the source with the contract's header. Columns the
+    row fills (and the ID) that the tab lacks are added after its last header cell.
+    Blank or repeated header cells get placeholder names, so they are written blank.
+    """
+    if title is None:
+        return WritePlan(spec.name, spec.header, {c: v for c, v in cells.items() if v}, id_column, 1, [])
+    if header_row is None:
+        raise TabUnusable(
+            f"The {title} tab has no header row with {', '.join(missing)} in its first rows — fix it on the Sheet (see Data health)."
+        )
+    header_cells = [str(c).strip() for c in header_cells]
+    while header_cells and not header_cells[-1]:
+        header_cells.pop()
+    mapping = map_header(header_cells, spec)
+    chosen = {index: column for column, index in mapping.items()}
+    header = [cell if index in chosen else f"(column {index + 1})" for index, cell in enumerate(header_cells)]
+    needed = [c.name for c in spec.columns if c.name in cells and cells[c.name] or c.name == id_column]
+    add = [name for name in needed if name not in mapping]
+    row = {header[mapping[c]]: v for c, v in cells.items() if v and c in mapping}
+    row.update({name: cells[name] for name in add if name != id_column})
+    ids = header[mapping[id_column]] if id_column in mapping else id_column
+    return WritePlan(title, header + add, row, ids, header_row, add)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ class Setting:
     description: str
     minimum: float | None = None
     choices: tuple[str, ...] = ()
+    unset: str = "(Sheet locale)"  # what a blank value means, as the Settings page says it
 
 
 SETTINGS_TABLE: tuple[Setting, ...] = (
@@ -33,6 +35,14 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "day-first or month-first for dates like 03/04/2026 (default: the Sheet's locale, else day-first)",
         None,
         ("day-first", "month-first"),
+    ),
+    Setting(
+        "Time zone",
+        "time_zone",
+        "",
+        "Where the company's day starts and ends: today, the weeks and months, the day of every timestamp "
+        "(default: the Sheet's own time zone), e.g. Europe/Berlin",
+        unset="(the Sheet's time zone)",
     ),
     Setting("Points per post", "points_post", 10, "Scoring weight", 0),
     Setting("Points per reaction", "points_reaction", 1, "Scoring weight", 0),
@@ -77,6 +87,7 @@ class Settings:
     refresh_seconds: int = 60
     live_refresh_seconds: int = 3
     date_order: str = ""
+    time_zone: str = ""
     points_post: float = 10
     points_reaction: float = 1
     points_comment: float = 3
@@ -98,6 +109,17 @@ class Settings:
 
     def value(self, key: str) -> object:
         return getattr(self, key)
+
+
+def is_time_zone(name: str) -> bool:
+    """An IANA time zone name the time-zone database knows (Europe/Berlin, America/New_York, Etc/GMT)."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 _BY_KEY = {normalise_key(s.key): s for s in SETTINGS_TABLE}
@@ -126,6 +148,17 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
                 )
                 continue
             changes[setting.field] = choice
+            continue
+        if setting.field == "time_zone":
+            zone = value.strip()
+            if not is_time_zone(zone):
+                issues.append(
+                    DataIssue(
+                        "Settings", int(row), "Value", value, "not a time zone (try Europe/Berlin) — default kept"
+                    )
+                )
+                continue
+            changes[setting.field] = zone
             continue
         if _FIELD_TYPES[setting.field] == "str":
             if not value.strip():
@@ -158,8 +191,8 @@ def settings_table(settings: Settings) -> pd.DataFrame:
         [
             {
                 "Key": s.key,
-                "Value": settings.value(s.field) if settings.value(s.field) != "" else "(Sheet locale)",
-                "Default": s.default if s.default != "" else "(Sheet locale)",
+                "Value": settings.value(s.field) if settings.value(s.field) != "" else s.unset,
+                "Default": s.default if s.default != "" else s.unset,
                 "What it does": s.description,
             }
             for s in SETTINGS_TABLE

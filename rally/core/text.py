@@ -23,6 +23,42 @@ def md_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+# Markdown read by people as plain text too (the digest pasted into chat, a wiki, an e-mail): a backslash goes only
+# where the next character would otherwise start markup, so "Welcome!" stays "Welcome!" and "AT&T" stays "AT&T".
+_LITERAL_ALWAYS = re.compile(r"([`*\[\]])")
+_LITERAL_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash only escapes ASCII punctuation
+_LITERAL_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # snake_case can't be emphasis
+_LITERAL_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # an HTML tag, comment or <https://…> autolink
+_LITERAL_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&lt;" would show as "<"
+_LITERAL_BLOCK_START = re.compile(r"^(#|>|[-+=](?=\s|$)|\d+(?=[.)]))")  # a heading, quote, list or setext line
+
+
+def md_literal(text: str, table_cell: bool = False) -> str:
+    """Markdown that shows `text` as typed, with a backslash only where a character would start markup.
+
+    For Markdown people also read unrendered: no link, emphasis, code, HTML or entity can come from
+    `text`, yet ordinary punctuation ("Welcome!", "3-2", "AT&T") carries no visible escape. A `|` is
+    escaped only in a table cell. `tests/test_safety_rules.py` renders hostile text with a CommonMark
+    parser to prove it arrives as text.
+    """
+    text = " ".join(str(text).split())
+    text = _LITERAL_BACKSLASH.sub(r"\\\\", text)
+    text = _LITERAL_ALWAYS.sub(r"\\\1", text)
+    text = _LITERAL_UNDERSCORE.sub(r"\\_", text)
+    text = _LITERAL_TAG.sub(r"\\<", text)
+    text = _LITERAL_ENTITY.sub(r"\\&", text)
+    for pair in ("~", "$"):  # strikethrough and maths need two of them
+        if text.count(pair) > 1:
+            text = text.replace(pair, "\\" + pair)
+    if table_cell:
+        text = text.replace("|", "\\|")
+    match = _LITERAL_BLOCK_START.match(text)
+    if match:
+        end = match.end()
+        text = "\\" + text if not match.group(1)[0].isdigit() else text[:end] + "\\" + text[end:]
+    return text
+
+
 def truncate(text: str, limit: int = 200) -> str:
     """Long cells cut for display, with an ellipsis so nobody mistakes it for the whole text."""
     text = " ".join(str(text).split())

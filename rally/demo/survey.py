@@ -11,10 +11,10 @@ import datetime as dt
 import random
 import uuid
 
+from rally.core.contract import IDEAS, MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.demo.company import DEMO_TEAMS
-from rally.survey.answers import SHOW, START, SURVEY, SURVEY_ROUNDS, response_rows, round_action_row, session_code
-from rally.survey.ideas import IDEAS
-from rally.survey.moderation import MODERATION, moderation_row
+from rally.survey.answers import SHOW, START, response_rows, round_action_row, session_code
+from rally.survey.moderation import moderation_row
 from rally.survey.questions import DEFAULT_QUESTIONS, QuestionSet
 
 DEMO_NAMESPACE = uuid.UUID("0c6f9a53-3f1e-4d55-8a0e-5d2f0b4f7a21")

@@ -1,5 +1,5 @@
 """The monthly check against the company's KPIs: scorecards, change, pacing and trends, programme
 health as aggregates, and the directors' report (JSON, HTML, PDF).
 
-Imports rally.core, rally.room and rally.survey (the month's survey sentiment).
+Imports rally.core, rally.room, rally.survey and rally.sheet (the month's survey sentiment).
 """

@@ -6,7 +6,6 @@ figure is a count or a share over the whole company.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +13,8 @@ import pandas as pd
 from rally.core.activity import post_months
 from rally.core.months import month_days, month_of
 from rally.core.parsing import parse_date
+from rally.sheet.dataset import SurveyData
+from rally.survey.answers import survey_sentiment as sentiment_of
 
 SCALE = (1, 5)
 
@@ -93,24 +94,23 @@ def format_share(value: float | None) -> str:
 # --- survey sentiment: read by the survey feature's own rules ---------------------------------------
 
 
-def survey_sentiment(
-    tabs: dict[str, list[list[str]]], month: str, threshold: int = 5, teams: Sequence[str] = (), day_first: bool = True
-) -> SurveySentiment | None:
-    """The mean 1–5 answer of the latest survey round big enough to report, as of the month's last day.
+def survey_sentiment(survey: SurveyData | None, month: str, threshold: int = 5) -> SurveySentiment | None:
+    """The mean 1–5 answer of the latest survey round big enough to report, counting only answers given by the month's end.
 
-    The survey's own reading (`rally.survey.answers.sentiment_from_tabs`: rounds, one response per
-    person and round, Google Forms, the anonymity threshold). None when there is no Survey
-    tab or no round has `threshold` responses: directors then see no sentiment line at all.
+    The survey's own reading (rounds, one response per person and round, Google Forms, the anonymity
+    threshold). A later round never changes a month's figure: what directors saw for November stays.
+    None when there is no survey or no round had `threshold` responses by then (directors then see no
+    sentiment line at all); `month` on the result says when the round was answered (an earlier month
+    when the month itself had no round).
     """
-    from rally.survey.answers import (
-        sentiment_from_tabs,
-    )  # the survey builds on the contract; programme health stays light without it
-
-    result = sentiment_from_tabs(tabs, list(teams), month_days(month)[1], threshold, day_first)
+    if survey is None:
+        return None
+    last_day = month_days(month)[1].isoformat()
+    answers = survey.answers.frame
+    by_then = answers[(answers["day"] != "") & (answers["day"] <= last_day)]
+    result = sentiment_of(by_then, survey.answers.questions, threshold, survey.rounds)
     if result is None or result.get("score") is None:
         return None
     day = parse_date(result["day"]) if result.get("day") else None
     answered_in = month_of(day) if day else month
-    if answered_in > month:
-        return None  # the only big-enough round came after the month asked about
     return SurveySentiment(answered_in, int(result["responses"]), float(result["score"]), threshold)

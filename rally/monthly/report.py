@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from rally.core.dataset import Dataset
 from rally.core.months import month_days, shift_month
 from rally.monthly.charts import activity_outcomes_chart, kpi_trend_chart
 from rally.monthly.kpis import (
@@ -32,6 +31,7 @@ from rally.monthly.kpis import (
     trend,
 )
 from rally.monthly.programme import ProgrammeHealth, format_share, programme_health, survey_sentiment
+from rally.sheet.dataset import Dataset
 
 FORMATS = ("html", "pdf", "json")
 MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "json": "application/json"}
@@ -73,7 +73,7 @@ def month_label(month: str) -> str:
 
 def monthly_report(dataset: Dataset, month: str, today: date, data_as_of: str = "") -> MonthlyReport:
     frame = monthly_kpis(dataset.kpis, dataset.posts, today)
-    survey = survey_sentiment(dataset.raw, month, dataset.settings.anonymity_threshold)
+    survey = survey_sentiment(dataset.survey, month, dataset.settings.anonymity_threshold)
     health = programme_health(dataset.posts, dataset.staff, month, len(dataset.issues), survey)
     return MonthlyReport(month, today, data_as_of, scorecards(frame, month, today), health, frame)
 

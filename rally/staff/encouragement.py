@@ -18,8 +18,9 @@ from datetime import timedelta
 
 import pandas as pd
 
-from rally.core.parsing import iso_week_label, week_start
+from rally.core.parsing import iso_week_label
 from rally.core.text import truncate
+from rally.core.week import as_week
 from rally.staff.progress import teams_by_person
 from rally.weekly.awards import BADGE_BY_KEY, first_timers, next_streak_badge, streak_runs, week_index
 
@@ -95,7 +96,7 @@ def encouragement_list(posts: pd.DataFrame, staff: pd.DataFrame, trained: pd.Dat
         add("gone-quiet", person, f"last post {last.loc[person, 'date']:%d %b %Y} — {int(silent[person])} weeks ago")
 
     # Hints look at the week after: the one in progress when the meeting reviews the last complete week.
-    following = iso_week_label(week_start(week) + timedelta(days=7))
+    following = iso_week_label(as_week(week).start + timedelta(days=7))
     runs = streak_runs(posts, following)  # everyone's at once: one person at a time would be people × posts
     for person in sorted(set(up_to["person"]) - set(silent[silent >= SILENT_WEEKS].index)):
         run, posted = runs.get(person, (0, False))

@@ -14,7 +14,6 @@ from datetime import date
 
 import pandas as pd
 
-from rally.core.contract import POSTS, TabSpec, find_tab, map_header, read_table
 from rally.core.parsing import clean_name, is_web_link, link_identity, name_key
 from rally.core.records import PENDING_ROW
 from rally.core.text import NAME_MAX
@@ -96,58 +95,6 @@ def post_problems(post: NewPost, posts: pd.DataFrame, staff: pd.DataFrame, today
     if any(v is not None and v < 0 for v in post.metrics.values()):
         problems.append("Numbers can't be negative.")
     return problems
-
-
-@dataclass(frozen=True)
-class WritePlan:
-    """Where and how one row goes: `tab` as the Sheet spells it, `header` one name per column in the Sheet's order."""
-
-    tab: str
-    header: list[str]
-    row: dict[str, str]  # header name -> cell text
-    id_column: str  # the header name the outbox puts the row's ID under
-    header_row: int  # 1-based, as Google Sheets numbers rows
-    add_columns: list[str]  # names to add after the tab's last header cell before the row lands
-
-
-class TabUnusable(ValueError):
-    """The tab exists but has no header row Rally can write under: say which columns are missing."""
-
-
-def write_plan(
-    tabs: Mapping[str, list[list]], spec: TabSpec, cells: Mapping[str, str], id_column: str = "ID"
-) -> WritePlan:
-    """The row for `cells` (contract column -> text) under the tab's current header.
-
-    A missing tab is created by the source with the contract's header. Columns the
-    row fills (and the ID) that the tab lacks are added after its last header cell.
-    Blank or repeated header cells get placeholder names, so they are written blank.
-    """
-    title = find_tab(tabs, spec)
-    if title is None:
-        header = spec.header
-        return WritePlan(spec.name, header, {c: v for c, v in cells.items() if v}, id_column, 1, [])
-    table = read_table(tabs[title], spec)
-    if table.header_row is None:
-        raise TabUnusable(
-            f"The {title} tab has no header row with {', '.join(table.missing)} in its first rows — fix it on the Sheet (see Data health)."
-        )
-    header_cells = [str(c).strip() for c in tabs[title][table.header_row - 1]]
-    while header_cells and not header_cells[-1]:
-        header_cells.pop()
-    mapping = map_header(header_cells, spec)
-    chosen = {index: column for column, index in mapping.items()}
-    header = [cell if index in chosen else f"(column {index + 1})" for index, cell in enumerate(header_cells)]
-    needed = [c.name for c in spec.columns if c.name in cells and cells[c.name] or c.name == id_column]
-    add = [name for name in needed if name not in mapping]
-    row = {header[mapping[c]]: v for c, v in cells.items() if v and c in mapping}
-    row.update({name: cells[name] for name in add if name != id_column})
-    ids = header[mapping[id_column]] if id_column in mapping else id_column
-    return WritePlan(title, header + add, row, ids, table.header_row, add)
-
-
-def posts_write_plan(tabs: Mapping[str, list[list]], post: NewPost) -> WritePlan:
-    return write_plan(tabs, POSTS, post.cells())
 
 
 def recent_posts(posts: pd.DataFrame, name: str, limit: int = 5) -> pd.DataFrame:

@@ -13,9 +13,10 @@ from datetime import date
 
 import pandas as pd
 
-from rally.core.dataset import NO_TEAM
-from rally.core.parsing import iso_week_label, week_start
+from rally.core.parsing import iso_week_label
 from rally.core.settings import Settings
+from rally.core.week import as_week
+from rally.sheet.dataset import NO_TEAM
 from rally.weekly.awards import badges_earned, weeks_before
 from rally.weekly.scoring import PERIODS, anonymous_people, leaderboard, period_label, ranks, score_posts
 
@@ -121,7 +122,7 @@ def posts_per_week(posts: pd.DataFrame, person: str, week: str, weeks: int = CHA
     return pd.DataFrame(
         {
             "week": labels,
-            "start": pd.to_datetime([week_start(w) for w in labels]).as_unit("ns"),
+            "start": pd.to_datetime([as_week(w).start for w in labels]).as_unit("ns"),
             "posts": [int(counts.get(w, 0)) for w in labels],
             "current": [w == week for w in labels],
         }

@@ -9,32 +9,13 @@ and any other module found in the data gets a column too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from rally.core.contract import Column, TabSpec, find_tab, normalise_key, read_table
-from rally.core.dataset import NO_TEAM
-from rally.core.issues import DataIssue
-from rally.core.parsing import clean_name, parse_dates
-
-TRAINING = TabSpec(
-    "Training",
-    (
-        Column("Name", True, ("Staff", "Person", "Employee"), "Who was trained", "Hannah Schmidt"),
-        Column(
-            "Module",
-            True,
-            ("Course", "Topic", "Session"),
-            "A module from the Training modules setting, or any other",
-            "Analytics",
-        ),
-        Column("Date", False, ("Completed", "Trained on"), "When (optional)", "2026-11-12"),
-    ),
-    description="Optional: one row per person and module, with the date (the Staff tab's Trained column works too).",
-)
-
-RECORD_COLUMNS = {"person": "str", "name": "str", "module": "str", "date": "datetime64[ns]", "source": "str"}
+from rally.core.contract import normalise_key
+from rally.core.parsing import clean_name
+from rally.sheet.dataset import NO_TEAM, SurveyData
+from rally.survey.anonymity import effective_threshold
+from rally.survey.answers import choice_distribution, in_round, response_count, round_order
 
 
 def module_list(setting: str) -> list[str]:
@@ -45,58 +26,6 @@ def module_list(setting: str) -> list[str]:
         if name and normalise_key(name) not in seen:
             seen[normalise_key(name)] = name
     return list(seen.values())
-
-
-def training_records(
-    staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True
-) -> tuple[pd.DataFrame, list[DataIssue]]:
-    """One row per person and module they are trained in (Staff `Trained` and the Training tab), with issues for bad rows."""
-    issues: list[DataIssue] = []
-    from_staff = staff[["person", "name", "trained"]].explode("trained").dropna(subset=["trained"])
-    parts = [
-        pd.DataFrame(
-            {
-                "person": from_staff["person"],
-                "name": from_staff["name"],
-                "module": from_staff["trained"].map(clean_name),
-                "date": pd.NaT,
-                "source": "Staff",
-            }
-        )
-    ]
-    title = find_tab(tabs, TRAINING)
-    if title:
-        table = read_table(tabs[title], TRAINING)
-        issues += table.issues
-        frame = table.frame
-        names = frame["Name"].map(clean_name)
-        modules = frame["Module"].map(clean_name)
-        dates = parse_dates(frame["Date"], day_first)
-        bad_date = dates.isna() & (frame["Date"] != "")
-        issues += [
-            DataIssue("Training", int(r), "Date", v, "not a date — the training still counts")
-            for r, v in zip(frame["row"][bad_date], frame["Date"][bad_date])
-        ]
-        incomplete = (names == "") | (modules == "")
-        issues += [
-            DataIssue("Training", int(r), "Name" if n == "" else "Module", "", "blank — row left out")
-            for r, n in zip(frame["row"][incomplete], names[incomplete])
-        ]
-        keep = ~incomplete
-        parts.append(
-            pd.DataFrame(
-                {
-                    "person": names[keep].str.casefold(),
-                    "name": names[keep],
-                    "module": modules[keep],
-                    "date": dates[keep],
-                    "source": "Training",
-                }
-            )
-        )
-    records = pd.concat([p.astype(RECORD_COLUMNS) for p in parts], ignore_index=True)
-    records = records[records["module"] != ""]
-    return records.reset_index(drop=True).astype(RECORD_COLUMNS), issues
 
 
 def tracked_modules(records: pd.DataFrame, required: list[str]) -> list[str]:
@@ -179,32 +108,35 @@ def person_training(records: pd.DataFrame, person: str, required: list[str]) -> 
     ).astype({"module": "str", "done": "bool", "date": "datetime64[ns]"})
 
 
-SURVEY_TAB_NAMES = ("Survey", "Survey Answers", "Survey Responses", "Form Responses 1")
+def survey_support_needs(survey: SurveyData | None, anonymity_threshold: int = 5) -> pd.DataFrame | None:
+    """The survey's support question, counted for the tracker: `need`, `people` (most asked first); counts only.
 
-
-def survey_support_needs(tabs: Mapping[str, list[list]], anonymity_threshold: int = 5) -> pd.DataFrame | None:
-    """Hook for the survey's aggregated support needs beside the tracker: None (show nothing) when there is no Survey tab.
-
-    Until the survey module provides its own aggregation, this reads a survey laid
-    out one column per question (as a Google Form's responses tab is): the column
-    whose header mentions "support" is counted per option (comma-separated answers).
-    Counts only, never names; nothing is returned for fewer answers than the
-    anonymity threshold. Returns `need`, `people` (most asked first), or None.
+    The question is the one with the ID `support` (the programme's default asks it), else the first choice
+    question whose text mentions support. Read by the survey's own rules (one response per person per round,
+    Rally's own Survey tab or a Google Form), from the latest round with at least the anonymity threshold's
+    number of responses. None (show nothing) when no question or no round qualifies.
     """
-    title = next((t for t in tabs if normalise_key(t) in {normalise_key(n) for n in SURVEY_TAB_NAMES}), None)
-    rows = tabs.get(title) if title else None
-    if not rows:
+    if survey is None:
         return None
-    header = [str(c) for c in rows[0]]
-    column = next((i for i, cell in enumerate(header) if "support" in cell.casefold()), None)
-    if column is None:
-        return None
-    answers = [str(r[column]).strip() for r in rows[1:] if len(r) > column and str(r[column]).strip()]
-    if len(answers) < max(3, anonymity_threshold):
-        return None
-    needs = pd.Series(
-        [clean_name(part) for answer in answers for part in answer.split(",") if clean_name(part)], dtype="str"
+    questions = survey.answers.questions
+    question = next((q for q in questions if q.id == "support"), None) or next(
+        (q for q in questions if q.type in ("single", "multi") and "support" in q.text.casefold()), None
     )
-    needs = needs[needs.str.casefold() != "none"]
-    counts = needs.value_counts().rename_axis("need").reset_index(name="people")
-    return counts.astype({"need": "str", "people": "int64"})
+    if question is None:
+        return None
+    answers = survey.answers.frame
+    threshold = effective_threshold(anonymity_threshold)
+    order = round_order(survey.rounds, answers)
+    eligible = [name for name in order if response_count(answers, name) >= threshold]
+    if not eligible:
+        return None
+    counts = choice_distribution(in_round(answers, eligible[-1]), question)
+    counts = counts[(counts["count"] > 0) & (counts["option"].str.casefold() != "none")]
+    if counts.empty:
+        return None
+    table = counts.rename(columns={"option": "need", "count": "people"})[["need", "people"]]
+    return (
+        table.sort_values("people", ascending=False, kind="stable")
+        .reset_index(drop=True)
+        .astype({"need": "str", "people": "int64"})
+    )

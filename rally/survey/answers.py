@@ -29,45 +29,15 @@ from datetime import date
 
 import pandas as pd
 
-from rally.core.contract import Column, TabSpec, find_tab, normalise_key, register_written_tab
+from rally.core.contract import SURVEY, SURVEY_ROUNDS, find_tab, normalise_key
 from rally.core.issues import DataIssue
 from rally.core.parsing import parse_date
 from rally.core.records import read_records
 from rally.survey.anonymity import effective_threshold, shown_groups
 from rally.survey.questions import SCALE_VALUES, Question, QuestionSet, answer_id, parse_multi, parse_questions
 
-SURVEY = register_written_tab(
-    TabSpec(
-        "Survey",
-        (
-            Column("ID", True, (), "One answer's ID (Rally writes it)"),
-            Column("Response", True, (), "The answers sent together share it"),
-            Column("Session", False, (), "Anonymous browser-session code, new in every round"),
-            Column("Edit", False, (), "1 for the first answers, 2 when they were sent again…"),
-            Column("Round", False, (), "e.g. 2026-11 opening"),
-            Column("Day", False, (), "Date only, never a time"),
-            Column("Question ID", True, ("Question key",), "The question's ID"),
-            Column("Question", False, (), "The question as asked"),
-            Column("Answer", False, (), "1–5, a choice, choices joined by '; ', or text"),
-        ),
-        description="Survey answers, one row per answer (Rally writes it; a Google Form's responses tab is read too).",
-    )
-)
-SURVEY_ROUNDS = register_written_tab(
-    TabSpec(
-        "Survey Rounds",
-        (
-            Column("ID", True),
-            Column("Seq", False, (), "Order of the facilitator's actions"),
-            Column("Day", False),
-            Column("Round", True),
-            Column("Action", True, (), "start | show results | hide results"),
-        ),
-        description="Survey rounds started and results shown or hidden (Rally writes it).",
-    )
-)
-
 START, SHOW, HIDE = "start", "show results", "hide results"
+ROUND_NAME_MAX = 60  # characters: a round's name is a heading on the projector
 _ACTIONS = {
     "start": START,
     "startround": START,

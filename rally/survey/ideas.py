@@ -11,21 +11,10 @@ from datetime import date
 
 import pandas as pd
 
-from rally.core.contract import Column, TabSpec, register_written_tab
+from rally.core.contract import IDEAS
 from rally.core.records import read_records
 
 IDEA_LIMIT = 500  # characters; the form stops typing there and the server cuts there too
-IDEAS = register_written_tab(
-    TabSpec(
-        "Ideas",
-        (
-            Column("ID", True),
-            Column("Day", False, (), "Date only, never a time"),
-            Column("Idea", True, ("Text",), "As written"),
-        ),
-        description="The ideas box: how would you improve our social media? (Rally writes it.)",
-    )
-)
 
 
 def clean_idea(text: str) -> str:

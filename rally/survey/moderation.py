@@ -10,23 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from rally.core.contract import Column, TabSpec, normalise_key, register_written_tab
+from rally.core.contract import MODERATION, normalise_key
 from rally.core.records import read_records
 
-MODERATION = register_written_tab(
-    TabSpec(
-        "Moderation",
-        (
-            Column("ID", True),
-            Column("Seq", False, (), "Order of the facilitator's clicks"),
-            Column("Day", False),
-            Column("Tab", False, (), "Survey | Ideas"),
-            Column("Target", True, (), "The hidden row's ID"),
-            Column("Action", True, (), "hide | show"),
-        ),
-        description="Survey answers and ideas the facilitator hid from screens (Rally writes it).",
-    )
-)
 HIDE, SHOW = "hide", "show"
 
 

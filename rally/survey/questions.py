@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rally.core.contract import Column, TabSpec, find_tab, normalise_key, read_table
+from rally.core.contract import SURVEY_QUESTIONS, find_tab, normalise_key, read_table
 from rally.core.issues import DataIssue
 
 QUESTION_TYPES = ("scale", "single", "multi", "yesno", "text")
@@ -29,30 +29,6 @@ PREFER_NOT_TO_SAY = "Prefer not to say"
 MULTI_SEPARATOR = "; "
 DEFAULT_SCALE_LABELS = ("Not at all", "Very")
 
-SURVEY_QUESTIONS = TabSpec(
-    "Survey Questions",
-    (
-        Column("ID", False, ("Key",), "Short, stable name; answers are matched across rounds by it", "confidence"),
-        Column(
-            "Question",
-            True,
-            ("Text", "Title"),
-            "As the room reads it",
-            "How confident do you feel posting about your work?",
-        ),
-        Column("Type", False, ("Kind",), "scale (1–5) | single | multi | yesno | text", "scale"),
-        Column(
-            "Options",
-            False,
-            ("Choices", "Answers"),
-            "Choices separated by commas (or ; when a choice holds a comma); for scale: the two end labels",
-            "Not at all, Very",
-        ),
-        Column("Required", False, ("Mandatory",), "yes | no (blank = no)", "yes"),
-    ),
-    description="The survey's questions (when missing or empty, Rally asks the programme's seven opening questions).",
-    aliases=("Questions",),
-)
 
 # How people write a type, after normalise_key (lower case, letters and digits only).
 TYPE_ALIASES: dict[str, str] = {

@@ -2,5 +2,5 @@
 (`awards.py`), the hero of the week (`hero.py`), highlights and what we'll do better, the room's
 vote, kudos, the week at a glance, everything one meeting shows (`meeting.py`) and its digest.
 
-To change how the hero is picked, see `hero.py`. Imports rally.core, rally.room, rally.survey and rally.monthly.
+To change how the hero is picked, see `hero.py`. Imports rally.core, rally.room, rally.survey, rally.sheet and rally.monthly.
 """

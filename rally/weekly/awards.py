@@ -15,9 +15,10 @@ from datetime import timedelta
 
 import pandas as pd
 
-from rally.core.parsing import iso_week_label, week_start
+from rally.core.parsing import iso_week_label
 from rally.core.settings import Settings
 from rally.core.text import truncate
+from rally.core.week import as_week
 from rally.weekly.scoring import ANONYMOUS, anonymous_people, score_posts, shown_name
 
 BASELINE_WEEKS = 4
@@ -28,12 +29,12 @@ SUMMARY_LIMIT = 70
 # -- weeks and streaks ---------------------------------------------------------------------------------
 def week_index(week: str) -> int:
     """Weeks as consecutive integers, so runs of weeks are runs of numbers."""
-    return week_start(week).toordinal() // 7
+    return as_week(week).start.toordinal() // 7
 
 
 def weeks_before(week: str, count: int) -> list[str]:
     """The `count` weeks before `week`, oldest first."""
-    monday = week_start(week)
+    monday = as_week(week).start
     return [iso_week_label(monday - timedelta(weeks=n)) for n in range(count, 0, -1)]
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rally.core.parsing import iso_week_label, week_start
+from rally.core.week import Week, as_week
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,27 @@ class WeekGlance:
         return getattr(self.this, field) - getattr(self.previous, field)
 
 
-def previous_week(week: str) -> str:
-    return iso_week_label(week_start(week) - timedelta(days=7))
+def previous_week(week: str) -> Week:
+    return as_week(week).previous
 
 
-def last_complete_week(today: date) -> str:
-    """The week before the one `today` is in: the meeting's default."""
-    return iso_week_label(today - timedelta(days=7))
+def last_complete_week(today: date) -> Week:
+    """The week before the one `today` is in: the meeting's week (see `meeting_week`)."""
+    return Week.of(today).previous
+
+
+def meeting_week(today: date) -> Week:
+    """The one rule for which week every meeting page, the vote and the digest open on: the last complete week.
+
+    The meeting looks back on a whole week; the unfinished week is one click away on every page, "so far".
+    """
+    return last_complete_week(today)
+
+
+def week_choice_label(week: str, today: date) -> str:
+    """How a week reads in a picker: '2026-W49 · 30 Nov – 6 Dec 2026', the unfinished one '… (so far)'."""
+    week = as_week(week)
+    return f"{week} · {week.span()}" + (" (so far)" if week.contains(today) else "")
 
 
 def week_totals(posts: pd.DataFrame, week: str) -> WeekTotals:
@@ -48,18 +62,17 @@ def week_at_a_glance(posts: pd.DataFrame, week: str) -> WeekGlance:
     return WeekGlance(week_totals(posts, week), week_totals(posts, previous_week(week)))
 
 
-def weeks_to_show(posts: pd.DataFrame, today: date) -> list[str]:
+def weeks_to_show(posts: pd.DataFrame, today: date) -> list[Week]:
     """Every week from the first post to today's week, newest first (empty weeks included)."""
-    newest = week_start(iso_week_label(today))
-    oldest = week_start(posts["week"].min()) if len(posts) else newest
-    oldest = min(oldest, newest)
-    count = (newest - oldest).days // 7 + 1
-    return [iso_week_label(newest - timedelta(days=7 * i)) for i in range(count)]
+    newest = Week.of(today)
+    oldest = as_week(posts["week"].min()) if len(posts) else newest
+    count = max(0, (newest.start - oldest.start).days // 7) + 1
+    return [newest.shifted(-i) for i in range(count)]
 
 
 def posts_per_day(posts: pd.DataFrame, week: str) -> pd.DataFrame:
     """Posts on each day of the week by platform, with every day present (zeros included)."""
-    start = week_start(week)
+    start = as_week(week).start
     # as_unit: pandas infers seconds from dates; posts["date"] is nanoseconds, and the result must not depend on the week.
     days = pd.DataFrame({"date": pd.to_datetime([start + timedelta(days=i) for i in range(7)]).as_unit("ns")})
     rows = posts[posts["week"] == week]

@@ -22,9 +22,10 @@ from datetime import timedelta
 
 import pandas as pd
 
-from rally.core.parsing import iso_week_label, name_key, week_start
+from rally.core.parsing import iso_week_label, name_key
 from rally.core.settings import Settings
 from rally.core.text import truncate
+from rally.core.week import as_week
 from rally.weekly.awards import BASELINE_WEEKS, PostHistory, week_index
 from rally.weekly.scoring import anonymous_people, shown_name
 
@@ -178,7 +179,7 @@ def hero_history(
     if posts.empty:
         return {until: hero_note(notes, until, posts, staff)}
     first = min(posts["week"].min(), until)
-    start = week_start(first)
+    start = as_week(first).start
     weeks = [iso_week_label(start + timedelta(weeks=n)) for n in range(week_index(until) - week_index(first) + 1)]
     facts = history or PostHistory(posts, settings)
     history: dict[str, Hero | None] = {}

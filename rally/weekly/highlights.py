@@ -15,9 +15,10 @@ from datetime import timedelta
 import pandas as pd
 
 from rally.core.months import month_of, shift_month
-from rally.core.parsing import name_key, week_start
+from rally.core.parsing import name_key
 from rally.core.settings import Settings
 from rally.core.text import safe_link, truncate
+from rally.core.week import as_week
 from rally.weekly.awards import PostHistory, badges_earned
 from rally.weekly.kudos import kudos_for_week
 from rally.weekly.scoring import ANONYMOUS, anonymous_people, shown_name
@@ -72,7 +73,7 @@ def team_records(posts: pd.DataFrame, week: str) -> list[str]:
 
 def kpi_month(week: str) -> str:
     """The month the meeting reviews: the last full month that ended by the week's Sunday."""
-    sunday = week_start(week) + timedelta(days=6)
+    sunday = as_week(week).start + timedelta(days=6)
     return month_of(sunday) if (sunday + timedelta(days=1)).day == 1 else shift_month(month_of(sunday), -1)
 
 

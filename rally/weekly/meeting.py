@@ -11,15 +11,15 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rally.core.dataset import Dataset
-from rally.core.health import all_issues
 from rally.core.issues import DataIssue
-from rally.core.parsing import week_start
+from rally.core.week import as_week
+from rally.monthly.kpis import monthly_kpis
+from rally.sheet.dataset import Dataset
+from rally.sheet.health import all_issues
 from rally.weekly.awards import Award, PostHistory, badges_by_person, badges_earned, creative_winners, weekly_awards
 from rally.weekly.glance import WeekGlance, week_at_a_glance
 from rally.weekly.hero import Hero, hero_of_the_week
 from rally.weekly.highlights import Highlight, improvements, kpi_month, weekly_highlights
-from rally.weekly.kudos import read_kudos
 from rally.weekly.scoring import leaderboard, team_board
 from rally.weekly.votes import tally as vote_tally
 from rally.weekly.votes import vote_candidates
@@ -42,6 +42,7 @@ class WeeklyMeeting:
     candidates: pd.DataFrame  # the posts people may vote for
     tally: pd.DataFrame  # the most-creative vote so far
     issues: list[DataIssue] = field(default_factory=list)
+    kpis: pd.DataFrame = field(default_factory=lambda: kpi_scorecards(pd.DataFrame(columns=KPI_CARD_COLUMNS), ""))
 
     def badges_for(self, person: str) -> list[str]:
         """["🎉 First post", …] for one person's card."""
@@ -62,13 +63,20 @@ def platform_counts(posts: pd.DataFrame, week: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in counts.items()}
 
 
+KPI_CARD_COLUMNS = ["month", "kpi", "actual", "target"]
+
+
 def kpi_scorecards(kpis: pd.DataFrame, week: str) -> pd.DataFrame:
     """The KPIs of the month the meeting reviews (the last full month by the week's end; else the latest month before it with KPIs).
 
-    Columns: month, kpi, actual, target, met (actual ≥ target; False without a target). Empty without KPI rows.
+    `kpis` is `rally.monthly.kpis.monthly_kpis(...)`: the KPIs tab with Number of posts and Reach of posts counted
+    from the Posts tab, the same figures as the KPI pages. Columns: month, kpi, actual, target, met (actual ≥
+    target; False without a target). Empty without KPI rows.
     """
-    wanted = kpi_month(week)
-    months = kpis.loc[kpis["month"] <= wanted, "month"]
+    wanted = kpi_month(week) if week else ""
+    months = (
+        kpis.loc[(kpis["month"] <= wanted) & kpis["actual"].notna(), "month"] if wanted else kpis["month"].iloc[0:0]
+    )
     if months.empty:
         return pd.DataFrame(
             {
@@ -96,14 +104,18 @@ def kpi_scorecards(kpis: pd.DataFrame, week: str) -> pd.DataFrame:
 
 
 def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = None) -> WeeklyMeeting:
-    """Everything the meeting shows for `week`; `votes` is the Votes tab (rally.weekly.votes.read_votes), None before anyone voted."""
+    """Everything the meeting shows for `week`; the vote is the dataset's Votes tab unless `votes` is given."""
+    week = as_week(week)
     posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
+    votes = dataset.votes if votes is None else votes
     history = PostHistory(posts, settings)
+    # The KPIs as the KPI pages show them (posts and reach counted), as of the day after the week.
+    monthly = monthly_kpis(dataset.kpis, posts, week.end + timedelta(days=1))
     candidates = vote_candidates(posts, staff, week)
-    tally = vote_tally(votes, candidates, week) if votes is not None else candidates.assign(votes=0).iloc[0:0]
+    tally = vote_tally(votes, candidates, week)
     awards = weekly_awards(posts, staff, settings, week, tally, history)
     badges = badges_earned(posts, staff, week, creative_winners(awards), history)
-    start = week_start(week)
+    start = as_week(week).start
     return WeeklyMeeting(
         week=week,
         start=start,
@@ -116,18 +128,11 @@ def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = Non
         badges=badges,
         hero=hero_of_the_week(posts, staff, dataset.notes, settings, week, history),
         highlights=weekly_highlights(
-            posts,
-            staff,
-            dataset.notes,
-            dataset.kpis,
-            settings,
-            week,
-            history,
-            badges,
-            read_kudos(dataset.raw, display_names=dataset.display_names()),
+            posts, staff, dataset.notes, monthly, settings, week, history, badges, dataset.kudos
         ),
         improve=improvements(posts, dataset.notes, week),
         candidates=candidates,
         tally=tally,
         issues=all_issues(dataset),
+        kpis=kpi_scorecards(monthly, week),
     )

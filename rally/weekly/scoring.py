@@ -8,7 +8,7 @@ Points are a transparent weighted sum (the Settings tab may change every weight)
 Anti-gaming: only a person's first `weekly_post_cap` posts of an ISO week earn
 points (the rest are listed, worth 0); a repeated link is already counted once by
 `build_dataset`; a reach far above the person's usual is flagged on Data health
-(`rally.core.health.implausible_reach`), never silently dropped. Missing numbers count as 0.
+(`rally.sheet.health.implausible_reach`), never silently dropped. Missing numbers count as 0.
 
 People whose Staff row says `Leaderboard = anonymous` are shown as "Anonymous"
 wherever a name would show (their team too, in person-level views, so a small
@@ -22,8 +22,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rally.core.parsing import week_start
 from rally.core.settings import Settings
+from rally.core.week import as_week
 
 ANONYMOUS = "Anonymous"
 ANONYMOUS_TEAM = "—"
@@ -128,7 +128,7 @@ def period_bounds(period: str, week: str) -> tuple[date | None, date]:
     """
     if period not in PERIODS:
         raise ValueError(f"{period!r} is not one of {', '.join(PERIODS)}")
-    monday = week_start(week)
+    monday = as_week(week).start
     sunday = monday + timedelta(days=6)
     if period == "week":
         return monday, sunday

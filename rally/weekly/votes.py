@@ -10,32 +10,13 @@ counts once. A vote for a post that isn't one of the week's posts is ignored.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
 
-from rally.core.contract import Column, TabSpec, register_written_tab
 from rally.core.parsing import link_identity
-from rally.core.records import read_records
 from rally.core.text import NAME_MAX
 from rally.weekly.scoring import anonymous_people, shown_name
-
-VOTES = register_written_tab(
-    TabSpec(
-        "Votes",
-        (
-            Column("ID", True, (), "Written by Rally: one per vote", "3f2a…"),
-            Column("Timestamp", True, (), "When the vote was cast (UTC)", "2026-11-23T09:41:07Z"),
-            Column("Week", True, (), "The week voted on", "2026-W47"),
-            Column("Post link", True, ("Post", "Link"), "The post voted for", "https://www.linkedin.com/posts/…"),
-            Column("Voter token", True, ("Token", "Voter"), "A random token per browser session (not a name)", "b1c9…"),
-            Column("Name", False, (), "Optional: the voter's name", ""),
-        ),
-        description="Most-creative votes from phones in the meeting (Rally writes this tab).",
-    )
-)
-
 
 CANDIDATE_COLUMNS = {
     "key": "str",
@@ -115,11 +96,6 @@ def vote_row(week: str, key: str, token: str, name: str = "", now: datetime | No
         "Voter token": token,
         "Name": " ".join(name.split())[:NAME_MAX],
     }
-
-
-def read_votes(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, str]] = ()) -> pd.DataFrame:
-    """Every vote in the Votes tab plus this server's queued ones, each ID once."""
-    return read_records(tabs, VOTES, pending)
 
 
 def counted_votes(votes: pd.DataFrame, week: str) -> pd.DataFrame:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rally.core.contract import HEADER_SEARCH_ROWS, WRITTEN_TABS, TabSpec, find_tab, map_header
-from rally.core.dataset import Dataset
+from rally.core.contract import CORE_TABS
 from rally.core.issues import DataIssue, issues_frame
 from rally.core.settings import Settings
+from rally.sheet.dataset import Dataset
 
 # (how the problem starts, what to do). First match wins; the last row catches everything.
 ADVICE: tuple[tuple[str, str], ...] = (
@@ -32,10 +32,7 @@ ADVICE: tuple[tuple[str, str], ...] = (
         "computed from the Posts tab",
         "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome).",
     ),
-    (
-        "same ID as row",
-        "Rally counts each ID once already: delete the later row in the Sheet so people who open it see it once.",
-    ),
+    ("same ID as row", "Rally counts each ID once already: delete the later row in the Sheet so people who open it see it once."),
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python cli.py init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
@@ -88,8 +85,13 @@ def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
 
 
 def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.DataFrame:
-    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own)."""
+    """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own).
+
+    The five tabs every Sheet has are always listed (a missing one says so); the others once the Sheet has them
+    or an issue names them.
+    """
     per_tab = pd.Series([i.tab for i in (dataset.issues if issues is None else issues)], dtype="str").value_counts()
+    core = {spec.name for spec in CORE_TABS}
     return pd.DataFrame(
         [
             {
@@ -100,57 +102,25 @@ def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.Da
                 "Issues": int(per_tab.get(name, 0)),
             }
             for name, summary in dataset.tabs.items()
+            if name in core or summary.title is not None or per_tab.get(name, 0)
         ]
     )
 
 
 def all_issues(dataset: Dataset) -> list[DataIssue]:
-    """Every data issue: what build_dataset found, reach figures that need a second look, IDs written twice."""
-    return [*dataset.issues, *implausible_reach(dataset.posts, dataset.settings), *repeated_ids(dataset)]
+    """Every data issue: what build_dataset found plus reach figures that need a second look."""
+    return [*dataset.issues, *implausible_reach(dataset.posts, dataset.settings)]
+
+
+def written_twice(dataset: Dataset) -> int:
+    """How many rows repeat an ID an earlier row of the same tab has (a write that reached the Sheet twice)."""
+    return sum(1 for issue in dataset.issues if issue.column == "ID" and issue.problem.startswith("same ID as row"))
 
 
 def health_tables(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The Data health page's three tables: counts per tab, every issue, what to do about each kind."""
     found = all_issues(dataset)
     return tab_counts(dataset, found), issues_frame(found), fix_advice(found)
-
-
-# -- repeats: an ID Rally wrote that reached the Sheet more than once ----------------------------------------------------
-def repeated_ids(dataset: Dataset, specs: tuple[TabSpec, ...] | None = None) -> list[DataIssue]:
-    """Each later row of an ID already on an earlier row of a tab Rally writes (votes, answers, ideas, kudos…).
-
-    Readers count each ID once already; these are what anyone opening or exporting the Sheet would see twice,
-    with the Sheet's row numbers so the copies can be deleted. Rows without an ID are never repeats. Posts
-    are not looked at here: `build_dataset` reports a post's repeated ID itself.
-    """
-    found: list[DataIssue] = []
-    for spec in specs if specs is not None else tuple(WRITTEN_TABS):
-        title = find_tab(dataset.raw, spec)
-        if title is None:
-            continue
-        rows = dataset.raw[title]
-        header = next((i for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]) if "ID" in map_header(cells, spec)), None)
-        if header is None:
-            continue
-        column = map_header(rows[header], spec)["ID"]
-        first: dict[str, int] = {}
-        for number, cells in enumerate(rows[header + 1 :], start=header + 2):
-            value = str(cells[column]).strip() if column < len(cells) else ""
-            if not value:
-                continue
-            if value in first:
-                found.append(
-                    DataIssue(
-                        spec.name,
-                        number,
-                        "ID",
-                        value,
-                        f"same ID as row {first[value]}: Rally wrote this row twice — counted once, this row may be deleted",
-                    )
-                )
-            else:
-                first[value] = number
-    return found
 
 
 # -- anti-gaming: numbers that need a second look (a data check: flagged, never dropped) ------------------------------------------------------
