@@ -206,7 +206,7 @@ def digest(args: argparse.Namespace) -> int:
         settings = _delivery_settings()  # before reading the Sheet: a typo in the secrets is found at once
     data = read_data()
     week = Week.parse(args.week) if args.week else meeting_week(data.today())
-    meeting = weekly_meeting(data.dataset, week)
+    meeting = weekly_meeting(data.dataset, week, today=data.today())
     if not args.send:
         sys.stdout.write(render_digest(digest_data(meeting), args.format))
         return EXIT_OK

@@ -102,3 +102,29 @@ def test_every_rally_folder_says_what_lives_there(folder):
     """Each folder's __init__ has a docstring: what lives there and what it may import."""
     doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text()))
     assert doc and len(doc) > 80, f"{folder.relative_to(ROOT)}/__init__.py needs a paragraph saying what lives there"
+
+
+# Functions that turn raw tabs into typed data: only the dataset (rally/sheet/) calls them. A page, a ui piece or
+# the command line that did would read a tab a second way, with its own date order and without the queued rows.
+RAW_READERS = {
+    "read_table", "read_records", "find_tab", "parse_dates", "parse_date", "parse_numbers", "parse_questions",
+    "read_answers", "read_rounds", "hidden_ids", "read_ideas", "read_kudos", "read_votes", "training_records",
+    "build_dataset", "read_sheet", "read_live",
+}  # fmt: skip
+
+
+def raw_reads(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("rally."):
+            found += [alias.name for alias in node.names if alias.name in RAW_READERS]
+        elif isinstance(node, ast.Attribute) and node.attr in ("raw", "tabs") and isinstance(node.value, ast.Attribute):
+            if node.value.attr in ("snapshot", "dataset"):  # snapshot.tabs / dataset.raw: the Sheet's raw rows
+                found.append(f"{node.value.attr}.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("path", python_files("ui", "views") + [ROOT / "cli.py"], ids=module_id)
+def test_no_page_or_command_parses_a_raw_tab(path):
+    """Pages, ui/ and the command line read the dataset (rally.sheet), never the raw tabs."""
+    assert not raw_reads(path), f"{module_id(path)} reads raw tabs itself: {raw_reads(path)}"

@@ -360,9 +360,10 @@ def test_sentiment_for_directors_is_an_aggregate_of_the_latest_round_big_enough(
 def test_directors_get_sentiment_straight_from_the_demo_sheet():
     """The demo's last round (22 answers) as aggregates only: no names, no teams, no text."""
     from data_sources.factory import demo_seed
-    from rally.survey.answers import sentiment_from_tabs
+    from rally.sheet.dataset import build_dataset
 
-    sentiment = sentiment_from_tabs(demo_seed(TODAY), ["Sales", "Engineering"], TODAY)
+    survey = build_dataset(demo_seed(TODAY), today=TODAY).survey
+    sentiment = survey_sentiment(survey.answers.frame, survey.answers.questions, 5, survey.rounds)
     assert sentiment["responses"] == 22 and sentiment["round"].endswith("opening")
     assert set(sentiment) == {"round", "responses", "day", "score", "scales", "worth_sharing", "previous", "change"}
     assert 1 <= sentiment["score"] <= 5

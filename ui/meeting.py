@@ -75,14 +75,13 @@ def week_picker(options: list[Week], key: str, container=st, label: str = "Week"
         key=key,
         help="ISO weeks, Monday to Sunday. The meeting looks back on the last complete week.",
     )
-    if week != chosen or "week" in st.query_params:
-        st.query_params["week"] = str(week)
+    st.query_params["week"] = str(week)  # a copied link opens the same week
     return week
 
 
 def meeting_for(data: LiveData, week: Week) -> WeeklyMeeting:
     """The week's meeting, once per data version and week for the whole server (treat as read-only)."""
-    return data.derive(weekly_meeting, data.dataset, week)
+    return data.derive(weekly_meeting, data.dataset, week, None, layout.today())
 
 
 def live_votes() -> pd.DataFrame:

@@ -34,7 +34,7 @@ from rally.core.issues import DataIssue
 from rally.core.parsing import parse_date
 from rally.core.records import read_records
 from rally.survey.anonymity import effective_threshold, shown_groups
-from rally.survey.questions import SCALE_VALUES, Question, QuestionSet, answer_id, parse_multi, parse_questions
+from rally.survey.questions import SCALE_VALUES, Question, QuestionSet, answer_id, parse_multi
 
 START, SHOW, HIDE = "start", "show results", "hide results"
 ROUND_NAME_MAX = 60  # characters: a round's name is a heading on the projector
@@ -655,16 +655,6 @@ def survey_sentiment(
         "previous": {k: previous[k] for k in ("round", "responses", "score")} if previous else None,
         "change": change,
     }
-
-
-def sentiment_from_tabs(
-    tabs: Mapping[str, list[list]], teams: Sequence[str], today: date, threshold: int = 5, day_first: bool = True
-) -> dict | None:
-    """survey_sentiment straight from the Sheet's tabs (e.g. `Dataset.raw`): what a directors' page calls."""
-    questions = parse_questions(tabs, teams)
-    rounds = read_rounds(tabs, [], today)
-    answers = read_answers(tabs, [], questions, rounds, day_first)
-    return survey_sentiment(answers.frame, answers.questions, threshold, rounds)
 
 
 def _first_days(answers: pd.DataFrame) -> dict[str, str]:

@@ -10,7 +10,7 @@ links of people who show on the leaderboard.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -71,15 +71,22 @@ def team_records(posts: pd.DataFrame, week: str) -> list[str]:
     return found
 
 
-def kpi_month(week: str) -> str:
-    """The month the meeting reviews: the last full month that ended by the week's Sunday."""
-    sunday = as_week(week).start + timedelta(days=6)
-    return month_of(sunday) if (sunday + timedelta(days=1)).day == 1 else shift_month(month_of(sunday), -1)
+def kpi_month(week: str, today: date | None = None) -> str:
+    """The month the meeting about `week` reviews: the last full month that had ended by then.
+
+    That meeting is held during the following week: with `today` the last month complete by today (at most a week
+    after the week's Sunday), so the KPI slide and the KPI pages name the same month; without it, by the Sunday.
+    """
+    sunday = as_week(week).end
+    if today is not None and today <= sunday + timedelta(days=7):
+        return shift_month(month_of(today), -1)  # the last month over by today, as the KPI pages open on
+    day = sunday + timedelta(days=7) if today is not None else sunday
+    return month_of(day) if (day + timedelta(days=1)).day == 1 else shift_month(month_of(day), -1)
 
 
-def kpi_wins(kpis: pd.DataFrame, week: str) -> list[str]:
-    """KPIs at or above target in the last month that ended by the week's Sunday."""
-    month = kpi_month(week)
+def kpi_wins(kpis: pd.DataFrame, week: str, today: date | None = None) -> list[str]:
+    """KPIs at or above target in the month the meeting about `week` reviews (see `kpi_month`)."""
+    month = kpi_month(week, today)
     rows = kpis[
         (kpis["month"] == month) & kpis["actual"].notna() & kpis["target"].notna() & (kpis["actual"] >= kpis["target"])
     ]
@@ -104,6 +111,7 @@ def weekly_highlights(
     history: PostHistory | None = None,
     badges: pd.DataFrame | None = None,
     kudos: pd.DataFrame | None = None,
+    today: date | None = None,
 ) -> list[Highlight]:
     """Everything worth celebrating in `week`, in reading order; `kudos` is `rally.weekly.kudos.read_kudos(...)`'s frame."""
     history = history or PostHistory(posts, settings)
@@ -157,7 +165,7 @@ def weekly_highlights(
         found.append(Highlight("badge", f"{badge['icon']} {badge['name']} {text}."))
 
     found += [Highlight("team-record", text) for text in team_records(posts, week)]
-    found += [Highlight("kpi", text) for text in kpi_wins(kpis, week)]
+    found += [Highlight("kpi", text) for text in kpi_wins(kpis, week, today)]
 
     for _, note in week_notes[week_notes["kind"] == "Kudos"].iterrows():
         who = _note_person(note["person"], staff, names)

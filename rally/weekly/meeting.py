@@ -66,14 +66,14 @@ def platform_counts(posts: pd.DataFrame, week: str) -> dict[str, int]:
 KPI_CARD_COLUMNS = ["month", "kpi", "actual", "target"]
 
 
-def kpi_scorecards(kpis: pd.DataFrame, week: str) -> pd.DataFrame:
+def kpi_scorecards(kpis: pd.DataFrame, week: str, today: date | None = None) -> pd.DataFrame:
     """The KPIs of the month the meeting reviews (the last full month by the week's end; else the latest month before it with KPIs).
 
     `kpis` is `rally.monthly.kpis.monthly_kpis(...)`: the KPIs tab with Number of posts and Reach of posts counted
     from the Posts tab, the same figures as the KPI pages. Columns: month, kpi, actual, target, met (actual ≥
     target; False without a target). Empty without KPI rows.
     """
-    wanted = kpi_month(week) if week else ""
+    wanted = kpi_month(week, today) if week else ""
     months = (
         kpis.loc[(kpis["month"] <= wanted) & kpis["actual"].notna(), "month"] if wanted else kpis["month"].iloc[0:0]
     )
@@ -103,14 +103,19 @@ def kpi_scorecards(kpis: pd.DataFrame, week: str) -> pd.DataFrame:
     )
 
 
-def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = None) -> WeeklyMeeting:
-    """Everything the meeting shows for `week`; the vote is the dataset's Votes tab unless `votes` is given."""
+def weekly_meeting(
+    dataset: Dataset, week: str, votes: pd.DataFrame | None = None, today: date | None = None
+) -> WeeklyMeeting:
+    """Everything the meeting shows for `week`; the vote is the dataset's Votes tab unless `votes` is given.
+
+    `today` (the company's date) decides which month's KPIs the meeting reviews (`rally.weekly.highlights.kpi_month`).
+    """
     week = as_week(week)
     posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
     votes = dataset.votes if votes is None else votes
     history = PostHistory(posts, settings)
-    # The KPIs as the KPI pages show them (posts and reach counted), as of the day after the week.
-    monthly = monthly_kpis(dataset.kpis, posts, week.end + timedelta(days=1))
+    # The KPIs as the KPI pages show them (posts and reach counted), as of the meeting about this week.
+    monthly = monthly_kpis(dataset.kpis, posts, min(today, week.end + timedelta(days=7)) if today else week.end)
     candidates = vote_candidates(posts, staff, week)
     tally = vote_tally(votes, candidates, week)
     awards = weekly_awards(posts, staff, settings, week, tally, history)
@@ -128,11 +133,11 @@ def weekly_meeting(dataset: Dataset, week: str, votes: pd.DataFrame | None = Non
         badges=badges,
         hero=hero_of_the_week(posts, staff, dataset.notes, settings, week, history),
         highlights=weekly_highlights(
-            posts, staff, dataset.notes, monthly, settings, week, history, badges, dataset.kudos
+            posts, staff, dataset.notes, monthly, settings, week, history, badges, dataset.kudos, today
         ),
         improve=improvements(posts, dataset.notes, week),
         candidates=candidates,
         tally=tally,
         issues=all_issues(dataset),
-        kpis=kpi_scorecards(monthly, week),
+        kpis=kpi_scorecards(monthly, week, today),
     )
