@@ -32,7 +32,10 @@ ADVICE: tuple[tuple[str, str], ...] = (
         "computed from the Posts tab",
         "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome).",
     ),
-    ("same ID as row", "Rally counts each ID once already: delete the later row in the Sheet so people who open it see it once."),
+    (
+        "same ID as row",
+        "Rally counts each ID once already: delete the later row in the Sheet so people who open it see it once.",
+    ),
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python cli.py init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
