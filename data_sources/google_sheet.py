@@ -171,10 +171,7 @@ class GoogleSheetSource(DataSource):
         if code == 400 and "parse range" in message.lower():
             return SourceError(f"A tab was renamed or removed while {what} ({message}).", status=400)
         transient = is_transient(error)
-        if transient:
-            reason = self._safe(readable(error))
-        else:
-            reason = f"Google Sheets refused {what} (error {code}{': ' + message if message else ''})"
+        reason = self._safe(readable(error)) if transient else f"Google Sheets unreachable: error {code}: {message}"
         return SourceError(reason, transient=transient, status=code)
 
     def _safe(self, text: object) -> str:

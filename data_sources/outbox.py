@@ -451,7 +451,7 @@ class Outbox:
 
     def _refused(self, item: _Item, error: SourceError) -> None:
         """The Sheet refused this row alone: try it again a little later, and after a few refusals move it aside."""
-        message = self._message(error)
+        message = "Google Sheets refused this row: " + self._message(error).removeprefix("Google Sheets unreachable: ")
         refusals = item.refusals + 1
         now = self._clock()
         with self._transaction() as db:

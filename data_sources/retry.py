@@ -89,7 +89,12 @@ def readable(error: BaseException) -> str:
     if status == 429:
         return "Google Sheets unreachable: rate limit reached (429)"
     if status is not None and status >= 500:
-        return f"Google Sheets unreachable: overloaded (error {status})"
+        # Google's own words when it sent them (JSON); an HTML page's are never repeated.
+        return (
+            _one_line(f"Google Sheets unreachable: error {status}: {message}")
+            if message
+            else (f"Google Sheets unreachable: error {status} (Google's servers are overloaded)")
+        )
     return _one_line(f"Google Sheets refused the request: error {status}" + (f": {message}" if message else ""))
 
 
