@@ -83,7 +83,7 @@ def _facilitator(caller: Caller, what: str) -> None:
         raise Refused("That needs the facilitator role: sign in again.", role=True)
 
 
-def _queue(server: Server, plan: WritePlan, sheet_reachable: bool) -> str:
+def _queue(server: Server, plan: WritePlan, sheet_reachable: bool, notify: bool = True) -> str:
     """Queue one row for a tab people also edit by hand: name the columns it needs first, then the outbox.
 
     When the Sheet can't be reached the row is queued anyway: its cells already sit in the right
@@ -99,16 +99,25 @@ def _queue(server: Server, plan: WritePlan, sheet_reachable: bool) -> str:
                 plan.tab,
                 error,
             )
-    return _stored(lambda: server.outbox().submit(plan.tab, plan.header, plan.row, id_column=plan.id_column))
+    return _stored(
+        server, lambda: server.outbox().submit(plan.tab, plan.header, plan.row, id_column=plan.id_column), notify
+    )
 
 
-def _stored(store: Callable[[], T]) -> T:
-    """A row kept on this server's disk, or a refusal saying it wasn't (a full disk, a locked store)."""
+def _stored(server: Server, store: Callable[[], T], notify: bool = True) -> T:
+    """A row kept on this server's disk, or a refusal saying it wasn't (a full disk, a locked store).
+
+    Then the next version of the data, holding it, is built before the sender's page draws again: what they
+    sent counts on their screen at once, and on everyone's as soon as their page looks again.
+    """
     try:
-        return store()
+        stored = store()
     except (sqlite3.Error, OSError) as error:
         log.error("could not store a submission on this server: %s", error)
         raise Refused("It could not be saved on this server. Please send it again in a moment.") from None
+    if notify:
+        server.changed()
+    return stored
 
 
 def _plan(build: Callable[[], WritePlan]) -> WritePlan:
@@ -144,7 +153,9 @@ def cast_vote(server: Server, caller: Caller, week: str, post_key: str | None, t
     if not post_key:
         raise Refused("Pick a post first, then send your vote.")
     _form(server, caller)
-    return _stored(lambda: server.outbox().submit(VOTES.name, VOTES.header, vote_row(week, post_key, token, name)))
+    return _stored(
+        server, lambda: server.outbox().submit(VOTES.name, VOTES.header, vote_row(week, post_key, token, name))
+    )
 
 
 # -- the survey and the ideas box ----------------------------------------------------------------------------------
@@ -173,14 +184,14 @@ def submit_response(
         day=today,
         edit=edit,
     )
-    return _stored(lambda: server.outbox().submit_many(SURVEY.name, SURVEY.header, rows))
+    return _stored(server, lambda: server.outbox().submit_many(SURVEY.name, SURVEY.header, rows))
 
 
 def submit_idea(server: Server, caller: Caller, text: str, today: date) -> str:
     if not clean_idea(text):
         raise Refused("Write your idea in the box first.")
     _form(server, caller)
-    return _stored(lambda: server.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today)))
+    return _stored(server, lambda: server.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today)))
 
 
 def start_round(server: Server, caller: Caller, name: str, rounds: Rounds, today: date) -> str:
@@ -192,23 +203,22 @@ def start_round(server: Server, caller: Caller, name: str, rounds: Rounds, today
     if any(name.casefold() == started.casefold() for started, _ in rounds.started):
         raise Refused(f"There is already a round called {name}: pick another name.")
     row = round_action_row(START, name, rounds.next_seq, today)
-    return server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row)
+    return _stored(server, lambda: server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row))
 
 
 def show_results(server: Server, caller: Caller, round_name: str, shown: bool, seq: int, today: date) -> str:
     """Facilitator: reveal (or hide again) a round's results on every screen."""
     _facilitator(caller, "show_results")
     action = SHOW if shown else HIDE_RESULTS
-    return server.outbox().submit(
-        SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, seq, today)
-    )
+    row = round_action_row(action, round_name, seq, today)
+    return _stored(server, lambda: server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row))
 
 
 def set_hidden(server: Server, caller: Caller, tab: str, target: str, hide: bool, seq: int, today: date) -> str:
     """Facilitator: hide an answer or an idea from every screen (or show it again)."""
     _facilitator(caller, "set_hidden")
     row = moderation_row(tab, target, HIDE if hide else UNHIDE, seq, today)
-    return server.outbox().submit(MODERATION.name, MODERATION.header, row)
+    return _stored(server, lambda: server.outbox().submit(MODERATION.name, MODERATION.header, row))
 
 
 # -- rows the Sheet refused for good (Data health, facilitator) ------------------------------------------------
@@ -237,7 +247,8 @@ def import_numbers(server: Server, caller: Caller, data: LiveData, plan: ImportP
     for spec, cells in rows:
         laid_out = _plan(lambda spec=spec, cells=cells: data.dataset.write_plan(spec, cells))
         laid_out = replace(laid_out, row={**laid_out.row, laid_out.id_column: cells["ID"]})
-        _queue(server, laid_out, sheet_reachable=data.state.error is None)
+        _queue(server, laid_out, sheet_reachable=data.state.error is None, notify=False)
+    server.changed()
     return len(rows)
 
 

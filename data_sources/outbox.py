@@ -158,6 +158,9 @@ class Outbox:
         self.appends = 0  # appends tried, for tests and the benchmark
         self.id_reads = 0  # reads of a tab's IDs before sending again
         self.found_already = 0  # rows such a read found in the Sheet (a copy that was not written)
+        # Counts every change to what is queued (a row stored, confirmed, moved aside or back): readers holding a view
+        # of the queue compare it with the count they built that view at, instead of asking the store again.
+        self.generation = 0
         self._secrets = secrets or []
         # One budget for the whole writer: a failure that is about the Sheet backs every tab off together.
         self._failures = 0
@@ -258,6 +261,7 @@ class Outbox:
             db.execute(
                 f"INSERT OR IGNORE INTO outbox (id, tab, header, cells, created, id_column) VALUES {values}", params
             )
+        self.generation += 1
         self._wake.set()
         return [row_id for row_id, _ in stored]
 
@@ -300,6 +304,7 @@ class Outbox:
                 "UPDATE outbox SET dead = NULL, refusals = 0, next_try = 0 WHERE id = ? AND dead IS NOT NULL AND dropped IS NULL",
                 [(i,) for i in ids],
             ).rowcount
+        self.generation += 1
         self._wake.set()
         return moved
 
@@ -311,6 +316,7 @@ class Outbox:
                 "UPDATE outbox SET dropped = ? WHERE id = ? AND dead IS NOT NULL AND dropped IS NULL",
                 [(now, i) for i in ids],
             ).rowcount
+        self.generation += 1
         if dropped:
             log.warning("%d dead letter(s) dropped by a facilitator: %s", dropped, ", ".join(ids))
         return dropped
@@ -391,6 +397,7 @@ class Outbox:
                     "UPDATE outbox SET dead = ?, error = ? WHERE id = ?",
                     [(now, f"Rally can't write this row: {problem}.", i) for i, problem in problems.items()],
                 )
+            self.generation += 1
             log.warning("%d row(s) for %s moved aside: they can't be written", len(problems), items[0].tab)
         return [item for item in items if item.id not in problems]
 
@@ -466,6 +473,7 @@ class Outbox:
                     (refusals, message, now + ROW_RETRY_SECONDS[refusals - 1], item.id),
                 )
         if refusals >= DEAD_AFTER_REFUSALS:
+            self.generation += 1
             log.warning(
                 "a row for %s was refused %d times and is moved aside (Data health): %s", item.tab, refusals, message
             )
@@ -480,6 +488,7 @@ class Outbox:
             db.executemany(
                 "UPDATE outbox SET sent = ?, error = NULL, uncertain = 0 WHERE id = ?", [(now, i) for i in ids]
             )
+        self.generation += 1
 
     def next_due(self) -> float | None:
         """When the writer will next have something to send (clock seconds), None when nothing is queued."""

@@ -9,7 +9,7 @@ from ui import layout
 from ui.audience import share_with_directors
 from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid
 
-data = layout.load()
+data = layout.load(projector=True)
 dataset = data.dataset
 today = layout.today()
 

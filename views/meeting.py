@@ -31,7 +31,7 @@ SLIDES = (
 KPI_PAGE = Path(__file__).with_name("kpis.py")
 SLIDE_BOARD_RANKS = 5  # what fits on a 1280×800 projector; the Leaderboard page has everyone
 
-data = layout.load()
+data = layout.load(projector=True)
 dataset = data.dataset
 shared.projector_style()
 

@@ -8,6 +8,7 @@ row (within the first five) that holds every required column of the tab.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -278,13 +279,89 @@ def contract_column(spec: TabSpec, header_cell: str) -> str | None:
     return next((c.name for c in spec.columns if key and key in c.keys()), None)
 
 
-def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec) -> str | None:
-    """The actual title of the tab that matches `spec`, or None."""
+def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec, also: Callable[[str], bool] | None = None) -> str | None:
+    """The actual title of the tab that matches `spec`, or None.
+
+    `also` accepts other titles, tried only when no tab has the spec's own name or an alias
+    (`rally.core.forms.is_form_responses_title`: a Google Form's "Form Responses 1"), first in Sheet order.
+    """
     wanted = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
     for title in tabs:
         if normalise_key(title) in wanted:
             return title
+    if also is not None:
+        return next((title for title in tabs if also(title)), None)
     return None
+
+
+def column_letter(index: int) -> str:
+    """A column's name as Google Sheets shows it, from its 0-based position: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _letters(indices: list[int]) -> str:
+    letters = [column_letter(i) for i in indices]
+    return letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " and " + letters[-1]
+
+
+def duplicate_header_issues(cells: list, spec: TabSpec, header_row: int) -> list[DataIssue]:
+    """A contract column named twice in the header (Reach twice, or Reach and its alias Impressions): the first is read.
+
+    One issue per contract column, at the header row, naming every column by its letter.
+    """
+    mapping = map_header(cells, spec)
+    read = set(mapping.values())
+    named: dict[str, list[int]] = {name: [index] for name, index in mapping.items()}
+    for index, cell in enumerate(cells):
+        key = normalise_key(cell)
+        column = next((c for c in spec.columns if key and key in c.keys()), None) if index not in read else None
+        if column is not None:
+            named[column.name].append(index)
+    issues = []
+    for name, indices in named.items():
+        if len(indices) < 2:
+            continue
+        times = "twice" if len(indices) == 2 else f"{len(indices)} times"
+        indices.sort()
+        titles = [_cell_text(cells[i]) for i in indices]
+        headed = "" if len(set(titles)) == 1 else f", headed {_titles(titles)}"
+        problem = (
+            f"{name} appears {times} (columns {_letters(indices)}{headed}): column {column_letter(indices[0])} is read"
+        )
+        issues.append(DataIssue(spec.name, header_row, name, ", ".join(titles[1:]), problem))
+    return issues
+
+
+def _titles(titles: list[str]) -> str:
+    return ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+def unheaded_data_issues(cells: list, body: list[list], spec: TabSpec, header_row: int) -> list[DataIssue]:
+    """Columns with data under a blank header cell (or past the header's last cell): reported, never read.
+
+    The value is left blank: the data under no header may be anything, a respondent's e-mail included.
+    """
+    width = len(cells)
+    blank = [i for i, cell in enumerate(cells) if not _cell_text(cell)]
+    # Google trims each row's trailing blank cells, so only a row longer than the header has cells past it.
+    longer = [row for row in body if len(row) > width]
+    found = [i for i in blank if any(_cell_text(row[i]) for row in body if len(row) > i)]
+    found += sorted({i for row in longer for i in range(width, len(row)) if _cell_text(row[i])})
+    return [
+        DataIssue(
+            spec.name,
+            header_row,
+            column_letter(i),
+            "",
+            f"column {column_letter(i)} has data but no header — not read: give it a title",
+        )
+        for i in found
+    ]
 
 
 @dataclass
@@ -335,8 +412,11 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
 
     body = rows[header_index + 1 :]
     columns = [c.name for c in spec.columns]
+    header_row = header_index + 1
+    issues = duplicate_header_issues(rows[header_index], spec, header_row)
+    issues += unheaded_data_issues(rows[header_index], body, spec, header_row)
     if not body:
-        return Table(empty, header_index + 1)
+        return Table(empty, header_row, issues=issues)
     width = max(best.values()) + 1
     blank = [""] * width
     # Rows come back ragged (Google trims trailing blanks): every row to exactly `width` cells, then columns whole.
@@ -346,7 +426,7 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
     picked.insert(0, "row", pd.RangeIndex(header_index + 2, header_index + 2 + len(body)))
     keep = (picked[columns] != "").any(axis=1)
     frame = picked[keep].reset_index(drop=True).astype({name: "str" for name in columns})
-    return Table(frame, header_index + 1)
+    return Table(frame, header_row, issues=issues)
 
 
 # What Python's str.strip() removes: every character for which str.isspace() is true.
