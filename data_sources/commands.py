@@ -225,13 +225,13 @@ def set_hidden(server: Server, caller: Caller, tab: str, target: str, hide: bool
 def retry_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
     """Facilitator: put a row the Sheet refused for good back in the queue (once the Sheet or the row is fixed)."""
     _facilitator(caller, "retry_dead_letter")
-    return _stored(lambda: server.outbox().retry_dead([row_id]))
+    return _stored(server, lambda: server.outbox().retry_dead([row_id]))
 
 
 def drop_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
     """Facilitator: give up on a row the Sheet refused for good; it stays on this server's disk, marked, never sent."""
     _facilitator(caller, "drop_dead_letter")
-    return _stored(lambda: server.outbox().drop_dead([row_id]))
+    return _stored(server, lambda: server.outbox().drop_dead([row_id]))
 
 
 # -- numbers imported and the digest sent (facilitator) ------------------------------------------------------
