@@ -7,6 +7,7 @@ Every value written goes RAW, so text such as "=1+1" stays text.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import threading
@@ -24,6 +25,7 @@ from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tab
 from data_sources.config import RallyConfig, redact, spreadsheet_reference
 from data_sources.retry import RetryPolicy, http_status, is_transient, readable, with_retry
 from rally.core.contract import normalise_key
+from rally.core.parsing import number_format
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -48,19 +50,24 @@ def as_text(value: object) -> str:
     return str(value)
 
 
-def _float_text(literal: str) -> str:
-    return as_text(float(literal))
+def _float_text(literal: str, decimal: str = ".") -> str:
+    text = as_text(float(literal))
+    return text.replace(".", decimal) if decimal != "." else text
 
 
-def decode_values(content: bytes) -> list[dict]:
+def decode_values(content: bytes, decimal: str = ".") -> list[dict]:
     """The valueRanges of a batchGet answer, every number already as the text `as_text` gives.
+
+    A typed number with a fraction is written with the Sheet's own decimal mark (0.12 as "0,12" in a German
+    Sheet), so it reads back the way numbers typed as text in that Sheet do: one reading rule for both.
 
     A JSON integer literal is its own decimal text (JSON allows no leading zeros or
     plus sign), so integers become text inside the C decoder instead of one Python
     call per cell: for 100k rows this halves the time from answer to rows of text.
     """
     with _cyclic_gc_paused():
-        return json.loads(content, parse_int=str, parse_float=_float_text).get("valueRanges", [])
+        floats = _float_text if decimal == "." else functools.partial(_float_text, decimal=decimal)
+        return json.loads(content, parse_int=str, parse_float=floats).get("valueRanges", [])
 
 
 @contextmanager
@@ -255,7 +262,7 @@ class GoogleSheetSource(DataSource):
             if unchanged is not None and version_of(content, self.kind) == unchanged:
                 return content, None  # nothing changed: no need to make a Python object of every cell again
             try:
-                return content, decode_values(content)
+                return content, decode_values(content, number_format(self._locale).decimal)
             except json.JSONDecodeError as error:  # a garbled answer: as transient as a dropped connection
                 raise requests.JSONDecodeError(error.msg, error.doc, error.pos) from None
 

@@ -27,6 +27,10 @@ from rally.core.contract import KUDOS, TRAINING, VOTES, TabSpec, find_tab, norma
 from rally.core.issues import DataIssue, issues_from_mask
 from rally.core.months import parse_months
 from rally.core.parsing import (
+    NOT_A_DATE,
+    DateWindow,
+    NumberFormat,
+    activity_window,
     canonical_platform,
     clean_name,
     iso_week_label,
@@ -34,9 +38,12 @@ from rally.core.parsing import (
     link_identity,
     map_text,
     name_key,
+    number_format,
     parse_date,
     parse_dates,
     parse_numbers,
+    people_window,
+    read_dates,
     web_links,
     week_start,
 )
@@ -122,6 +129,11 @@ class Calendar:
     day_first: bool = True
     locale: str | None = None
     time_zone: str = DEFAULT_TIME_ZONE
+
+    @property
+    def numbers(self) -> NumberFormat:
+        """The Sheet's decimal and grouping marks (its locale's), for numbers typed as text."""
+        return number_format(self.locale)
 
     def today(self, now: datetime) -> date:
         """The company's date at the moment `now` (an aware datetime): its day starts at its own midnight."""
@@ -278,10 +290,13 @@ def read_sheet(
     zone = settings.time_zone or (time_zone if time_zone and is_time_zone(time_zone) else DEFAULT_TIME_ZONE)
     calendar = Calendar(settings.day_first(locale), locale, zone)
     day_first = calendar.day_first
+    numbers = calendar.numbers
+    # A post, a vote, an answer, a kudos from 2000 on; a Joined or training date from 1950 on; none after next year.
+    activity, people = activity_window(today), people_window(today)
     issues = reader.issues
 
     staff_table = reader.table(contract.STAFF)
-    staff = _staff(staff_table, day_first, issues) if staff_table is not None else empty_frame(STAFF_COLUMNS)
+    staff = _staff(staff_table, day_first, people, issues) if staff_table is not None else empty_frame(STAFF_COLUMNS)
 
     posts_table = reader.table(contract.POSTS)
     queued_posts = queued.get(contract.POSTS.name, ())
@@ -289,7 +304,10 @@ def read_sheet(
         posts_table = read_table([contract.POSTS.header], contract.POSTS).frame
     if posts_table is not None:
         posts_table = _with_queued(posts_table, queued_posts, issues)
-    posts = _posts(posts_table, staff, day_first, issues) if posts_table is not None else empty_frame(POSTS_COLUMNS)
+    if posts_table is not None:
+        posts = _posts(posts_table, staff, day_first, activity, numbers, issues)
+    else:
+        posts = empty_frame(POSTS_COLUMNS)
     # Numbers imported from a platform's export replace the typed ones of the post with that link.
     imported = queued.get(contract.POST_NUMBERS.name, ())
     posts = apply_post_numbers(posts, tabs, imported)
@@ -297,7 +315,7 @@ def read_sheet(
     reader.summaries["Posts"].valid = len(posts)
 
     kpi_table = reader.table(contract.KPIS)
-    kpis = _kpis(kpi_table, day_first, issues) if kpi_table is not None else empty_frame(KPI_COLUMNS)
+    kpis = _kpis(kpi_table, day_first, numbers, issues) if kpi_table is not None else empty_frame(KPI_COLUMNS)
     # Number of posts and Reach of posts are counted from Posts: a typed actual is reported (the count wins).
     issues += typed_computed_issues(kpis, posts)
     reader.summaries["KPIs"].valid = len(kpis)
@@ -309,9 +327,9 @@ def read_sheet(
 
     names = dict(zip(posts["person"], posts["name"]))
     names.update(zip(staff["person"], staff["name"]))
-    kudos = read_kudos(tabs, queued.get(contract.KUDOS.name, ()), names, day_first)
+    kudos = read_kudos(tabs, queued.get(contract.KUDOS.name, ()), names, day_first, activity)
     reader.written(contract.KUDOS, int((kudos["row"] != PENDING_ROW).sum()))
-    training, training_issues = training_records(staff, tabs, day_first)
+    training, training_issues = training_records(staff, tabs, day_first, people)
     issues += training_issues
     reader.summary(contract.TRAINING, int((training["source"] == "Training").sum()))
     teams_frame = Dataset(posts, staff, kpis, notes, settings, [], {})
@@ -335,7 +353,12 @@ def read_live(
     rounds = read_rounds(tabs, queued.get(contract.SURVEY_ROUNDS.name, ()), day)
     reader.summary(contract.SURVEY_ROUNDS, len(rounds.started))
     answers = read_answers(
-        tabs, queued.get(contract.SURVEY.name, ()), sheet.questions, rounds, sheet.calendar.day_first
+        tabs,
+        queued.get(contract.SURVEY.name, ()),
+        sheet.questions,
+        rounds,
+        sheet.calendar.day_first,
+        staff_names=sheet.staff["name"],
     )
     reader.summary(contract.SURVEY, int(answers.frame["response"].nunique()) if len(answers.frame) else 0)
     hidden, next_seq = hidden_ids(tabs, queued.get(contract.MODERATION.name, ()))
@@ -421,7 +444,7 @@ def _header_cells(rows: list[list], header_row: int | None) -> tuple[str, ...]:
     return tuple(cells)
 
 
-def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
+def _staff(table: pd.DataFrame, day_first: bool, window: DateWindow, issues: list[DataIssue]) -> pd.DataFrame:
     names = map_text(table["Name"], clean_name)
     person = names.str.casefold()
     no_name = names == ""
@@ -436,9 +459,12 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
     issues += issues_from_mask(
         "Staff", table["row"], "Leaderboard", table["Leaderboard"], odd, "expected show or anonymous — shown by name"
     )
-    joined = parse_dates(table["Joined"], day_first)
-    bad_joined = joined.isna() & (table["Joined"] != "")
-    issues += issues_from_mask("Staff", table["row"], "Joined", table["Joined"], bad_joined, "not a date")
+    joined, problems = read_dates(table["Joined"], day_first, window)
+    bad = problems != ""
+    issues += [
+        DataIssue("Staff", int(r), "Joined", v, "not a date" if p == NOT_A_DATE else f"{p} — left blank")
+        for r, v, p in zip(table["row"][bad], table["Joined"][bad], problems[bad])
+    ]
     frame = pd.DataFrame(
         {
             "row": table["row"],
@@ -492,10 +518,17 @@ def _with_queued(table: pd.DataFrame, queued: Sequence[QueuedRow], issues: list[
     return pd.concat([table, extra[keep][table.columns]], ignore_index=True)
 
 
-def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
+def _posts(
+    table: pd.DataFrame,
+    staff: pd.DataFrame,
+    day_first: bool,
+    window: DateWindow,
+    numbers: NumberFormat,
+    issues: list[DataIssue],
+) -> pd.DataFrame:
     rows = table["row"]
     names = map_text(table["Name"], clean_name)
-    dates = parse_dates(table["Date"], day_first)
+    dates, date_problems = read_dates(table["Date"], day_first, window)
 
     no_name = names == ""
     no_date = dates.isna()
@@ -508,14 +541,11 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
         no_date & (table["Date"] == "") & ~no_name,
         "no date — left out of every figure",
     )
-    issues += issues_from_mask(
-        "Posts",
-        rows,
-        "Date",
-        table["Date"],
-        no_date & (table["Date"] != ""),
-        "not a date Rally can read (try 2026-11-16) — left out of every figure",
-    )
+    bad_date = no_date & (table["Date"] != "")
+    issues += [
+        DataIssue("Posts", int(r), "Date", v, f"{p} — left out of every figure")
+        for r, v, p in zip(rows[bad_date], table["Date"][bad_date], date_problems[bad_date])
+    ]
     usable = ~no_name & ~no_date
 
     platform = map_text(table["Platform"], canonical_platform)
@@ -527,7 +557,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     metrics = {}
     for metric in METRICS:
         column = metric.capitalize()
-        values, problems = parse_numbers(table[column])
+        values, problems = parse_numbers(table[column], numbers)
         metrics[metric] = values
         bad = usable & (problems != "")
         issues += [
@@ -589,7 +619,7 @@ def _display_names(posts: pd.DataFrame, staff: pd.DataFrame) -> pd.Series:
     return posts["person"].map(usual)
 
 
-def _kpis(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
+def _kpis(table: pd.DataFrame, day_first: bool, numbers: NumberFormat, issues: list[DataIssue]) -> pd.DataFrame:
     months = parse_months(table["Month"], day_first)
     rows = table["row"]
     bad_month = months == ""
@@ -601,8 +631,8 @@ def _kpis(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.D
     keep = ~bad_month & (kpi != "")
     values = {}
     for column in ("Actual", "Target"):
-        numbers, problems = parse_numbers(table[column])
-        values[column.lower()] = numbers
+        figures, problems = parse_numbers(table[column], numbers)
+        values[column.lower()] = figures
         bad = keep & (problems != "")
         issues += [
             DataIssue("KPIs", int(r), column, v, f"{p} — left blank")
@@ -654,6 +684,7 @@ def read_kudos(
     queued: Iterable[QueuedRow | Mapping[str, str]] = (),
     display_names: Mapping[str, str] | None = None,
     day_first: bool = True,
+    window: DateWindow | None = None,
 ) -> pd.DataFrame:
     """Every kudos (the Kudos tab plus rows still on their way), each ID once, newest first.
 
@@ -664,7 +695,7 @@ def read_kudos(
     records = read_records(tabs, KUDOS, queued)
     names = display_names or {}
     to = records["To"].map(clean_name)
-    dates = parse_dates(records["Date"], day_first)
+    dates = parse_dates(records["Date"], day_first, window)
     frame = pd.DataFrame(
         {
             "row": records["row"],
@@ -693,7 +724,7 @@ def read_votes(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, st
 
 # -- training ----------------------------------------------------------------------------------------------------
 def training_records(
-    staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True
+    staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True, window: DateWindow | None = None
 ) -> tuple[pd.DataFrame, list[DataIssue]]:
     """One row per person and module they are trained in (Staff `Trained` and the Training tab), with issues for bad rows."""
     issues: list[DataIssue] = []
@@ -716,11 +747,13 @@ def training_records(
         frame = table.frame
         names = frame["Name"].map(clean_name)
         modules = frame["Module"].map(clean_name)
-        dates = parse_dates(frame["Date"], day_first)
-        bad_date = dates.isna() & (frame["Date"] != "")
+        dates, problems = read_dates(frame["Date"], day_first, window or people_window(None))
+        bad_date = problems != ""
         issues += [
-            DataIssue("Training", int(r), "Date", v, "not a date — the training still counts")
-            for r, v in zip(frame["row"][bad_date], frame["Date"][bad_date])
+            DataIssue(
+                "Training", int(r), "Date", v, f"{'not a date' if p == NOT_A_DATE else p} — the training still counts"
+            )
+            for r, v, p in zip(frame["row"][bad_date], frame["Date"][bad_date], problems[bad_date])
         ]
         incomplete = (names == "") | (modules == "")
         issues += [
