@@ -237,6 +237,19 @@ def set_hidden(server: Server, caller: Caller, tab: str, target: str, hide: bool
     return _stored(server, lambda: server.outbox().submit(MODERATION.name, MODERATION.header, row))
 
 
+# -- rows the Sheet refused for good (Data health, facilitator) ------------------------------------------------
+def retry_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
+    """Facilitator: put a row the Sheet refused for good back in the queue (once the Sheet or the row is fixed)."""
+    _facilitator(caller, "retry_dead_letter")
+    return _stored(server, lambda: server.outbox().retry_dead([row_id]))
+
+
+def drop_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
+    """Facilitator: give up on a row the Sheet refused for good; it stays on this server's disk, marked, never sent."""
+    _facilitator(caller, "drop_dead_letter")
+    return _stored(server, lambda: server.outbox().drop_dead([row_id]))
+
+
 # -- numbers imported and the digest sent (facilitator) ------------------------------------------------------
 def import_numbers(server: Server, caller: Caller, data: LiveData, plan: ImportPlan, today: date) -> int:
     """Facilitator: an import's KPI months (under the KPIs tab's own header) and post numbers, each row once; returns how many.

@@ -42,6 +42,10 @@ ADVICE: tuple[tuple[str, str], ...] = (
         "computed from the Posts tab",
         "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome).",
     ),
+    (
+        "same ID as row",
+        "Rally counts each ID once already: delete the later row in the Sheet so people who open it see it once.",
+    ),
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python cli.py init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
@@ -122,6 +126,11 @@ def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.Da
 def all_issues(dataset: Dataset) -> list[DataIssue]:
     """Every data issue: what build_dataset found plus reach figures that need a second look."""
     return [*dataset.issues, *implausible_reach(dataset.posts, dataset.settings)]
+
+
+def written_twice(dataset: Dataset) -> int:
+    """How many rows repeat an ID an earlier row of the same tab has (a write that reached the Sheet twice)."""
+    return sum(1 for issue in dataset.issues if issue.column == "ID" and issue.problem.startswith("same ID as row"))
 
 
 def health_tables(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
