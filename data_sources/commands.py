@@ -25,8 +25,21 @@ from data_sources.config import ConfigError
 from data_sources.delivery import SendResult, delivery_settings
 from data_sources.delivery import send_digest as deliver
 from data_sources.server import LiveData, Server
-from rally.core.contract import IDEAS, KUDOS, MODERATION, POST_NUMBERS, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
+from rally.core.contract import (
+    FOLLOW_UPS,
+    IDEAS,
+    KUDOS,
+    MEETINGS,
+    MODERATION,
+    NOTES,
+    POST_NUMBERS,
+    POSTS,
+    SURVEY,
+    SURVEY_ROUNDS,
+    VOTES,
+)
 from rally.core.records import TabUnusable, WritePlan
+from rally.core.text import NAME_MAX
 from rally.monthly.imports import KPIS_WRITTEN, ImportPlan
 from rally.staff.posting import NewPost, post_problems
 from rally.survey.answers import HIDE as HIDE_RESULTS
@@ -44,9 +57,12 @@ from rally.survey.moderation import HIDE, moderation_row
 from rally.survey.moderation import SHOW as UNHIDE
 from rally.survey.questions import QuestionSet, check_answers
 from rally.weekly.kudos import NewKudos, kudos_problems
+from rally.weekly.meeting import WeeklyMeeting
+from rally.weekly.record import STATUSES, FollowUp, follow_up_rows, record_rows
 from rally.weekly.votes import vote_row
 
 log = logging.getLogger("rally.commands")
+NOTE_MAX = 280  # characters: a note is read out in one breath
 T = TypeVar("T")
 
 
@@ -221,6 +237,19 @@ def set_hidden(server: Server, caller: Caller, tab: str, target: str, hide: bool
     return _stored(server, lambda: server.outbox().submit(MODERATION.name, MODERATION.header, row))
 
 
+# -- rows the Sheet refused for good (Data health, facilitator) ------------------------------------------------
+def retry_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
+    """Facilitator: put a row the Sheet refused for good back in the queue (once the Sheet or the row is fixed)."""
+    _facilitator(caller, "retry_dead_letter")
+    return _stored(server, lambda: server.outbox().retry_dead([row_id]))
+
+
+def drop_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
+    """Facilitator: give up on a row the Sheet refused for good; it stays on this server's disk, marked, never sent."""
+    _facilitator(caller, "drop_dead_letter")
+    return _stored(server, lambda: server.outbox().drop_dead([row_id]))
+
+
 # -- numbers imported and the digest sent (facilitator) ------------------------------------------------------
 def import_numbers(server: Server, caller: Caller, data: LiveData, plan: ImportPlan, today: date) -> int:
     """Facilitator: an import's KPI months (under the KPIs tab's own header) and post numbers, each row once; returns how many.
@@ -252,3 +281,47 @@ def send_digest(server: Server, caller: Caller, data: dict, channels: list[str] 
             "(see .streamlit/secrets.toml.example)."
         )
     return deliver(data, settings, channels)
+
+
+# -- the meeting's loop (facilitator) --------------------------------------------------------------------------
+NOTE_KINDS_FROM_THE_PRESENTER = ("Highlight", "Improve", "Hero")
+
+
+def add_note(server: Server, caller: Caller, data: LiveData, week: str, kind: str, text: str, person: str = "") -> str:
+    """Facilitator: a highlight, a "do better" item or the hero of the week (with the reason), to the Notes tab."""
+    _facilitator(caller, "add_note")
+    text = " ".join(text.split())
+    person = " ".join(person.split())
+    problems = []
+    if kind not in NOTE_KINDS_FROM_THE_PRESENTER:
+        problems.append(f"A note is one of {', '.join(NOTE_KINDS_FROM_THE_PRESENTER)}.")
+    if kind == "Hero" and not person:
+        problems.append("Pick who the hero of the week is.")
+    if not text:
+        problems.append("Write the reason, as you would say it." if kind == "Hero" else "Write the note first.")
+    elif len(text) > NOTE_MAX:
+        problems.append(f"Keep it to {NOTE_MAX} characters.")
+    if len(person) > NAME_MAX:
+        problems.append(f"Keep the name to {NAME_MAX} characters.")
+    if problems:
+        raise Refused(*problems, listed=True)
+    cells = {"Week": str(week), "Kind": kind, "Person": person, "Text": text}
+    plan = _plan(lambda: data.dataset.write_plan(NOTES, cells))
+    return _queue(server, plan, sheet_reachable=data.state.error is None)
+
+
+def close_meeting(server: Server, caller: Caller, meeting: WeeklyMeeting, today: date) -> int:
+    """Facilitator: what the meeting showed, to the Meetings tab, once (closing again writes nothing new)."""
+    _facilitator(caller, "close_meeting")
+    rows = record_rows(meeting, today)
+    _stored(server, lambda: server.outbox().submit_many(MEETINGS.name, MEETINGS.header, rows))
+    return len(rows)
+
+
+def follow_up(server: Server, caller: Caller, week: str, item: FollowUp, status: str, seq: int, today: date) -> str:
+    """Facilitator: last week's do-better item marked done, not yet or dropped (the latest mark counts)."""
+    _facilitator(caller, "follow_up")
+    if status not in STATUSES:
+        raise Refused(f"Mark it {', '.join(STATUSES)}.")
+    row = follow_up_rows(week, item.key, item.text, status, today, seq)
+    return _stored(server, lambda: server.outbox().submit(FOLLOW_UPS.name, FOLLOW_UPS.header, row))

@@ -194,4 +194,6 @@ def _google_message(error: BaseException) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    if "<" in text and _is_html(text):
+        text = re.sub(r"<[^>]*>", " ", text)  # an HTML page that reached a message: its words only
+    return " ".join(text.split())[:300]

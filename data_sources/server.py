@@ -36,7 +36,7 @@ from data_sources.base import DataSource, Snapshot, SourceInfo
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
 from data_sources.derived import DATASET_PARTS, SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
-from data_sources.outbox import Outbox
+from data_sources.outbox import DeadLetter, Outbox, Pending
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.core.contract import LIVE_TAB_TITLES, LIVE_TABS, TAB_NAMES, normalise_key
 from rally.core.records import QueuedRow
@@ -168,6 +168,11 @@ class Server:
                     self.config.data_dir / OUTBOX_FILE, self.source, secrets=self.config.secret_values()
                 )
             return self._outbox
+
+    def write_queue(self) -> tuple[list[Pending], list[DeadLetter]]:
+        """The rows waiting for the Sheet (with the last failure's reason) and the rows it refused for good (Data health)."""
+        box = self.outbox()
+        return box.pending(), box.dead_letters()
 
     def pending_rows(self, tab: str, snapshot: Snapshot | None = None) -> list[dict[str, str]]:
         """Rows this server accepted for `tab` that `snapshot` may not hold.

@@ -7,7 +7,7 @@ flagged as implausible) are for the facilitator, who fixes them.
 import streamlit as st
 
 from rally.sheet.health import health_tables
-from ui import layout
+from ui import layout, write_queue
 from ui.access import facilitator_gate, is_facilitator
 
 data = layout.load()
@@ -22,6 +22,7 @@ if data.info.sheet_url and is_facilitator():  # the Sheet's address, like its ro
     st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
 
 st.dataframe(counts, hide_index=True, width="stretch")
+write_queue.draw(data)  # answers on their way to the Sheet, refused rows, copies
 
 if issues.empty:
     st.success("No problems found: every row is counted.", icon="✅")

@@ -110,6 +110,8 @@ NOTES = TabSpec(
         Column("Kind", False, (), "Highlight | Improve | Hero | Kudos", "Highlight"),
         Column("Person", False, (), "", "Leo Martin"),
         Column("Text", True, ("Note",), "", "First post ever — well done!"),
+        # Filled in by Rally for notes added from the presenter (added to the header the first time one is).
+        Column("ID", False, (), "Filled in by Rally for notes added in the presenter; leave blank", ""),
     ),
     description="The facilitator's own notes for a week.",
 )
@@ -260,9 +262,38 @@ POST_NUMBERS = TabSpec(
     description="Reach and engagement numbers imported from a platform's export; they replace the typed ones of the post with that link.",
 )
 
+MEETINGS = TabSpec(
+    "Meetings",
+    (
+        Column("ID", True, (), "Filled in by Rally: the week and the item"),
+        Column("Week", True, (), "The week the meeting looked back on", "2026-W47"),
+        Column("Closed", False, (), "The day the facilitator closed the meeting", "2026-11-23"),
+        Column("Kind", True, (), "total | hero | winner | highlight | improve | vote", "hero"),
+        Column("Item", False, (), "What the row is about (a total's name, a category, the hero's name…)", ""),
+        Column("Value", False, (), "What the meeting showed", ""),
+    ),
+    description="What each closed meeting showed, one row per item (Rally writes it when the facilitator closes the meeting).",
+)
+
+FOLLOW_UPS = TabSpec(
+    "Follow-ups",
+    (
+        Column("ID", True),
+        Column("Week", True, (), "The week the item was raised in", "2026-W47"),
+        Column("Item", True, (), "The item's key (Rally's)", ""),
+        Column("Text", False, (), "The item as it was said", ""),
+        Column("Status", True, (), "done | not yet | drop", "done"),
+        Column("Day", False),
+        Column("Seq", False, (), "Order of the marks: the latest counts"),
+    ),
+    description="Last week's do-better items followed up: done, not yet or dropped (Rally writes it).",
+)
+
 CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
 OPTIONAL_TABS: tuple[TabSpec, ...] = (TRAINING, SURVEY_QUESTIONS)
-WRITTEN_TABS: tuple[TabSpec, ...] = (VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS, POST_NUMBERS)
+WRITTEN_TABS: tuple[TabSpec, ...] = (
+    VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS, POST_NUMBERS, MEETINGS, FOLLOW_UPS
+)  # fmt: skip
 # Every tab Rally reads or writes: init-sheet creates the missing ones, `check` reports on each, the README lists each.
 ALL_TABS: tuple[TabSpec, ...] = (*CORE_TABS, *OPTIONAL_TABS, *WRITTEN_TABS)
 # The tabs the room fills during a meeting: re-read every few seconds while live results are on a screen.

@@ -11,8 +11,8 @@ Where the rules come from:
   dateTimeRenderOption is ignored under FORMATTED_VALUE; a leading apostrophe keeps typed text as text.
 
 Where it is a model, not a recording (kept deliberately small; see the fidelity notes in sheets_emulator.py):
-- Three locales: en_US (month first), en_GB (day first), de_DE (day first, "." dates, decimal comma, WAHR/FALSCH;
-  TRUE/FALSE are read in every locale). Any other locale is refused rather than guessed. A formatted boolean
+- Four locales: en_US (month first), en_GB (day first), de_DE (day first, "." dates, decimal comma, WAHR/FALSCH),
+  fr_FR (day first, decimal comma, digits grouped by spaces, VRAI/FAUX); TRUE/FALSE are read in every locale. Any other locale is refused rather than guessed. A formatted boolean
   shows TRUE/FALSE whatever the locale.
 - Formulas: arithmetic on numbers (+ - * / ^, brackets), a quoted string, HYPERLINK(url; label) and SUM of numbers.
   Anything else evaluates to "#NAME?", the error value Google gives an unknown function.
@@ -58,7 +58,7 @@ class Typed:
 class Locale:
     code: str
     decimal: str
-    group: str
+    group: str  # the marks that may group digits; the first is how the locale writes them
     day_first: bool
     date_separators: str  # what may separate day, month and year in a typed numeric date
     true_word: str
@@ -102,6 +102,20 @@ _EN_MONTHS = (
     "November",
     "December",
 )
+_FR_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _DE_MONTHS = (
     "Januar",
     "Februar",
@@ -118,27 +132,12 @@ _DE_MONTHS = (
 )
 
 LOCALES = {
-    "en_US": Locale(
-        "en_US", ".", ",", False, "/-", "TRUE", "FALSE", _EN_MONTHS, tuple(m[:3] for m in _EN_MONTHS), "$", False, True
-    ),
-    "en_GB": Locale(
-        "en_GB", ".", ",", True, "/-", "TRUE", "FALSE", _EN_MONTHS, tuple(m[:3] for m in _EN_MONTHS), "£", False, False
-    ),
-    "de_DE": Locale(
-        "de_DE",
-        ",",
-        ".",
-        True,
-        "./-",
-        "WAHR",
-        "FALSCH",
-        _DE_MONTHS,
-        ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
-        "€",
-        True,
-        False,
-    ),
-}
+    "en_US": Locale("en_US", ".", ",", False, "/-", "TRUE", "FALSE", _EN_MONTHS, tuple(m[:3] for m in _EN_MONTHS), "$", False, True),
+    "en_GB": Locale("en_GB", ".", ",", True, "/-", "TRUE", "FALSE", _EN_MONTHS, tuple(m[:3] for m in _EN_MONTHS), "£", False, False),
+    "de_DE": Locale("de_DE", ",", ".", True, "./-", "WAHR", "FALSCH", _DE_MONTHS, ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"), "€", True, False),
+    # French groups digits with a narrow no-break space (a no-break or plain space typed is read the same).
+    "fr_FR": Locale("fr_FR", ",", "\u202f\u00a0 ", True, "/-", "VRAI", "FAUX", _FR_MONTHS, ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."), "€", True, False),
+}  # fmt: skip
 
 
 def locale(code: str) -> Locale:
@@ -220,7 +219,7 @@ def normalise(cell: Any) -> Any:
 
 
 def _number_pattern(rules: Locale) -> re.Pattern[str]:
-    group, decimal = re.escape(rules.group), re.escape(rules.decimal)
+    group, decimal = f"[{re.escape(rules.group)}]", re.escape(rules.decimal)
     currency = re.escape(rules.currency)
     digits = rf"(?:\d{{1,3}}(?:{group}\d{{3}})+|\d+)(?:{decimal}\d+)?|{decimal}\d+"
     before = "" if rules.currency_after else rf"(?P<cur_before>{currency})?"
@@ -236,8 +235,8 @@ def parse_number(text: str, rules: Locale) -> Any | None:
     if match is None:
         return None
     digits = match["digits"]
-    grouped = rules.group in digits
-    plain = digits.replace(rules.group, "").replace(rules.decimal, ".")
+    grouped = any(mark in digits for mark in rules.group)
+    plain = "".join(c for c in digits if c not in rules.group).replace(rules.decimal, ".")
     value = float(plain + (match["exp"] or ""))
     if match["sign"] == "-":
         value = -value
@@ -445,12 +444,12 @@ def formatted(cell: Any, code: str) -> str:
         shown = rules.number(json_number(round(value * 100, 13)))
         return f"{shown} %" if rules.currency_after else f"{shown}%"
     if cell.kind == "currency":
-        amount = f"{abs(value):,.2f}".replace(",", "\0").replace(".", rules.decimal).replace("\0", rules.group)
+        amount = f"{abs(value):,.2f}".replace(",", "\0").replace(".", rules.decimal).replace("\0", rules.group[0])
         sign = "-" if value < 0 else ""
         return f"{sign}{amount} {rules.currency}" if rules.currency_after else f"{sign}{rules.currency}{amount}"
     if cell.kind == "grouped":
         whole, _, fraction = general_number(abs(value)).partition(".")
-        grouped = f"{int(whole):,}".replace(",", rules.group)
+        grouped = f"{int(whole):,}".replace(",", rules.group[0])
         sign = "-" if value < 0 else ""
         return sign + grouped + (rules.decimal + fraction if fraction else "")
     return rules.number(value)

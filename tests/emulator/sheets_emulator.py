@@ -226,6 +226,10 @@ class Fault:
 _RESET = object()  # _respond's answer when the connection is to be dropped
 
 
+class NoAnswer(Exception):
+    """Raised inside the handling when the emulator hangs up instead of answering (the client sees a reset)."""
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     """One request as the emulator saw it; `query` maps each name to all its values."""
@@ -587,7 +591,12 @@ class SheetsEmulator:
         self._spreadsheets: dict[str, _Spreadsheet] = {}
         self._log: list[RequestRecord] = []
         self._faults: deque[Fault] = deque()
-        self._apply_then_fail: deque[tuple[int, str, bool]] = deque()
+        # (status, kind or None for any write, HTML page?, reset?): applied first, then this answer
+        self._apply_then_fail: deque[tuple[int, str | None, bool, bool]] = deque()
+        self._stalls: deque[str] = deque()
+        self._stalled = threading.Event()
+        self._release = threading.Event()
+        self._refused_text: tuple[str, int, str | None] | None = None
         self._fault_rate = 0.0
         self._fault_status = 503
         self._fault_kind: str | None = None
@@ -788,10 +797,24 @@ class SheetsEmulator:
         with self._lock:
             self._faults.extend([Fault(status, kind, message, html)] * n)
 
-    def reset_next(self, n: int = 1, *, kind: str | None = None) -> None:
-        """The next n requests (of `kind`) get no answer: the connection is reset. Nothing changes."""
+    def reset_next(self, n: int = 1, *, kind: str | None = None, after_apply: bool = False) -> None:
+        """The next n requests (of `kind`) get no answer: the connection is reset. Nothing changes,
+        unless `after_apply`: then a write is applied first (Google wrote it; the answer never came)."""
         with self._lock:
-            self._faults.extend([Fault(0, kind, reset=True)] * n)
+            if after_apply:
+                self._apply_then_fail.extend([(0, kind, False, True)] * n)
+            else:
+                self._faults.extend([Fault(0, kind, reset=True)] * n)
+
+    def html_error_next(
+        self, n: int = 1, status: int = 503, *, kind: str | None = None, after_apply: bool = False
+    ) -> None:
+        """The next n requests (of `kind`) answer `status` with Google's HTML error page; with `after_apply`
+        a write is applied first."""
+        if after_apply:
+            self.apply_then_fail(n, status, kind=kind, html=True)
+        else:
+            self.fail_next(n, status, kind=kind, html=True)
 
     def slow_next(self, n: int = 1, seconds: float = 30.0, *, kind: str | None = None) -> None:
         """The next n requests (of `kind`) answer only after `seconds` (stop() cuts the wait short).
@@ -812,10 +835,33 @@ class SheetsEmulator:
             self._fault_html = html
             self._rng = random.Random(seed)
 
-    def apply_then_fail(self, n: int = 1, status: int = 503, *, kind: str = "append", html: bool = False) -> None:
-        """The next n writes of `kind` ARE applied but answer `status`, like Google timing out after the write."""
+    def apply_then_fail(
+        self, n: int = 1, status: int = 503, *, kind: str | None = "append", html: bool = False
+    ) -> None:
+        """The next n writes of `kind` (None: any write) ARE applied but answer `status`, like Google timing out
+        after the write."""
         with self._lock:
-            self._apply_then_fail.extend([(status, kind, html)] * n)
+            self._apply_then_fail.extend([(status, kind, html, False)] * n)
+
+    def stall_after_apply(self, n: int = 1, *, kind: str = "append") -> threading.Event:
+        """The next n requests of `kind` are applied, then their answer is held until `release()` (or stop()).
+
+        Returns an event set once a held request has been applied: the moment to kill the client waiting for it.
+        """
+        with self._lock:
+            self._stalls.extend([kind] * n)
+            self._stalled.clear()
+            self._release.clear()
+        return self._stalled
+
+    def release(self) -> None:
+        """Let held answers go (to a client that may have gone)."""
+        self._release.set()
+
+    def refuse_rows_containing(self, text: str | None, status: int = 400, message: str | None = None) -> None:
+        """Every append carrying a cell that contains `text` is refused with `status`, writing nothing (None: stop)."""
+        with self._lock:
+            self._refused_text = None if text is None else (text, status, message)
 
     def latency(self, seconds: float, *, kind: str | None = None) -> None:
         """Delay every answer (of `kind`, if given); stop() cuts the delay short."""
@@ -827,6 +873,9 @@ class SheetsEmulator:
         with self._lock:
             self._faults.clear()
             self._apply_then_fail.clear()
+            self._stalls.clear()
+            self._refused_text = None
+            self._release.set()
             self._fault_rate = 0.0
             self._latency = 0.0
             self._write_times.clear()
@@ -903,6 +952,9 @@ class SheetsEmulator:
                             value_input_option = body.get("valueInputOption")  # sent in the body, not the query
                     self._delay(kind)
                     answer = self._answer(kind, method, spreadsheet_id, ranges, query, body, bearer)
+                    self._stall_if_asked(kind)
+        except NoAnswer:
+            answer = _RESET
         except SheetsApiError as error:
             status, answer = error.status, error
         except Exception as error:
@@ -937,6 +989,8 @@ class SheetsEmulator:
     def _route(method: str, path: str, query: dict[str, list[str]]) -> tuple[str, str | None, list[str]]:
         if path == "/token" and method == "POST":
             return "token", None, []
+        if path == "/drive/v3/files" and method == "GET":
+            return "drive_list", None, []
         match = _ROUTE.match(path)
         if match is None:
             return "unknown", None, []
@@ -1017,6 +1071,8 @@ class SheetsEmulator:
         bearer: str | None = None,
     ) -> dict[str, Any]:
         with self._lock:
+            if kind == "drive_list":
+                return self._drive_list(query)
             if kind == "unknown":
                 raise SheetsApiError(
                     404,
@@ -1046,12 +1102,48 @@ class SheetsEmulator:
                 raise SheetsApiError(403)
             if kind in WRITE_KINDS:
                 self._spend_write_quota()
+            self._refuse_marked_rows(kind, body)
             payload = self._dispatch(kind, spreadsheet, ranges, query, body)
-            for index, (status, fail_kind, html) in enumerate(self._apply_then_fail):
-                if fail_kind == kind:
+            for index, (status, fail_kind, html, reset) in enumerate(self._apply_then_fail):
+                if fail_kind == kind or (fail_kind is None and kind in WRITE_KINDS):
                     del self._apply_then_fail[index]
+                    if reset:
+                        raise NoAnswer
                     raise self._fault_error(kind, status, None, html)
             return payload
+
+    def _refuse_marked_rows(self, kind: str, body: Any) -> None:
+        if kind != "append" or self._refused_text is None or not isinstance(body, dict):
+            return
+        text, status, message = self._refused_text
+        if any(text in str(cell) for row in body.get("values") or [] for cell in row):
+            raise SheetsApiError(status, message or f"Invalid values: a cell holds {text!r}, which this Sheet refuses.")
+
+    def _stall_if_asked(self, kind: str) -> None:
+        with self._lock:
+            if kind not in self._stalls:
+                return
+            self._stalls.remove(kind)
+            self._stalled.set()
+        deadline = time.monotonic() + 30
+        while not self._release.wait(0.05) and not self._stopping.is_set() and time.monotonic() < deadline:
+            pass
+
+    def _drive_list(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """Drive v3 files.list as gspread's `Client.open(title)` asks it: spreadsheets named in `q` (name = "…")."""
+        q = query.get("q", [""])[0]
+        match = re.search(r'name = "((?:[^"\\]|\\.)*)"', q)
+        files = [
+            {
+                "id": sheet.key,
+                "name": sheet.title,
+                "createdTime": "2026-01-05T09:00:00.000Z",
+                "modifiedTime": "2026-01-05T09:00:00.000Z",
+            }
+            for sheet in self._spreadsheets.values()
+            if not sheet.forbidden and (match is None or sheet.title == match[1])
+        ]
+        return {"kind": "drive#fileList", "files": files}
 
     def _spend_write_quota(self) -> None:
         if self.write_quota_per_minute is None:
