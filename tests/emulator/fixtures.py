@@ -14,6 +14,7 @@ Registered for the whole suite by `pytest_plugins` in tests/conftest.py.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -80,8 +81,9 @@ def typed_copy(
     Each cell keeps its meaning: what Google would make of it under `written_in` (a date, a number, a
     boolean or text) is typed the way `locale` writes it (16.11.2026, 0,5, WAHR). On every
     `text_dates_every`-th row a date is typed as text in the locale's format instead, like a column
-    formatted as plain text, so readers also meet locale-formatted date strings. Text the new locale
-    would read as something else gets the quote prefix, as a careful person would type it.
+    formatted as plain text, so readers also meet locale-formatted date strings. Shorthand Sheets keep as
+    text (1.2k) takes the locale's decimal mark too. Text the new locale would read as something else gets
+    the quote prefix, as a careful person would type it.
     """
     retyped: dict[str, list[list[str]]] = {}
     for title, rows in tabs.items():
@@ -92,10 +94,18 @@ def typed_copy(
     return retyped
 
 
+# Shorthand like 1.2k stays text in a Sheet, but a person writes its decimal mark their locale's way (1,2k in German).
+_SHORTHAND = re.compile(r"^(?P<sign>[+-]?)(?P<number>\d+(?:[.,]\d+)?)(?P<suffix>\s*[kmb])$", re.IGNORECASE)
+
+
 def _retyped(cell: Any, written_in: str, locale: str, as_text_dates: bool) -> str:
     # The fixture holds what a cell contains: a leading ' or = is part of its text, not a prefix or a formula.
     literal = isinstance(cell, str) and cell.startswith(("'", "="))
     value = cell if literal else cells.user_entered(cell, written_in)
+    if isinstance(value, str) and (shorthand := _SHORTHAND.match(value)):
+        number = cells.parse_number(shorthand["number"], cells.locale(written_in))
+        if isinstance(number, int | float):
+            value = shorthand["sign"] + cells.locale(locale).number(number) + shorthand["suffix"]
     typed = cells.typed_as(value, locale)
     if as_text_dates and isinstance(value, cells.Typed) and value.kind in ("date", "datetime"):
         return "'" + typed
