@@ -20,7 +20,8 @@ What it does as Google does (see tests/emulator/cells.py for where each rule com
   last filled cell. A blank row inside a tab therefore splits it: appending at 'Tab'!A1 writes under
   the first block, not at the bottom (gspread's recorded cassettes and issue #537 show the same).
 - Faults for any call (`kind`), sign-in included: JSON or HTML ("Error 502 (Server Error)!!1") errors,
-  a connection reset, a slow answer, a rolling write quota, writes applied before the answer fails.
+  a connection reset, a slow answer, a rolling write quota, writes applied before the answer fails (or is
+  held, or never comes), rows refused by their content. Drive's file list answers an open by title.
 - POST /token is Google's OAuth token endpoint for a service account's signed JWT; point a key's
   `token_uri` at it to run the real sign-in step. `require_sign_in()` makes Sheets calls need its token.
 
@@ -28,7 +29,7 @@ Fidelity notes (where this differs from Google on purpose):
 - Formulas: arithmetic, SUM of numbers, HYPERLINK and quoted text only; others give "#NAME?".
   No number formats can be set (only those typing gives); no formatting requests in batchUpdate.
 - Only majorDimension=ROWS is supported; COLUMNS is refused with a 400.
-- Locales en_US, en_GB and de_DE; any other is refused at add_spreadsheet.
+- Locales en_US, en_GB, de_DE and fr_FR; any other is refused at add_spreadsheet.
 - Append with an empty anchor and no data inside its range writes at the anchor (no search beyond it).
 
 Run it by hand for offline development:
