@@ -25,8 +25,7 @@ from data_sources.base import SourceError
 T = TypeVar("T")
 
 # HTTP statuses that say "not now" rather than "no": timeouts, rate limits and server trouble.
-# 409 is Google's ABORTED (a concurrent change got in the way), which its API guide says to retry.
-TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # requests errors that are a mistake in the address, not a passing fault: retrying can't help.
 _PERMANENT_REQUEST_ERRORS = (
     requests.exceptions.InvalidURL,
