@@ -154,7 +154,7 @@ class GoogleSheetSource(DataSource):
     def _source_error(self, error: BaseException, what: str) -> SourceError:
         """`error` as a SourceError: one readable line without HTML or a secret, transient as `is_transient` says."""
         status = http_status(error)
-        if isinstance(error, gspread.exceptions.APIError) and status in (400, 403, 404):
+        if isinstance(error, gspread.exceptions.APIError):
             return self._explain(error, what)
         if isinstance(error, google.auth.exceptions.RefreshError) and not is_transient(error):
             return self._auth_failure(error)
