@@ -44,7 +44,7 @@ from rally.survey.moderation import HIDE, moderation_row
 from rally.survey.moderation import SHOW as UNHIDE
 from rally.survey.questions import QuestionSet, check_answers
 from rally.weekly.kudos import NewKudos, kudos_problems
-from rally.weekly.votes import vote_row
+from rally.weekly.votes import vote_round, vote_row
 
 log = logging.getLogger("rally.commands")
 T = TypeVar("T")
@@ -145,6 +145,13 @@ def cast_vote(server: Server, caller: Caller, week: str, post_key: str | None, t
         raise Refused("Pick a post first, then send your vote.")
     _form(server, caller)
     return _stored(lambda: server.outbox().submit(VOTES.name, VOTES.header, vote_row(week, post_key, token, name)))
+
+
+def reveal_vote(server: Server, caller: Caller, week: str, shown: bool, seq: int, today: date) -> str:
+    """Facilitator: reveal (or hide again) a week's vote on every screen — a Survey Rounds row for "Vote <week>"."""
+    _facilitator(caller, "reveal_vote")
+    row = round_action_row(SHOW if shown else HIDE_RESULTS, vote_round(week), seq, today)
+    return server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row)
 
 
 # -- the survey and the ideas box ----------------------------------------------------------------------------------

@@ -99,3 +99,11 @@ def format_figure(value: float | None) -> str:
     if float(value).is_integer() or abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:,.1f}"
+
+
+def format_signed(value: float | None) -> str:
+    """A change the way figures read: '+1,234', '-12.5', '0' (an ASCII '-': st.metric colours a delta by it)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    return sign + format_figure(abs(value))

@@ -44,30 +44,42 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
     return (bars + labels).properties(height=alt.Step(40))
 
 
+VOTE_ROW = 104  # pixels per post on the revealed vote: its name, its title and a thick bar, read from the back
+
+
 def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
-    """Votes per post, most first: bars labelled with who posted it and the platform (names as shown, never links)."""
+    """Votes per post, most first: for each, who posted it (whole name), its title (or platform) and a thick bar.
+
+    Names and titles are Sheet text drawn as chart text (never markup or links); titles are cut only past 90 characters.
+    """
     frame = pd.DataFrame(
         {
-            "post": [
-                f"{n} · {truncate(s, 24)}" if s else f"{n} · {p}"
-                for n, p, s in zip(tally["name"], tally["platform"], tally["summary"])
-            ],
-            "votes": tally["votes"].astype("int64"),
+            "place": range(1, len(tally) + 1),
+            "name": [f"{i + 1}. {n}" for i, n in enumerate(tally["name"])],
+            "title": [truncate(s, 90) if s else f"A {p} post" for s, p in zip(tally["summary"], tally["platform"])],
+            "votes": tally["votes"].astype("int64").tolist(),
         }
     )
-    frame["post"] = [f"{i + 1}. {label}" for i, label in enumerate(frame["post"])]
+    most = int(frame["votes"].max()) if len(frame) else 1
     base = alt.Chart(frame).encode(
-        y=alt.Y(
-            "post:N",
-            sort=None,
-            title=None,
-            axis=alt.Axis(labelFontSize=18, labelLimit=360, labelColor="#000000", domain=False, ticks=False),
-        ),
-        x=alt.X("votes:Q", title=None, axis=None),
+        y=alt.Y("place:O", axis=None, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
     )
-    bars = base.mark_bar(color="#0B5FFF")
-    labels = base.mark_text(align="left", dx=6, fontSize=20, fontWeight="bold", color="#111111").encode(text="votes:Q")
-    return (bars + labels).properties(height=alt.Step(44))
+    x = alt.X("votes:Q", axis=None, title=None, scale=alt.Scale(domain=[0, most * 1.12]))
+    bars = base.mark_bar(color="#0B5FFF", height=30, yOffset=26, cornerRadiusEnd=4).encode(x=x)
+    counts = base.mark_text(align="left", dx=10, dy=26, fontSize=26, fontWeight="bold", color="#111111").encode(
+        x=x, text="votes:Q"
+    )
+    names = base.mark_text(
+        align="left", baseline="middle", dy=-34, fontSize=24, fontWeight="bold", color="#000000", limit=2000
+    ).encode(x=alt.datum(0), text="name:N")
+    titles = base.mark_text(align="left", baseline="middle", dy=-8, fontSize=19, color="#111111", limit=2000).encode(
+        x=alt.datum(0), text="title:N"
+    )
+    return (
+        alt.layer(bars, counts, names, titles)
+        .properties(height=alt.Step(VOTE_ROW), width="container")
+        .configure_view(stroke=None)
+    )
 
 
 def posts_per_week_chart(per_week: pd.DataFrame) -> alt.Chart:
