@@ -232,7 +232,7 @@ def test_the_over_to_you_panel_shows_the_join_code_the_live_counter_and_the_late
     at = AppTest.from_function(over_to_you_slide, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.get("imgs") or at.get("image")
-    assert metric(at, "Answers in") == "22"
+    assert metric(at, "Answers") == "22"
     assert "A monthly list of customer stories we may talk about" in texts(at)
 
 

@@ -53,7 +53,8 @@ def join_panel(
     where = address()
     url = url or join_url(where.base, path, **query)
     st.image(qr_png(url), width=width, caption=caption or None)
-    st.markdown(f"{'### ' if big else ''}**{md_escape(short_label(url))}**")
+    with st.container(key=f"join-link-{path.strip('/') or 'home'}"):
+        st.markdown(f"{'### ' if big else ''}**{md_escape(short_label(url))}**")
     if note and url.startswith(where.base):
         facilitator_note(where)
     return url

@@ -45,6 +45,12 @@ PROJECTOR_CSS = """
 .st-key-hero-card { background: #FFF4C2; border: 4px solid #000; border-radius: 16px; padding: 1.2rem 2rem; }
 .st-key-hero-card h2 { font-size: 3.2rem !important; }
 .st-key-vote-winner h2 { font-size: 2.4rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] table { width: 100%; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] th,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] td { font-size: 1.2rem; color: #000; padding: 0.2rem 0.6rem; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] th { font-weight: 800; }
+/* A join link breaks at any character rather than run out of its column (a long public address). */
+[class*="st-key-join-link-"] p { font-size: 1.15rem !important; overflow-wrap: anywhere; }
 [class*="st-key-award-"] [data-testid="stMarkdownContainer"] p { font-size: 1.35rem; }
 [class*="st-key-award-"] [data-testid="stCaptionContainer"] p { font-size: 1rem; line-height: 1.3; }
 @media (min-height: 1000px) {
@@ -54,6 +60,8 @@ PROJECTOR_CSS = """
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.5rem; }
   [data-testid="stMain"] [data-testid="stMetricValue"],
   [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 3.4rem; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] th,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] td { font-size: 1.45rem; }
 }
 </style>
 """

@@ -187,9 +187,8 @@ def over_to_you(dataset: Dataset, today: date, ideas: int = 3, width: int | str 
 
 def _live_counter() -> None:
     survey = live_survey()
-    st.metric(
-        f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round"
-    )
+    st.metric("Answers", f"{survey.count():,}", help="Counts each person once per round")
+    st.caption(f"in {md_escape(survey.current)}")
 
 
 def latest_ideas_panel(dataset: Dataset, count: int = 3) -> None:

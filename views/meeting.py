@@ -32,7 +32,8 @@ SLIDE_BOARD_RANKS = 5  # what fits on a 1280×800 projector; the Leaderboard pag
 QR_WIDTH = (
     220  # pixels: scannable from the back of a room on a 1280×800 projector, two codes and the tally side by side
 )
-VOTE_BARS = 5  # posts on the revealed vote's chart: the top five, each with its full name and title
+AWARD_NAMES = 2  # winners named on an award's card (a tie of more says "and N more"; the Leaderboard lists them)
+VOTE_BARS = 3  # posts on the revealed vote's chart: the podium, each with its full name and title
 
 data = layout.load()
 dataset = data.dataset
@@ -162,22 +163,19 @@ def award_card(category: str, rule: str, m: WeeklyMeeting, revealed: bool) -> No
         if not any(a.won for a in winners):
             st.caption(md_escape(winners[0].why if winners else rule))
             return
-        for award in winners:
+        shown = [a for a in winners if a.won]
+        for award in shown[:AWARD_NAMES]:
             st.markdown(f"**{md_escape(award.name)}** " + md_escape(m.badge_icons(award.person)))
-        st.caption(md_escape(truncate(winners[0].why, 70)))
+        if len(shown) > AWARD_NAMES:
+            st.markdown(f"and {len(shown) - AWARD_NAMES} more")
+        st.caption(md_escape(truncate(shown[0].why, 70)))
 
 
-def people_table(board: pd.DataFrame, m: WeeklyMeeting) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Rank": board["rank"],
-            "Name": board["name"],
-            "Points": board["points"],
-            "Posts": board["posts"],
-            "Reach": board["reach"],
-            "Badges": m.badge_icon_column(board["person"]),
-        }
-    )
+def markdown_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """A table in Markdown, every cell escaped: big projector type instead of a grid's small print."""
+    align = ["---:" if i in right else ":---" for i in range(len(header))]
+    lines = [header, align, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
 def competition_slide(m: WeeklyMeeting) -> None:
@@ -185,41 +183,36 @@ def competition_slide(m: WeeklyMeeting) -> None:
     for column, (category, rule) in zip(st.columns(len(CATEGORIES)), CATEGORIES):
         with column:
             award_card(category, rule, m, revealed)
-    people, teams = st.columns([4, 3], gap="medium")
-    with people:
+    people, teams = st.columns([4, 3], gap="large")
+    with people, st.container(key="slide-people"):
         st.subheader(f"People: top {SLIDE_BOARD_RANKS}")
         top = m.leaderboard[m.leaderboard["rank"] <= SLIDE_BOARD_RANKS]
         if top.empty:
             st.info(f"No posts logged for {m.week} yet.")
         else:
-            st.dataframe(
-                people_table(top, m),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "Rank": st.column_config.NumberColumn(width="small"),
-                    "Points": st.column_config.NumberColumn(format="%,.0f"),
-                    "Posts": st.column_config.NumberColumn(format="%,.0f", width="small"),
-                    "Reach": st.column_config.NumberColumn(format="%,.0f"),
-                },
-            )
-    with teams:
+            rows = [
+                [str(rank), md_escape(name), format_figure(points), format_figure(posts), format_figure(reach), icons]
+                for rank, name, points, posts, reach, icons in zip(
+                    top["rank"],
+                    top["name"],
+                    top["points"],
+                    top["posts"],
+                    top["reach"],
+                    m.badge_icon_column(top["person"]),
+                )
+            ]
+            st.markdown(markdown_table(["#", "Name", "Points", "Posts", "Reach", ""], rows, right={0, 2, 3, 4}))
+    with teams, st.container(key="slide-teams"):
         st.subheader("Teams: who took part")
         board = m.teams[m.teams["rank"] <= SLIDE_BOARD_RANKS]
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Team": board["team"],
-                    "Took part": board["participation"] * 100,
-                    "People": board["posters"].astype("str") + " of " + board["size"].astype("str"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Took part": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
-            },
-        )
+        rows = [
+            [md_escape(team), f"{share:.0%}", f"{posters:,} of {size:,}"]
+            for team, share, posters, size in zip(
+                board["team"], board["participation"], board["posters"], board["size"]
+            )
+        ]
+        if rows:
+            st.markdown(markdown_table(["Team", "Took part", "People"], rows, right={1, 2}))
     st.page_link(
         "views/leaderboard.py",
         label="Everyone's points and breakdown, and every team: the Leaderboard page",
@@ -283,18 +276,27 @@ def live_vote_results(week: str) -> None:
         st.subheader(counted)
         st.markdown("No votes yet.")
         return
-    st.caption(counted.removeprefix("🗳️ ").replace("so far", "cast"))
     leaders = current[current["votes"] == current["votes"].max()]
     with st.container(key="vote-winner"):
         if len(leaders) == 1:
             winner = leaders.iloc[0]
             st.markdown(f"## 🏆 Most creative so far: {md_escape(winner['name'])}")
-            title = winner["summary"] or f"a {winner['platform']} post"
-            st.markdown(f"### {md_text(title, 120)}")
         else:
-            names = leaders["name"].tolist()
-            st.markdown(f"## 🏆 A tie so far: {md_escape(' and '.join([', '.join(names[:-1]), names[-1]]))}")
+            names = list(dict.fromkeys(leaders["name"]))  # one person's two tied posts name them once
+            said = (
+                " and ".join([", ".join(names[:-1]), names[-1]])
+                if 1 < len(names) <= 3
+                else names[0]
+                if len(names) == 1
+                else f"{len(leaders)} posts"
+            )
+            st.markdown(f"## 🏆 A tie so far: {md_escape(said)}")
     st.altair_chart(vote_tally_chart(current.head(VOTE_BARS)), width="stretch")
+    others = len(current) - VOTE_BARS
+    st.caption(
+        counted.removeprefix("🗳️ ").replace("so far", "cast")
+        + (f" · {others} more post{'s' if others != 1 else ''} with votes" if others > 0 else "")
+    )
 
 
 def reveal_controls(week: str) -> None:
@@ -321,7 +323,7 @@ def over_to_you_slide(m: WeeklyMeeting) -> None:
             survey_panel.latest_ideas_panel(dataset, 3)
     elif revealed:
         # Voting is over: the results take the room's attention (and the vote's code its place).
-        vote_col, survey_col = st.columns([3, 1.1], gap="large")
+        vote_col, survey_col = st.columns([2.6, 1.4], gap="large")
         with vote_col:
             live_vote_results(m.week)
     else:
@@ -362,7 +364,7 @@ picker.selectbox(
     help="The meeting's week (default: the last complete week, Monday to Sunday)",
 )
 where.caption(
-    f"Slide {slide} of {len(SLIDES)} · {SLIDES[slide - 1]} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}"
+    f"Slide {slide} of {len(SLIDES)} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}"
 )
 forward.button(
     "Next",

@@ -44,7 +44,8 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
     return (bars + labels).properties(height=alt.Step(40))
 
 
-VOTE_ROW = 104  # pixels per post on the revealed vote: its name, its title and a thick bar, read from the back
+VOTE_ROW = 124  # pixels per post on the revealed vote: its name, its title (up to two lines) and a thick bar
+TITLE_LINE = 58  # characters of a title on one line of the revealed vote (a 1280-pixel projector's results column)
 
 
 def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
@@ -65,16 +66,16 @@ def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
         y=alt.Y("place:O", axis=None, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
     )
     x = alt.X("votes:Q", axis=None, title=None, scale=alt.Scale(domain=[0, most * 1.12]))
-    bars = base.mark_bar(color="#0B5FFF", height=30, yOffset=26, cornerRadiusEnd=4).encode(x=x)
-    counts = base.mark_text(align="left", dx=10, dy=26, fontSize=26, fontWeight="bold", color="#111111").encode(
+    bars = base.mark_bar(color="#0B5FFF", height=28, yOffset=36, cornerRadiusEnd=4).encode(x=x)
+    counts = base.mark_text(align="left", dx=10, dy=36, fontSize=26, fontWeight="bold", color="#111111").encode(
         x=x, text="votes:Q"
     )
     names = base.mark_text(
-        align="left", baseline="middle", dy=-34, fontSize=24, fontWeight="bold", color="#000000", limit=2000
+        align="left", baseline="middle", dy=-44, fontSize=24, fontWeight="bold", color="#000000", limit=2000
     ).encode(x=alt.datum(0), text="name:N")
-    titles = base.mark_text(align="left", baseline="middle", dy=-8, fontSize=19, color="#111111", limit=2000).encode(
-        x=alt.datum(0), text="title:N"
-    )
+    titles = base.mark_text(
+        align="left", baseline="top", dy=-28, fontSize=19, lineHeight=22, lineBreak="\n", color="#111111", limit=2000
+    ).encode(x=alt.datum(0), text="title:N")
     return (
         alt.layer(bars, counts, names, titles)
         .properties(height=alt.Step(VOTE_ROW), width="container")

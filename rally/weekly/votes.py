@@ -87,8 +87,10 @@ def vote_pages(candidates: pd.DataFrame, size: int = PAGE_SIZE) -> list[tuple[st
     seen: dict[str, int] = {}
     for start in range(0, len(order), size):
         chunk = order.iloc[start : start + size]
-        first, last = chunk["name"].iloc[0].split()[0], chunk["name"].iloc[-1].split()[0]
-        label = first if first == last else f"{first} – {last}"
+        first, last = chunk["name"].iloc[0], chunk["name"].iloc[-1]
+        # First names say it ("Aisha – Ben") unless they are the same; then the whole names do.
+        short = first.split()[0], last.split()[0]
+        label = f"{short[0]} – {short[1]}" if short[0] != short[1] else first if first == last else f"{first} – {last}"
         seen[label] = seen.get(label, 0) + 1
         pages.append((label if seen[label] == 1 else f"{label} ({seen[label]})", chunk["key"].tolist()))
     return pages
