@@ -28,7 +28,7 @@ from data_sources.server import LiveData, Server
 from rally.core.contract import IDEAS, KUDOS, MODERATION, POST_NUMBERS, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
 from rally.core.records import TabUnusable, WritePlan
 from rally.monthly.imports import KPIS_WRITTEN, ImportPlan
-from rally.staff.posting import NewPost, post_problems
+from rally.staff.posting import NewPost, post_problems, with_staff_name
 from rally.survey.answers import HIDE as HIDE_RESULTS
 from rally.survey.answers import (
     ROUND_NAME_MAX,
@@ -120,10 +120,12 @@ def _plan(build: Callable[[], WritePlan]) -> WritePlan:
 
 # -- staff --------------------------------------------------------------------------------------------------
 def log_post(server: Server, caller: Caller, data: LiveData, post: NewPost, today: date) -> str:
-    """A post logged from a phone: checked, written under the Posts tab's own header, counted at once."""
+    """A post logged from a phone: checked (a name not on the Staff tab only when the person said they are new),
+    written under the Posts tab's own header in the Staff tab's spelling, counted at once."""
     problems = post_problems(post, data.dataset.posts, data.dataset.staff, today)
     if problems:
         raise Refused(*problems, listed=True)
+    post = with_staff_name(post, data.dataset.staff, data.dataset.posts)
     _form(server, caller)
     plan = _plan(lambda: data.dataset.write_plan(POSTS, post.cells()))
     return _queue(server, plan, sheet_reachable=data.state.error is None)

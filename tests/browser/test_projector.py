@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,7 +17,11 @@ import zxingcpp
 from PIL import Image
 from streamlit import net_util
 
+from rally.demo.company import demo_tabs
 from rally.room.join import is_loopback
+from rally.sheet.dataset import build_dataset
+from rally.weekly.glance import meeting_week
+from rally.weekly.votes import vote_candidates
 from tests.browser.conftest import CHROMIUM_ARGS, open_page, screenshot, settle, start_server, stop_server
 
 SIZES = {"1280x800": {"width": 1280, "height": 800}, "1920x1080": {"width": 1920, "height": 1080}}
@@ -155,3 +160,31 @@ def test_a_second_projector_opened_after_the_reveal_shows_the_result_and_it_fits
         assert_fits(page, f"the revealed vote at {size}")
         screenshot(page, f"projector-{size}-vote-revealed")
         context.close()
+
+
+def test_on_a_phone_every_post_of_the_week_is_two_taps_away_and_votable(browser, room_server):
+    """At 390×844: a tap on a page of names, a tap on the post; every post of the week is listed once, with its person and platform."""
+    dataset = build_dataset(demo_tabs(date.today()))
+    week = meeting_week(date.today())
+    expected = vote_candidates(dataset.posts, dataset.staff, week)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    open_page(page, f"{room_server.url}/vote?week={week}", "Send my vote", menu=False)
+    pages = page.get_by_test_id("stButtonGroup").get_by_role("radio")
+    labels = [pages.nth(i).inner_text().strip() for i in range(pages.count())]
+    listed = []
+    for label in labels:
+        pages.filter(has_text=label).first.click()  # tap one: the page
+        page.get_by_test_id("stRadio").get_by_text(f"Posts by {label}", exact=True).wait_for()
+        settle(page)  # the rerun over: the list from before the tap no longer stands beside the new one
+        listed += [text.split("\n")[0].strip() for text in page.get_by_test_id("stRadioOption").all_inner_texts()]
+    assert len(listed) == len(expected), f"{len(listed)} posts listed of {len(expected)}"
+    for name, platform in zip(expected["name"], expected["platform"]):
+        assert any(line.startswith(f"{name} · {platform} · ") for line in listed), (
+            f"{name}'s {platform} post is missing"
+        )
+    page.get_by_test_id("stRadioOption").last.click()  # tap two: the post, on the last page
+    page.get_by_role("button", name="Send my vote").click()
+    page.get_by_text("Your vote is in").first.wait_for()
+    screenshot(page, "vote-phone-390x844")
+    phone.close()
