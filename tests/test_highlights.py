@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from rally.sheet.dataset import build_dataset
@@ -178,8 +180,12 @@ def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
     assert kpi_scorecards(dataset_of([on("W48", "Maya")]).kpis, WEEK).empty
 
 
+def day_after(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
 def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt_out():
-    """This week's Kudos-tab rows are read out as text; someone off the public board is 'a colleague'; other weeks stay out."""
+    """The kudos sent since the last meeting are read out as text; someone off the public board is 'a colleague'; others stay out."""
     from rally.core.contract import KUDOS
     from rally.sheet.dataset import read_kudos
 
@@ -192,9 +198,14 @@ def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt
     tabs = {
         "Kudos": [
             header,
-            row(ID="k1", Date=MONDAYS["W48"], To="maya patel", From="Leo", Message="<b>Great</b> talk"),
-            row(ID="k2", Date=MONDAYS["W48"], To="Ana Ruiz", Message="Thanks for the help"),
-            row(ID="k3", Date=MONDAYS["W47"], To="Maya Patel", Message="Last week"),
+            row(ID="k1", Date=day_after(MONDAYS["W48"], 1), To="maya patel", From="Leo", Message="<b>Great</b> talk"),
+            row(
+                ID="k2", Date=day_after(MONDAYS["W48"], 7), To="Ana Ruiz", Message="Thanks for the help"
+            ),  # the meeting's Monday
+            row(
+                ID="k3", Date=MONDAYS["W48"], To="Maya Patel", Message="Last week"
+            ),  # read out at that Monday's meeting
+            row(ID="k4", Date=day_after(MONDAYS["W48"], 8), To="Maya Patel", Message="Next week"),
         ]
     }
     kudos = read_kudos(tabs, display_names=d.display_names())

@@ -171,7 +171,7 @@ def weekly_highlights(
         who = _note_person(note["person"], staff, names)
         found.append(Highlight("kudos", (f"Kudos to {who}: " if who else "Kudos: ") + note["text"]))
     if kudos is not None:
-        for _, sent in kudos_for_week(kudos, week).iterrows():
+        for _, sent in kudos_for_week(kudos, week, settings.meeting_weekday).iterrows():
             # Someone off the public board is thanked without their name on the projector.
             to = "a colleague" if sent["to_person"] in hidden else sent["to"]
             sender = "" if name_key(sent["sender"]) in hidden else sent["sender"]
