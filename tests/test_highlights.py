@@ -90,6 +90,36 @@ def test_first_posts_streaks_and_platform_badges_are_milestones():
     ]
 
 
+def test_an_anonymous_person_s_streak_is_a_colleague_s():
+    """ "🔥 Anonymous reached a 4-week streak" reads like a name: someone off the public board is "A colleague"."""
+    rows = [on(w, "Ana Ruiz") for w in ("W45", "W46", "W47", "W48")]
+    texts = [h.text for h in highlights(rows, staff=[["Ana Ruiz", "Ops", "anonymous"]]) if h.kind == "badge"]
+    assert texts == ["🔥 A colleague reached a 4-week streak."]
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("note", "top_summaries"),
+    [
+        ("'Case study: Acme cut waste' reached 9,000 people, our best — Maya", ["Hackathon recap", "A short one"]),  # the note quotes it
+        ("Everyone loved https://x.com/maya/1", ["Hackathon recap", "A short one"]),  # ... or links it
+        ("A great week for the team", ["Case study: Acme cut waste", "Hackathon recap", "A short one"]),
+        ("A short one!", ["Case study: Acme cut waste", "Hackathon recap", "A short one"]),  # too short to tell it's that post
+    ],
+)
+# fmt: on
+def test_a_post_the_facilitator_s_note_celebrates_is_not_read_out_twice(note, top_summaries):
+    """One post in both columns no more: the top posts skip a post a Highlight note already quotes."""
+    rows = [
+        post(MONDAYS["W48"], "Maya", reach="9000", link="https://x.com/maya/1", summary="Case study: Acme cut waste"),
+        post(MONDAYS["W48"], "Leo", reach="500", link="https://x.com/leo/1", summary="Hackathon recap"),
+        post(MONDAYS["W48"], "Jo", reach="100", link="https://x.com/jo/1", summary="A short one"),
+    ]
+    found = highlights(rows, notes=[[WEEK, "Highlight", "", note]])
+    tops = [h.text for h in found if h.kind == "top-reach"]
+    assert [next(s for s in ("Case study: Acme cut waste", "Hackathon recap", "A short one") if s in t) for t in tops] == top_summaries
+
+
 def test_notes_come_first_and_kudos_last_with_the_person_as_staff_spells_them():
     """The facilitator's Highlight notes open the list; Kudos close it; other weeks' notes stay out."""
     notes = [

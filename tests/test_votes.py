@@ -11,6 +11,7 @@ import pytest
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
 from rally.core.contract import ALL_TABS, SURVEY_ROUNDS, VOTES, WRITTEN_TABS
+from rally.core.text import post_title
 from rally.sheet.dataset import read_votes
 from rally.survey.answers import read_rounds
 from rally.weekly.votes import (
@@ -19,7 +20,6 @@ from rally.weekly.votes import (
     is_revealed,
     my_vote,
     post_key,
-    post_title,
     tally,
     vote_candidates,
     vote_pages,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from rally.core.parsing import link_identity
-from rally.core.text import NAME_MAX
+from rally.core.text import NAME_MAX, post_title
 from rally.survey.answers import Rounds
 from rally.weekly.scoring import anonymous_people, shown_name
 
@@ -99,15 +99,6 @@ def vote_pages(candidates: pd.DataFrame, size: int = PAGE_SIZE) -> list[tuple[st
 def sort_key(name: str) -> str:
     """A to Z as people read it: case and accents aside ("Chloé" between "Carlos" and "Daniel")."""
     return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
-
-
-def post_title(summary: str, platform: str) -> str:
-    """The summary as a title beside its platform: "Blog: Behind the scenes" on a Blog post reads "Behind the scenes"."""
-    text = " ".join(str(summary).split())
-    head, colon, rest = text.partition(":")
-    if colon and rest.strip() and head.strip().casefold() == str(platform).strip().casefold():
-        return rest.strip()
-    return text
 
 
 def vote_round(week: str) -> str:
