@@ -41,3 +41,19 @@ def test_the_revealed_vote_names_each_post_in_full_with_its_title_and_never_a_li
     assert set(rows[0]) == {"place", "name", "title", "votes"}  # the link never reaches the chart
     text_marks = [layer["mark"] for layer in chart.to_dict()["layer"] if layer["mark"]["type"] == "text"]
     assert all(mark.get("limit", 0) >= 1000 for mark in text_marks if mark.get("dx") is None)  # names are never cut
+
+
+def test_a_day_without_posts_keeps_its_place_but_adds_no_legend_entry():
+    """Every day of the week on the axis; only platforms that posted in the legend (never an entry with no label)."""
+    import datetime as dt
+
+    from rally.weekly.charts import posts_per_day_chart
+
+    days = pd.to_datetime([dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)])
+    per_day = pd.DataFrame(
+        {"date": days, "platform": ["LinkedIn", "", "", "X", "", "", ""], "posts": [2, 0, 0, 1, 0, 0, 0]}
+    )
+    spec = posts_per_day_chart(per_day).to_dict()
+    rows = dataset_values(posts_per_day_chart(per_day))
+    assert {r["platform"] for r in rows} == {"LinkedIn", "X"}
+    assert spec["encoding"]["x"]["scale"]["domain"] == [f"{d:%a %d %b}" for d in days]
