@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit import net_util
 
 from rally.core.text import md_escape
-from rally.room.join import JoinAddress, join_address, join_url, qr_png, short_label
+from rally.room.join import JoinAddress, join_address, join_url, listens_beyond_this_machine, qr_png, short_label
 from ui import access
 from ui.server import server
 
@@ -20,8 +20,11 @@ def address() -> JoinAddress:
     """Where phones are sent, and where that address came from."""
     configured = str(server().config.rally.get("public_url") or "")
     port = st.get_option("server.port")
-    # Streamlit's own lookup (the address it prints as "Network URL"); it answers 127.0.0.1 when there is none.
-    return join_address(configured, st.context.url or "", net_util.get_internal_ip(), int(port) if port else None)
+    listening = str(st.get_option("server.address") or "")
+    # Streamlit's own lookup (the address it prints as "Network URL"; 127.0.0.1 when there is none). A server told to
+    # listen on this machine only (--server.address 127.0.0.1) can't be reached at it: then it is no address for phones.
+    network = net_util.get_internal_ip() if listens_beyond_this_machine(listening) else None
+    return join_address(configured, st.context.url or "", network, int(port) if port else None)
 
 
 def public_base_url() -> str:

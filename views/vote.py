@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from data_sources import commands
-from rally.core.text import md_escape, md_link, safe_link
+from rally.core.text import md_escape, md_link, md_text, safe_link
 from rally.weekly.votes import (
     NAME_MAX,
     SEARCH_FROM,
@@ -28,6 +28,7 @@ from ui.forms import send
 VOTER_KEY = "rally_voter_token"
 SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
 JUST_SENT_KEY = "rally_vote_just_sent"
+SUMMARY_SHOWN = 140  # characters of a post's summary under it: two lines on a phone
 MOST_PAGES = 12  # pages offered at once; past that, the search narrows the list first
 
 data = layout.load(live=True)  # a phone sees its own vote, and the room's, as of a few seconds ago
@@ -59,7 +60,7 @@ def label(key: str) -> str:
 
 def caption(key: str) -> str:
     post = by_key.loc[key]
-    parts = [md_escape(post["summary"])] if post["summary"] else []
+    parts = [md_text(post["summary"], SUMMARY_SHOWN)] if post["summary"] else []
     if safe_link(post["link"]):
         parts.append(md_link("Open the post ↗", post["link"]))
     return " · ".join(parts)

@@ -36,6 +36,22 @@ def is_loopback(host: str) -> bool:
     return address.is_loopback or address.is_unspecified
 
 
+def listens_beyond_this_machine(address: str) -> bool:
+    """Whether a server told to listen on `address` (Streamlit's server.address) can be reached from the network.
+
+    Blank and the "any" addresses (0.0.0.0, ::) listen everywhere; 127.0.0.1 or localhost on this machine alone.
+    """
+    address = address.strip().strip("[]")
+    if not address:
+        return True
+    try:
+        if ipaddress.ip_address(address).is_unspecified:
+            return True
+    except ValueError:
+        pass
+    return not is_loopback(address)
+
+
 @dataclass(frozen=True)
 class JoinAddress:
     """The base address phones are sent to (scheme://host[:port]) and where it came from."""
@@ -64,8 +80,9 @@ class JoinAddress:
                 f"Wi-Fi only. For phones on mobile data, run Rally where they can reach it and {SECRETS_HINT}."
             )
         return (
-            f"Phones can't join: {shown} is this computer's own address and this computer has no network address "
-            f"phones could use. Connect it to the room's Wi-Fi and reload, or {SECRETS_HINT}."
+            f"Phones can't join: {shown} is this computer's own address, and Rally has no address on a network here "
+            "(no network, or started with --server.address 127.0.0.1). Start it with streamlit run app.py on the "
+            f"room's Wi-Fi and reload, or {SECRETS_HINT}."
         )
 
 

@@ -61,5 +61,5 @@ def test_maya_typed_alone_is_asked_about_and_logged_as_maya_patel(phone, rally_s
     screenshot(phone, "log-post-phone-did-you-mean")
     dialog.get_by_role("button", name="Yes, I'm Maya Patel").click()
     phone.get_by_text("Logged — thank you, Maya Patel!").wait_for()
-    assert phone.get_by_text("maya-phone-test-2").count() >= 1  # first in Your latest posts
+    phone.get_by_text("maya-phone-test-2").first.wait_for()  # first in Your latest posts
     assert phone.locator('[data-testid="stException"]').count() == 0

@@ -177,7 +177,9 @@ def test_on_a_phone_every_post_of_the_week_is_two_taps_away_and_votable(browser,
         pages.filter(has_text=label).first.click()  # tap one: the page
         page.get_by_test_id("stRadio").get_by_text(f"Posts by {label}", exact=True).wait_for()
         settle(page)  # the rerun over: the list from before the tap no longer stands beside the new one
-        listed += [text.split("\n")[0].strip() for text in page.get_by_test_id("stRadioOption").all_inner_texts()]
+        options = page.get_by_test_id("stRadioOption")
+        options.first.wait_for()
+        listed += [text.split("\n")[0].strip() for text in options.all_inner_texts()]
     assert len(listed) == len(expected), f"{len(listed)} posts listed of {len(expected)}"
     for name, platform in zip(expected["name"], expected["platform"]):
         assert any(line.startswith(f"{name} · {platform} · ") for line in listed), (
