@@ -8,12 +8,17 @@ sidebar, roles and layout) or shows a "Page not found" box.
 
 import streamlit as st
 
-from ui.audience import directors_link
+from ui.audience import DIRECTORS_BY_TOKEN, DIRECTORS_ONLY, admit, directors_link, refuse_other_pages
 
 # Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
 st.set_page_config(
     page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state="collapsed" if directors_link() else "auto"
 )
+
+# With `viewers` set, nobody sees a page before signing in (or holding a directors' token): the way in is drawn instead.
+audience = admit()
+if audience is None:
+    st.stop()
 
 DIRECTORS = st.Page("views/directors.py", title="Directors' view", icon="🧭", url_path="directors")
 PAGES = {
@@ -47,7 +52,12 @@ PAGES = {
     ],
 }
 
-if directors_link():
+if audience == DIRECTORS_BY_TOKEN:
+    # Every page is routed (hidden) only so the address typed in the tab is known: anything but the directors' page is refused.
+    page = st.navigation([p for section in PAGES.values() for p in section], position="hidden")
+    if page is not DIRECTORS:
+        refuse_other_pages()
+elif audience == DIRECTORS_ONLY:
     # A director's link (/directors or ?view=directors) gets the read-only page alone, with no menu into the meeting.
     # The default page is listed only so /directors keeps its own address; any other address lands on DIRECTORS.
     page = st.navigation([PAGES["Meeting"][0], DIRECTORS], position="hidden")

@@ -27,7 +27,7 @@ def measurements(quick: bool) -> dict[int, tuple[str, callable]]:
             1: ("upstream reads", lambda: upstream.run(viewers=(1, 3))),
             2: ("load and parse", lambda: load.run(sizes=(1_000, 10_000), repeats=1)),
             3: ("page time", lambda: pages.run(sizes=(1_000, 10_000), repeats=2)),
-            4: ("survey burst", lambda: burst.run(scenarios=((1, 0.0),), submissions=50)),
+            4: ("survey burst", lambda: burst.run(scenarios=((1, 0.0),), submissions=50, kills=2, quick_writer=True)),
             5: ("memory", lambda: memory.run(sizes=(1_000, 10_000), sessions=5)),
         }
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -95,6 +96,16 @@ class DataSource(ABC):
         Raises SourceError; `transient` errors may have been applied anyway, so callers
         that retry must carry an ID in each row and de-duplicate on read.
         """
+
+    def ids_in(self, tab: str, columns: Sequence[int]) -> set[str]:
+        """Every value in the given 0-based `columns` of `tab` (matched loosely), header included; empty when there is no such tab.
+
+        What the outbox reads before it sends a row again after an answer it can't trust:
+        the IDs already in the tab are not written twice. One upstream read, whatever the number of rows waiting.
+        """
+        tabs = self.fetch([tab]).tabs
+        rows = next(iter(tabs.values()), [])
+        return {row[column] for row in rows for column in columns if column < len(row) and row[column]}
 
     @abstractmethod
     def ensure_tabs(self, headers: dict[str, list[str]]) -> list[str]:

@@ -25,8 +25,21 @@ from data_sources.config import ConfigError
 from data_sources.delivery import SendResult, delivery_settings
 from data_sources.delivery import send_digest as deliver
 from data_sources.server import LiveData, Server
-from rally.core.contract import IDEAS, KUDOS, MODERATION, POST_NUMBERS, POSTS, SURVEY, SURVEY_ROUNDS, VOTES
+from rally.core.contract import (
+    FOLLOW_UPS,
+    IDEAS,
+    KUDOS,
+    MEETINGS,
+    MODERATION,
+    NOTES,
+    POST_NUMBERS,
+    POSTS,
+    SURVEY,
+    SURVEY_ROUNDS,
+    VOTES,
+)
 from rally.core.records import TabUnusable, WritePlan
+from rally.core.text import NAME_MAX
 from rally.monthly.imports import KPIS_WRITTEN, ImportPlan
 from rally.staff.posting import NewPost, post_problems, with_staff_name
 from rally.survey.answers import HIDE as HIDE_RESULTS
@@ -44,9 +57,12 @@ from rally.survey.moderation import HIDE, moderation_row
 from rally.survey.moderation import SHOW as UNHIDE
 from rally.survey.questions import QuestionSet, check_answers
 from rally.weekly.kudos import NewKudos, kudos_problems
+from rally.weekly.meeting import WeeklyMeeting
+from rally.weekly.record import STATUSES, FollowUp, follow_up_rows, record_rows
 from rally.weekly.votes import vote_round, vote_row
 
 log = logging.getLogger("rally.commands")
+NOTE_MAX = 280  # characters: a note is read out in one breath
 T = TypeVar("T")
 
 
@@ -83,7 +99,7 @@ def _facilitator(caller: Caller, what: str) -> None:
         raise Refused("That needs the facilitator role: sign in again.", role=True)
 
 
-def _queue(server: Server, plan: WritePlan, sheet_reachable: bool) -> str:
+def _queue(server: Server, plan: WritePlan, sheet_reachable: bool, notify: bool = True) -> str:
     """Queue one row for a tab people also edit by hand: name the columns it needs first, then the outbox.
 
     When the Sheet can't be reached the row is queued anyway: its cells already sit in the right
@@ -99,16 +115,25 @@ def _queue(server: Server, plan: WritePlan, sheet_reachable: bool) -> str:
                 plan.tab,
                 error,
             )
-    return _stored(lambda: server.outbox().submit(plan.tab, plan.header, plan.row, id_column=plan.id_column))
+    return _stored(
+        server, lambda: server.outbox().submit(plan.tab, plan.header, plan.row, id_column=plan.id_column), notify
+    )
 
 
-def _stored(store: Callable[[], T]) -> T:
-    """A row kept on this server's disk, or a refusal saying it wasn't (a full disk, a locked store)."""
+def _stored(server: Server, store: Callable[[], T], notify: bool = True) -> T:
+    """A row kept on this server's disk, or a refusal saying it wasn't (a full disk, a locked store).
+
+    Then the next version of the data, holding it, is built before the sender's page draws again: what they
+    sent counts on their screen at once, and on everyone's as soon as their page looks again.
+    """
     try:
-        return store()
+        stored = store()
     except (sqlite3.Error, OSError) as error:
         log.error("could not store a submission on this server: %s", error)
         raise Refused("It could not be saved on this server. Please send it again in a moment.") from None
+    if notify:
+        server.changed()
+    return stored
 
 
 def _plan(build: Callable[[], WritePlan]) -> WritePlan:
@@ -146,14 +171,16 @@ def cast_vote(server: Server, caller: Caller, week: str, post_key: str | None, t
     if not post_key:
         raise Refused("Pick a post first, then send your vote.")
     _form(server, caller)
-    return _stored(lambda: server.outbox().submit(VOTES.name, VOTES.header, vote_row(week, post_key, token, name)))
+    return _stored(
+        server, lambda: server.outbox().submit(VOTES.name, VOTES.header, vote_row(week, post_key, token, name))
+    )
 
 
 def reveal_vote(server: Server, caller: Caller, week: str, shown: bool, seq: int, today: date) -> str:
     """Facilitator: reveal (or hide again) a week's vote on every screen — a Survey Rounds row for "Vote <week>"."""
     _facilitator(caller, "reveal_vote")
     row = round_action_row(SHOW if shown else HIDE_RESULTS, vote_round(week), seq, today)
-    return server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row)
+    return _stored(server, lambda: server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row))
 
 
 # -- the survey and the ideas box ----------------------------------------------------------------------------------
@@ -182,14 +209,14 @@ def submit_response(
         day=today,
         edit=edit,
     )
-    return _stored(lambda: server.outbox().submit_many(SURVEY.name, SURVEY.header, rows))
+    return _stored(server, lambda: server.outbox().submit_many(SURVEY.name, SURVEY.header, rows))
 
 
 def submit_idea(server: Server, caller: Caller, text: str, today: date) -> str:
     if not clean_idea(text):
         raise Refused("Write your idea in the box first.")
     _form(server, caller)
-    return _stored(lambda: server.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today)))
+    return _stored(server, lambda: server.outbox().submit(IDEAS.name, IDEAS.header, idea_row(text, today)))
 
 
 def start_round(server: Server, caller: Caller, name: str, rounds: Rounds, today: date) -> str:
@@ -201,23 +228,35 @@ def start_round(server: Server, caller: Caller, name: str, rounds: Rounds, today
     if any(name.casefold() == started.casefold() for started, _ in rounds.started):
         raise Refused(f"There is already a round called {name}: pick another name.")
     row = round_action_row(START, name, rounds.next_seq, today)
-    return server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row)
+    return _stored(server, lambda: server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row))
 
 
 def show_results(server: Server, caller: Caller, round_name: str, shown: bool, seq: int, today: date) -> str:
     """Facilitator: reveal (or hide again) a round's results on every screen."""
     _facilitator(caller, "show_results")
     action = SHOW if shown else HIDE_RESULTS
-    return server.outbox().submit(
-        SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, round_action_row(action, round_name, seq, today)
-    )
+    row = round_action_row(action, round_name, seq, today)
+    return _stored(server, lambda: server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row))
 
 
 def set_hidden(server: Server, caller: Caller, tab: str, target: str, hide: bool, seq: int, today: date) -> str:
     """Facilitator: hide an answer or an idea from every screen (or show it again)."""
     _facilitator(caller, "set_hidden")
     row = moderation_row(tab, target, HIDE if hide else UNHIDE, seq, today)
-    return server.outbox().submit(MODERATION.name, MODERATION.header, row)
+    return _stored(server, lambda: server.outbox().submit(MODERATION.name, MODERATION.header, row))
+
+
+# -- rows the Sheet refused for good (Data health, facilitator) ------------------------------------------------
+def retry_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
+    """Facilitator: put a row the Sheet refused for good back in the queue (once the Sheet or the row is fixed)."""
+    _facilitator(caller, "retry_dead_letter")
+    return _stored(server, lambda: server.outbox().retry_dead([row_id]))
+
+
+def drop_dead_letter(server: Server, caller: Caller, row_id: str) -> int:
+    """Facilitator: give up on a row the Sheet refused for good; it stays on this server's disk, marked, never sent."""
+    _facilitator(caller, "drop_dead_letter")
+    return _stored(server, lambda: server.outbox().drop_dead([row_id]))
 
 
 # -- numbers imported and the digest sent (facilitator) ------------------------------------------------------
@@ -233,7 +272,8 @@ def import_numbers(server: Server, caller: Caller, data: LiveData, plan: ImportP
     for spec, cells in rows:
         laid_out = _plan(lambda spec=spec, cells=cells: data.dataset.write_plan(spec, cells))
         laid_out = replace(laid_out, row={**laid_out.row, laid_out.id_column: cells["ID"]})
-        _queue(server, laid_out, sheet_reachable=data.state.error is None)
+        _queue(server, laid_out, sheet_reachable=data.state.error is None, notify=False)
+    server.changed()
     return len(rows)
 
 
@@ -250,3 +290,47 @@ def send_digest(server: Server, caller: Caller, data: dict, channels: list[str] 
             "(see .streamlit/secrets.toml.example)."
         )
     return deliver(data, settings, channels)
+
+
+# -- the meeting's loop (facilitator) --------------------------------------------------------------------------
+NOTE_KINDS_FROM_THE_PRESENTER = ("Highlight", "Improve", "Hero")
+
+
+def add_note(server: Server, caller: Caller, data: LiveData, week: str, kind: str, text: str, person: str = "") -> str:
+    """Facilitator: a highlight, a "do better" item or the hero of the week (with the reason), to the Notes tab."""
+    _facilitator(caller, "add_note")
+    text = " ".join(text.split())
+    person = " ".join(person.split())
+    problems = []
+    if kind not in NOTE_KINDS_FROM_THE_PRESENTER:
+        problems.append(f"A note is one of {', '.join(NOTE_KINDS_FROM_THE_PRESENTER)}.")
+    if kind == "Hero" and not person:
+        problems.append("Pick who the hero of the week is.")
+    if not text:
+        problems.append("Write the reason, as you would say it." if kind == "Hero" else "Write the note first.")
+    elif len(text) > NOTE_MAX:
+        problems.append(f"Keep it to {NOTE_MAX} characters.")
+    if len(person) > NAME_MAX:
+        problems.append(f"Keep the name to {NAME_MAX} characters.")
+    if problems:
+        raise Refused(*problems, listed=True)
+    cells = {"Week": str(week), "Kind": kind, "Person": person, "Text": text}
+    plan = _plan(lambda: data.dataset.write_plan(NOTES, cells))
+    return _queue(server, plan, sheet_reachable=data.state.error is None)
+
+
+def close_meeting(server: Server, caller: Caller, meeting: WeeklyMeeting, today: date) -> int:
+    """Facilitator: what the meeting showed, to the Meetings tab, once (closing again writes nothing new)."""
+    _facilitator(caller, "close_meeting")
+    rows = record_rows(meeting, today)
+    _stored(server, lambda: server.outbox().submit_many(MEETINGS.name, MEETINGS.header, rows))
+    return len(rows)
+
+
+def follow_up(server: Server, caller: Caller, week: str, item: FollowUp, status: str, seq: int, today: date) -> str:
+    """Facilitator: last week's do-better item marked done, not yet or dropped (the latest mark counts)."""
+    _facilitator(caller, "follow_up")
+    if status not in STATUSES:
+        raise Refused(f"Mark it {', '.join(STATUSES)}.")
+    row = follow_up_rows(week, item.key, item.text, status, today, seq)
+    return _stored(server, lambda: server.outbox().submit(FOLLOW_UPS.name, FOLLOW_UPS.header, row))

@@ -1,7 +1,10 @@
 """Configuration, read once from `.streamlit/secrets.toml` (or Streamlit's st.secrets) and the environment.
 
-The `[connections.gsheets]` table uses the same keys as Streamlit's own Google
-Sheets connection, so a secrets file written for it works unchanged.
+The `[connections.gsheets]` table uses the keys of Streamlit's own Google Sheets
+connection: `spreadsheet` as the Sheet's URL, its key or its title, and the service
+account's fields. Two of that connection's ways differ, and are refused with a
+message saying what to change (the README lists them): `worksheet` (Rally reads
+every tab by name) and no `type` at all (a public Sheet read without credentials).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
 DATA_DIR_ENV = "RALLY_DATA_DIR"
 # Values in secrets.toml.example that mean "not filled in yet".
 PLACEHOLDER = re.compile(r"(your[-_ ]|xxxx|<.*>|\.\.\.|example\.iam|REPLACE)", re.IGNORECASE)
+# The same for `spreadsheet`, which may be a title a person chose ("Your team's posts" is a fine title).
+SPREADSHEET_PLACEHOLDER = re.compile(r"(your[-_]sheet|xxxx|<.*>|\.\.\.|REPLACE)", re.IGNORECASE)
 SECRET_FIELDS = (
     "private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode",
     "password", "webhook_url",  # [rally.smtp] and the Slack / Teams webhooks (a webhook address is its own password)
@@ -110,13 +115,35 @@ def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = 
 
 
 def check_gsheets(table: Mapping, emulator: bool = False) -> None:
-    """Refuse a half-filled [connections.gsheets] with a message that says what to fill in."""
-    if not str(table.get("spreadsheet", "")).strip() or PLACEHOLDER.search(str(table.get("spreadsheet", ""))):
+    """Refuse a half-filled [connections.gsheets], or one written for a way Rally doesn't work, with what to change."""
+    spreadsheet = str(table.get("spreadsheet", "")).strip()
+    if not spreadsheet or SPREADSHEET_PLACEHOLDER.search(spreadsheet):
         raise ConfigError(
-            "Fill in your secrets: set `spreadsheet` under [connections.gsheets] in .streamlit/secrets.toml to the Sheet's URL or key."
+            "Fill in your secrets: set `spreadsheet` under [connections.gsheets] in .streamlit/secrets.toml to the Sheet's URL, key or title."
+        )
+    if spreadsheet_reference(spreadsheet)[0] == "title" and '"' in spreadsheet:
+        raise ConfigError(
+            "Google Drive can't look up a title with a double quote in it: set `spreadsheet` under [connections.gsheets] to the Sheet's URL."
+        )
+    if str(table.get("worksheet", "")).strip():
+        raise ConfigError(
+            "Remove `worksheet` from [connections.gsheets]: Rally reads every tab of the Sheet by its name (Posts, Staff, KPIs…), "
+            "so it has no single worksheet to pick. If your posts are on another tab, rename that tab to Posts."
         )
     if emulator:
         return
+    if not str(table.get("type", "")).strip() and not any(table.get(k) for k in ("private_key", "client_email")):
+        raise ConfigError(
+            "[connections.gsheets] has no `type`: Streamlit's connection reads such a Sheet as a public one, without "
+            "credentials. Rally can't: it reads every tab by name and writes answers and votes, which Google allows to a "
+            "signed-in account only. Share the Sheet with a service account and paste its JSON key's fields "
+            '(type = "service_account", project_id, private_key_id, private_key, client_email).'
+        )
+    if str(table.get("type", "")).strip() not in ("", "service_account"):
+        raise ConfigError(
+            f"[connections.gsheets] type = {str(table.get('type')).strip()!r}: Rally signs in as a service account only "
+            '(type = "service_account" and the fields of its JSON key).'
+        )
     missing = [
         k
         for k in ("type", "project_id", "private_key_id", "private_key", "client_email")
@@ -140,6 +167,21 @@ def spreadsheet_key(value: str) -> str:
     """A Sheet's key from its URL or the key itself."""
     match = re.search(r"/spreadsheets/d/([a-zA-Z0-9-_]+)", value)
     return match[1] if match else value.strip()
+
+
+def spreadsheet_reference(value: str) -> tuple[str, str]:
+    """How `spreadsheet` names the Sheet: ("url", key), ("key", key) or ("title", title).
+
+    A single word of letters, digits, - and _ may be a key or a one-word title: it is tried as
+    a key first, then as a title. Anything else (a space, say) is a title, opened through Drive.
+    """
+    value = value.strip()
+    match = re.search(r"/spreadsheets/d/([a-zA-Z0-9-_]+)", value)
+    if match:
+        return "url", match[1]
+    if re.fullmatch(r"[A-Za-z0-9_-]+", value):
+        return "key", value
+    return "title", value
 
 
 def redact(text: str, secrets: list[str]) -> str:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 # The parts of a Dataset an argument may be, identified by name within the version: first those read from the
 # tabs people keep (SHEET_PARTS), then those the room fills during a meeting.
-SHEET_PARTS = ("posts", "staff", "kpis", "notes", "kudos", "training", "settings", "calendar")
+SHEET_PARTS = ("posts", "staff", "kpis", "notes", "kudos", "training", "settings", "calendar", "meetings", "follow_ups")
 DATASET_PARTS = (*SHEET_PARTS, "votes", "survey", "issues", "tabs")
 
 

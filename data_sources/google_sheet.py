@@ -7,11 +7,12 @@ Every value written goes RAW, so text such as "=1+1" stays text.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -21,9 +22,10 @@ import requests
 from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo, Tabs, version_of
-from data_sources.config import RallyConfig, redact, spreadsheet_key
-from data_sources.retry import RetryPolicy, with_retry
+from data_sources.config import RallyConfig, redact, spreadsheet_reference
+from data_sources.retry import RetryPolicy, http_status, is_transient, readable, with_retry
 from rally.core.contract import normalise_key
+from rally.core.parsing import number_format
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -48,19 +50,24 @@ def as_text(value: object) -> str:
     return str(value)
 
 
-def _float_text(literal: str) -> str:
-    return as_text(float(literal))
+def _float_text(literal: str, decimal: str = ".") -> str:
+    text = as_text(float(literal))
+    return text.replace(".", decimal) if decimal != "." else text
 
 
-def decode_values(content: bytes) -> list[dict]:
+def decode_values(content: bytes, decimal: str = ".") -> list[dict]:
     """The valueRanges of a batchGet answer, every number already as the text `as_text` gives.
+
+    A typed number with a fraction is written with the Sheet's own decimal mark (0.12 as "0,12" in a German
+    Sheet), so it reads back the way numbers typed as text in that Sheet do: one reading rule for both.
 
     A JSON integer literal is its own decimal text (JSON allows no leading zeros or
     plus sign), so integers become text inside the C decoder instead of one Python
     call per cell: for 100k rows this halves the time from answer to rows of text.
     """
     with _cyclic_gc_paused():
-        return json.loads(content, parse_int=str, parse_float=_float_text).get("valueRanges", [])
+        floats = _float_text if decimal == "." else functools.partial(_float_text, decimal=decimal)
+        return json.loads(content, parse_int=str, parse_float=floats).get("valueRanges", [])
 
 
 @contextmanager
@@ -96,7 +103,10 @@ class GoogleSheetSource(DataSource):
     ):
         assert config.gsheets is not None
         self._config = config
-        self._key = spreadsheet_key(str(config.gsheets["spreadsheet"]))
+        # `spreadsheet` as a URL, a key, or a title (looked up in Google Drive when the Sheet is first opened).
+        self._reference = spreadsheet_reference(str(config.gsheets["spreadsheet"]))
+        self._key: str | None = None if self._reference[0] == "title" else self._reference[1]
+        self._looked_up_title = False
         self._client_factory = client_factory or (lambda: _default_client(config))
         self._client: gspread.Client | None = None
         self._retry = retry
@@ -152,8 +162,9 @@ class GoogleSheetSource(DataSource):
         )
 
     def _explain(self, error: gspread.exceptions.APIError, what: str) -> SourceError:
-        code = error.code
-        message = self._safe(str(error.error.get("message", "")))
+        # The response's own status: gspread says -1 when Google's front end answered with an HTML page.
+        code = http_status(error) or error.code
+        message = self._safe(str(error.error.get("message", ""))) if error.code != -1 else ""
         if code == 403:
             return SourceError(
                 f"Rally may not open this Sheet. Share it with {self.share_with() or 'the service account'} (Editor, so forms can write).",
@@ -161,24 +172,59 @@ class GoogleSheetSource(DataSource):
             )
         if code == 404:
             return SourceError(
-                f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets.",
+                f"No Google Sheet has the key {self._key}. Check `spreadsheet` under [connections.gsheets] in the secrets (its URL always works).",
                 status=404,
             )
         if code == 400 and "parse range" in message.lower():
             return SourceError(f"A tab was renamed or removed while {what} ({message}).", status=400)
-        transient = code == 429 or code >= 500 or code == 408
-        reason = "rate limit reached (429)" if code == 429 else f"error {code}: {message}"
-        return SourceError(f"Google Sheets unreachable: {reason}", transient=transient, status=code)
+        transient = is_transient(error)
+        reason = self._safe(readable(error)) if transient else f"Google Sheets unreachable: error {code}: {message}"
+        return SourceError(reason, transient=transient, status=code)
 
     def _safe(self, text: object) -> str:
         return redact(str(text), self._config.secret_values())
 
     def _load_metadata(self) -> None:
         http = self._http()
-        metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
+        if self._key is None:
+            self._key = self._key_of_title()
+        try:
+            metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
+        except SourceError as error:
+            if error.status != 404 or self._reference[0] != "key" or self._looked_up_title:
+                raise
+            self._key = self._key_of_title()  # one word, but no such key: the Sheet's title, then
+            metadata = self._call("reading the Sheet's tabs", lambda: http.fetch_sheet_metadata(self._key))
         self._titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
         self._locale = metadata.get("properties", {}).get("locale")
         self._time_zone = metadata.get("properties", {}).get("timeZone")
+
+    def _key_of_title(self) -> str:
+        """The key of the Sheet named by `spreadsheet`, through gspread's Drive-backed `open` (once per source)."""
+        self._looked_up_title = True
+        title = self._reference[1]
+        self._http()
+
+        def open_by_title() -> str:
+            try:
+                return self._client.open(title).id
+            except gspread.exceptions.SpreadsheetNotFound:
+                raise SourceError(
+                    f"No Google Sheet has the key or title {title!r}, or none is shared with {self.share_with() or 'the service account'}. "
+                    "Check `spreadsheet` under [connections.gsheets] in the secrets (the Sheet's URL always works).",
+                    status=404,
+                ) from None
+
+        try:
+            return self._call(f"looking up the Sheet named {title!r} in Google Drive", open_by_title)
+        except SourceError as error:
+            if error.status != 403:
+                raise
+            raise SourceError(
+                "Rally looks a Sheet up by its title through Google Drive, and Drive refused: enable the Google Drive API "
+                "in the service account's Google Cloud project, or set `spreadsheet` under [connections.gsheets] to the Sheet's URL.",
+                status=403,
+            ) from None
 
     # -- the interface ----------------------------------------------------------------------
     def fetch(self, only: list[str] | None = None, known: Snapshot | None = None) -> Snapshot:
@@ -216,7 +262,7 @@ class GoogleSheetSource(DataSource):
             if unchanged is not None and version_of(content, self.kind) == unchanged:
                 return content, None  # nothing changed: no need to make a Python object of every cell again
             try:
-                return content, decode_values(content)
+                return content, decode_values(content, number_format(self._locale).decimal)
             except json.JSONDecodeError as error:  # a garbled answer: as transient as a dropped connection
                 raise requests.JSONDecodeError(error.msg, error.doc, error.pos) from None
 
@@ -229,14 +275,24 @@ class GoogleSheetSource(DataSource):
         }, content
 
     def append_rows(self, tab: str, rows: list[list[str]], header: list[str]) -> None:
-        with self._lock:
-            if self._titles is None:
-                self._load_metadata()
-            match = next((t for t in self._titles or [] if normalise_key(t) == normalise_key(tab)), None)
-            if match is None:
-                self._add_tabs({tab: header})
-            else:
-                tab = match  # write where people will look: the tab as the Sheet spells it
+        for attempt in (1, 2):
+            with self._lock:
+                if self._titles is None or attempt == 2:
+                    self._load_metadata()
+                match = self._title_of(tab)
+                if match is None:
+                    self._add_tabs({tab: header})
+                target = match or tab  # write where people will look: the tab as the Sheet spells it
+            try:
+                self._append_once(target, rows)
+                return
+            except SourceError as error:
+                # Someone renamed or removed the tab since Rally looked: look again (and add it back) once.
+                # A refused range writes nothing, so sending again can't make a copy.
+                if attempt == 2 or error.status != 400 or "renamed or removed" not in str(error):
+                    raise
+
+    def _append_once(self, tab: str, rows: list[list[str]]) -> None:
         http = self._http()
         params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
         body = {"values": [[as_text(c) for c in r] for r in rows], "majorDimension": "ROWS"}
@@ -251,6 +307,32 @@ class GoogleSheetSource(DataSource):
             ) from None
         except google.auth.exceptions.GoogleAuthError as error:
             raise self._auth_failure(error) from None
+
+    def _title_of(self, tab: str) -> str | None:
+        return next((t for t in self._titles or [] if normalise_key(t) == normalise_key(tab)), None)
+
+    def ids_in(self, tab: str, columns: Sequence[int]) -> set[str]:
+        """One read of just the given columns (a batchGet of one column each), safe to retry: it changes nothing."""
+        with self._lock:
+            if self._titles is None:
+                self._load_metadata()
+            title = self._title_of(tab)
+        if title is None or not columns:
+            return set()
+        http = self._http()
+        letters = sorted({gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1") for column in columns})
+        params = {**READ_PARAMS, "ranges": [f"{a1_tab(title)}!{letter}:{letter}" for letter in letters]}
+        reply = self._call(
+            f"reading the IDs in {title}",
+            lambda: http.request("get", SPREADSHEET_VALUES_BATCH_URL % self._key, params=params).json(),
+        )
+        return {
+            as_text(cell)
+            for value_range in reply.get("valueRanges", [])
+            for row in value_range.get("values", [])
+            for cell in row[:1]
+            if as_text(cell)
+        }
 
     def ensure_columns(self, tab: str, header_row: int, names: list[str]) -> list[str]:
         with self._lock:
@@ -297,9 +379,8 @@ class GoogleSheetSource(DataSource):
         return str(email) if email else None
 
     def info(self) -> SourceInfo:
-        return SourceInfo(
-            self.kind, "Google Sheet", f"https://docs.google.com/spreadsheets/d/{self._key}/edit", self.share_with()
-        )
+        url = f"https://docs.google.com/spreadsheets/d/{self._key}/edit" if self._key else None
+        return SourceInfo(self.kind, "Google Sheet", url, self.share_with())
 
 
 def _default_client(config: RallyConfig) -> gspread.Client:
@@ -308,4 +389,6 @@ def _default_client(config: RallyConfig) -> gspread.Client:
     if config.emulator_host:
         return client_for_emulator(config.emulator_host, TIMEOUT_SECONDS)
     info = {k: v for k, v in (config.gsheets or {}).items() if k not in ("spreadsheet", "worksheet")}
-    return client_for_service_account(info, TIMEOUT_SECONDS)
+    # Drive (file names only) just for a Sheet named by its title or a bare word: a URL needs the Sheets API alone.
+    by_title = spreadsheet_reference(str(config.gsheets["spreadsheet"]))[0] != "url"
+    return client_for_service_account(info, TIMEOUT_SECONDS, drive_metadata=by_title)

@@ -26,7 +26,10 @@ from requests.adapters import HTTPAdapter
 
 EMULATOR_HOST_ENV = "SHEETS_EMULATOR_HOST"
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/"
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+# Names and IDs of files, nothing in them: what opening a Sheet by its title needs.
+DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
 
 
 class _EmulatorOriginAdapter(HTTPAdapter):
@@ -37,23 +40,24 @@ class _EmulatorOriginAdapter(HTTPAdapter):
     that catches every call without touching gspread.
     """
 
-    def __init__(self, emulator_origin: str) -> None:
+    def __init__(self, emulator_origin: str, google_origin: str = SHEETS_ORIGIN) -> None:
         super().__init__()
         self._emulator_origin = emulator_origin
+        self._google_origin = google_origin
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         url = request.url or ""
-        if url.startswith(SHEETS_ORIGIN):
-            request.url = self._emulator_origin + url[len(SHEETS_ORIGIN) :]
+        if url.startswith(self._google_origin):
+            request.url = self._emulator_origin + url[len(self._google_origin) :]
         return super().send(request, **kwargs)
 
 
 class _RefuseAdapter(HTTPAdapter):
     """Stops an emulator client from reaching the real internet.
 
-    Some gspread calls (Drive metadata, open-by-title, export) go to other
-    Google hosts the emulator does not serve; failing loudly beats a test that
-    quietly depends on the network.
+    Some gspread calls (Drive metadata, export) go to other Google hosts the
+    emulator does not serve; failing loudly beats a test that quietly depends
+    on the network. Drive's file list, which opening by title needs, is served.
     """
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
@@ -80,19 +84,22 @@ def client_for_emulator(host: str, timeout: float) -> gspread.Client:
     session.mount("http://", _RefuseAdapter())
     # requests picks the longest matching prefix, so this wins for Sheets calls only.
     session.mount(SHEETS_ORIGIN + "/", _EmulatorOriginAdapter(f"http://{host}"))
+    # Drive's file list too (opening a Sheet by its title): the emulator answers it under /drive/v3/.
+    session.mount(DRIVE_FILES, _EmulatorOriginAdapter(f"http://{host}", "https://www.googleapis.com"))
     client.set_timeout(timeout)
     return client
 
 
-def client_for_service_account(info: Mapping[str, Any], timeout: float) -> gspread.Client:
+def client_for_service_account(info: Mapping[str, Any], timeout: float, drive_metadata: bool = False) -> gspread.Client:
     """A gspread client for the real Sheets API, acting as the service account in `info`.
 
-    Only the spreadsheets scope: Rally opens its Sheet by key, so it never needs
-    Drive access, and a narrower key is a smaller leak if secrets escape.
+    The spreadsheets scope, plus Drive's file names (`drive_metadata`) only when the Sheet is
+    named by its title: a narrower key is a smaller leak if secrets escape.
     The timeout also bounds the token fetch, which google-auth makes with the
     same timeout as the request that triggered it.
     """
-    credentials = ServiceAccountCredentials.from_service_account_info(dict(info), scopes=[SPREADSHEETS_SCOPE])
+    scopes = [SPREADSHEETS_SCOPE, *([DRIVE_METADATA_SCOPE] if drive_metadata else [])]
+    credentials = ServiceAccountCredentials.from_service_account_info(dict(info), scopes=scopes)
     client = gspread.Client(auth=credentials, http_client=HTTPClient)
     client.set_timeout(timeout)
     return client

@@ -23,6 +23,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -33,9 +34,9 @@ import pyarrow as pa
 from data_sources import secret_logs
 from data_sources.base import DataSource, Snapshot, SourceInfo
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
-from data_sources.derived import SHEET_PARTS, DerivedCache, call_key
+from data_sources.derived import DATASET_PARTS, SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
-from data_sources.outbox import Outbox
+from data_sources.outbox import DeadLetter, Outbox, Pending
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.core.contract import LIVE_TAB_TITLES, LIVE_TABS, TAB_NAMES, normalise_key
 from rally.core.records import QueuedRow
@@ -50,6 +51,18 @@ log = logging.getLogger("rally.server")
 LIVE_TAB_NAMES = frozenset(spec.name for spec in LIVE_TABS)
 # Arguments of a derived call that stand for the kept tabs' parts (see LiveData.derive).
 SHEET_PART_KEYS = frozenset(f"<dataset.{name}>" for name in SHEET_PARTS)
+# How long after a page last asked the server keeps its data fresh in the background (a projector left open asks
+# every few seconds; a server nobody looks at stops reading the Sheet).
+WATCH_SECONDS = 600.0
+# The room's tabs are read every `Live refresh seconds` only while a page showing live results asks for them (its
+# fragment asks on every tick): a few ticks after the last one, the short reads stop.
+LIVE_WATCH_TICKS = 4
+# How long a sender waits for the version holding what they sent before the page shows the previous one anyway.
+WAIT_FOR_VERSION_SECONDS = 30.0
+# The derived results the background thread computes for a new version before publishing it: those pages asked for
+# in the last WARM_WINDOW_SECONDS, at most WARM_CALLS of them (the newest first).
+WARM_WINDOW_SECONDS = 900.0
+WARM_CALLS = 64
 # Until the Settings tab has been read, the default refresh interval applies.
 DEFAULT_MAX_AGE = Settings().refresh_seconds
 OUTBOX_FILE = "outbox.sqlite"
@@ -86,6 +99,7 @@ class LiveData:
     version: str = ""  # the whole dataset's version: the Sheet's read, the live tabs' read, this server's queued rows
     derived: DerivedCache = field(default_factory=DerivedCache, repr=False, compare=False)
     sheet_version: str = ""  # the version of the tabs people keep alone (a vote or an answer leaves it unchanged)
+    recent: RecentCalls | None = field(default=None, repr=False, compare=False)
 
     def derive(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
         """`function(*args, **kwargs)`, computed once per data version for the whole server, then reused.
@@ -97,6 +111,8 @@ class LiveData:
         """
         key = call_key(function, args, kwargs, self.dataset)
         version = self.sheet_version if self.sheet_version and only_sheet_parts(key) else self.version
+        if self.recent is not None:
+            self.recent.remember(key, function, args, kwargs, self.dataset)
         return self.derived.get(version, key, lambda: function(*args, **kwargs))
 
     def today(self) -> date:
@@ -108,7 +124,7 @@ class LiveData:
 class Server:
     """One Rally server's parts for one configuration. Build it with `for_config`, never directly in a page."""
 
-    def __init__(self, config: RallyConfig):
+    def __init__(self, config: RallyConfig, background: bool = True):
         self.config = config
         self.source: DataSource = open_source(config)
         self.sheet = SnapshotCache(self.source, clock=now)
@@ -127,6 +143,14 @@ class Server:
         self._datasets = DerivedCache(versions=3)
         self._last: LiveData | None = None
         self._zone_of: tuple[str, str] = ("", "")
+        # Stale-while-revalidate (see `current`): the version every viewer is handed, and who builds the next one.
+        self._published: LiveData | None = None
+        self._background = background
+        self._refresh_thread: _Refresher | None = None
+        self._recent_calls = RecentCalls()
+        self._watched_at = -WATCH_SECONDS
+        self._live_watched_at = -WATCH_SECONDS
+        self._built_generation = -1  # the outbox's generation the newest build read the queue at
         self._lock = threading.Lock()
 
     # -- writes ------------------------------------------------------------------------------------------
@@ -147,6 +171,11 @@ class Server:
                     self.config.data_dir / OUTBOX_FILE, self.source, secrets=self.config.secret_values()
                 )
             return self._outbox
+
+    def write_queue(self) -> tuple[list[Pending], list[DeadLetter]]:
+        """The rows waiting for the Sheet (with the last failure's reason) and the rows it refused for good (Data health)."""
+        box = self.outbox()
+        return box.pending(), box.dead_letters()
 
     def pending_rows(self, tab: str, snapshot: Snapshot | None = None) -> list[dict[str, str]]:
         """Rows this server accepted for `tab` that `snapshot` may not hold.
@@ -174,29 +203,115 @@ class Server:
                 cache = self._live[tabs] = SnapshotCache(self.source, clock=now, only=list(tabs))
             return cache
 
-    def current(self, refresh: bool = False, live: bool = False) -> LiveData:
-        """The data every page reads: shared, at most one upstream read per refresh interval.
+    def current(self, refresh: bool = False, live: bool = False, wait: bool = False) -> LiveData:
+        """The data every page reads: the newest version this server has built, handed over at once.
 
-        The tabs the room fills (votes, answers, ideas) come from the newest read that holds them: the
-        whole Sheet's, or the short-interval read of just those tabs. With `live`, that short read is made
-        when it is older than `Live refresh seconds` (the pages that show live results ask for it).
-        Rows this server accepted that neither read holds yet join at once (marked pending).
+        New versions are built in the background (stale-while-revalidate): when the Sheet is due for a read
+        (`Refresh seconds`), the room's tabs are (`Live refresh seconds`, while a page showing live results is
+        open) or this server has queued a new row, one thread reads, parses and computes the derived results
+        the pages asked for last time, then publishes the new version; until then every viewer keeps the
+        previous one with its "Data as of" stamp. Only the very first read of a server is made in the asking
+        viewer's run. With `refresh` (the Refresh button, the command line) the read is made now and waited for;
+        with `wait` the caller waits for a version that holds everything queued so far (a form just sent).
         """
-        if refresh:
+        self._watching(live)
+        if refresh or self._published is None or not self._background:
+            return self._publish(self._build(read=True if refresh else None, live=live))
+        if wait:
+            self._refresher().request(wait=True)
+        elif self._due(live):
+            self._refresher().request()
+        return self._published
+
+    def settle(self) -> LiveData:
+        """Wait for a version that holds everything this server has read or queued so far (tests, a page after a form)."""
+        if self._published is not None and self._background:
+            self._refresher().request(wait=True)
+        return self.current()
+
+    def changed(self) -> None:
+        """Something was queued on this server: build the version that holds it (and wait for it, so the sender sees it)."""
+        if self._published is None or not self._background:
+            return
+        self._refresher().request(wait=True)
+
+    def _watching(self, live: bool) -> None:
+        at = now()
+        self._watched_at = at
+        if live:
+            self._live_watched_at = at
+
+    def _due(self, live: bool) -> bool:
+        """True when a new version is due: a read for what viewers look at (the Sheet, the room's tabs), or rows queued
+        or confirmed on this server since the published version was built."""
+        if self._outbox is not None and self._outbox.generation != self._built_generation:
+            return True
+        settings = self._settings()
+        if self.sheet.age() is None or self.sheet.age() >= settings.refresh_seconds:
+            return True
+        live_age = self._live_cache(LIVE_TAB_TITLES).age()
+        return live and (live_age is None or live_age >= settings.live_refresh_seconds)
+
+    def _live_watched(self, settings: Settings) -> bool:
+        return now() - self._live_watched_at < LIVE_WATCH_TICKS * max(1.0, settings.live_refresh_seconds)
+
+    def _settings(self) -> Settings:
+        published = self._published
+        return published.dataset.settings if published is not None and published.dataset else Settings()
+
+    def _build(self, read: bool | None = None, live: bool | None = None) -> LiveData:
+        """A LiveData of the newest reads: `read` True reads the Sheet now, None when due, False never (same for `live`)."""
+        settings = self._settings()
+        if read:
             state = self.sheet.refresh()
+        elif read is None:
+            state = self.sheet.get(settings.refresh_seconds)
         else:
-            previous = self._last
-            max_age = previous.dataset.settings.refresh_seconds if previous and previous.dataset else DEFAULT_MAX_AGE
-            state = self.sheet.get(max_age)
+            state = self.sheet.state()
         snapshot = state.snapshot
         if snapshot is None:
             return LiveData(None, state, self.source.info(), "", self.derived)
-        settings = self._last.dataset.settings if self._last and self._last.dataset else Settings()
         live_cache = self._live_cache(LIVE_TAB_TITLES)
-        live_state = live_cache.get(settings.live_refresh_seconds) if live else live_cache.state()
-        data = self._data(state, snapshot, live_state.snapshot)
-        self._last = data
-        return data
+        live_watched = self._live_watched(settings)
+        if live or (live is None and live_watched):
+            live_state = live_cache.get(settings.live_refresh_seconds)
+        else:
+            live_state = live_cache.state()
+        return self._data(state, snapshot, live_state.snapshot)
+
+    def _publish(self, data: LiveData) -> LiveData:
+        with self._lock:
+            published = self._published
+            # A build that finished later but read earlier never replaces a newer one.
+            if published is None or data.dataset is not None or published.dataset is None:
+                self._published = data
+            self._last = self._published
+            return self._published
+
+    def _refresher(self) -> _Refresher:
+        with self._lock:
+            if self._refresh_thread is None:
+                self._refresh_thread = _Refresher(self)
+                self._refresh_thread.start()
+            return self._refresh_thread
+
+    def _background_round(self) -> None:
+        """One round of the background thread: build what is due, compute what pages asked for, then publish."""
+        watched = now() - self._watched_at < WATCH_SECONDS
+        data = self._build(read=None if watched else False, live=None)
+        if data.dataset is not None and self._published is not None and data.version != self._published.version:
+            warm(data, self._recent_calls)
+        self._publish(data)
+
+    def next_due_in(self) -> float | None:
+        """Seconds until the background thread should look again (None: nobody is watching, wait to be asked)."""
+        if now() - self._watched_at >= WATCH_SECONDS:
+            return None
+        settings = self._settings()
+        waits = [settings.refresh_seconds - (self.sheet.age() or 0.0)]
+        if self._live_watched(settings):
+            waits.append(settings.live_refresh_seconds - (self._live_cache(LIVE_TAB_TITLES).age() or 0.0))
+        return max(0.2, min(waits))
 
     def _data(self, state: CacheState, snapshot: Snapshot, live: Snapshot | None) -> LiveData:
         """The dataset of the whole Sheet's read, the live tabs' read (when newer) and this server's queued rows."""
@@ -222,10 +337,11 @@ class Server:
         dataset = self._datasets.get(live_key, ("<dataset>",), lambda: combine(sheet, parts))
         # Arrow keeps the buffers a parse freed (over 100 MB at 100k rows) unless asked to give them back.
         pa.default_memory_pool().release_unused()
-        return LiveData(dataset, state, self.source.info(), live_key, self.derived, sheet_key)
+        return LiveData(dataset, state, self.source.info(), live_key, self.derived, sheet_key, self._recent_calls)
 
     def _queued(self, snapshot: Snapshot, live: Snapshot | None) -> dict[str, list[QueuedRow]]:
         """This server's rows per contract tab that the read holding that tab may not show: one outbox query."""
+        self._built_generation = self._store().generation
         read_at = snapshot.fetched_at.timestamp()
         live_at = live.fetched_at.timestamp() if live is not None else read_at
         try:
@@ -255,8 +371,109 @@ class Server:
         return last.today() if last is not None else Calendar().today(wall_clock())
 
     def close(self) -> None:
+        if self._refresh_thread is not None:
+            self._refresh_thread.stop()
         if self._outbox is not None and self._writing:
             self._outbox.stop()
+
+
+class _Part:
+    """Stands for a part of the dataset in a remembered call, bound again to the next version's part."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class RecentCalls:
+    """The derived calls pages made lately, so the background thread can compute them for the next version first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: OrderedDict[tuple, tuple[float, Callable, tuple, dict]] = OrderedDict()
+
+    def remember(self, key: tuple, function: Callable, args: tuple, kwargs: dict, dataset: Dataset | None) -> None:
+        def unbind(value: object) -> object:
+            if dataset is not None:
+                if value is dataset:
+                    return _Part("")
+                for name in DATASET_PARTS:
+                    if value is getattr(dataset, name, None):
+                        return _Part(name)
+            return value
+
+        entry = (now(), function, tuple(map(unbind, args)), {k: unbind(v) for k, v in kwargs.items()})
+        with self._lock:
+            self._calls[key] = entry
+            self._calls.move_to_end(key)
+            while len(self._calls) > 4 * WARM_CALLS:
+                self._calls.popitem(last=False)
+
+    def latest(self) -> list[tuple[Callable, tuple, dict]]:
+        since = now() - WARM_WINDOW_SECONDS
+        with self._lock:
+            entries = [entry for entry in reversed(self._calls.values()) if entry[0] >= since]
+        return [(function, args, kwargs) for _, function, args, kwargs in entries[:WARM_CALLS]]
+
+
+def warm(data: LiveData, recent: RecentCalls) -> None:
+    """Compute, for `data`'s version, the derived results pages asked for lately (a failure is the page's to show)."""
+
+    def bind(value: object) -> object:
+        if isinstance(value, _Part):
+            return data.dataset if not value.name else getattr(data.dataset, value.name)
+        return value
+
+    for function, args, kwargs in recent.latest():
+        try:
+            data.derive(function, *map(bind, args), **{k: bind(v) for k, v in kwargs.items()})
+        except Exception:  # noqa: BLE001 (the page that asks for it again raises it there, with its message)
+            log.warning("computing %s ahead of the pages failed", getattr(function, "__qualname__", function))
+
+
+class _Refresher(threading.Thread):
+    """The one background thread per server that builds and publishes new versions (see Server.current)."""
+
+    def __init__(self, server: Server):
+        super().__init__(name="rally-refresher", daemon=True)
+        self._server = server
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._done = threading.Condition()
+        self._asked = 0  # requests made
+        self._served = 0  # requests a finished round has covered
+
+    def request(self, wait: bool = False) -> None:
+        with self._done:
+            self._asked += 1
+            ticket = self._asked
+        self._wake.set()
+        if wait:
+            with self._done:
+                self._done.wait_for(lambda: self._served >= ticket or self._stopping.is_set(), WAIT_FOR_VERSION_SECONDS)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        with self._done:
+            self._done.notify_all()
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self._server.next_due_in())
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            with self._done:
+                covering = self._asked
+            try:
+                self._server._background_round()
+            except Exception:  # noqa: BLE001 (the thread must outlive one bad round; the reads keep their own errors)
+                log.exception("building the next version of the data failed; the pages keep the previous one")
+            with self._done:
+                self._served = max(self._served, covering)
+                self._done.notify_all()
 
 
 def _digest(queued: Mapping[str, Sequence[QueuedRow]]) -> str:

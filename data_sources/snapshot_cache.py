@@ -56,6 +56,10 @@ class SnapshotCache:
     def state(self) -> CacheState:
         return CacheState(self._snapshot, self._error)
 
+    def age(self) -> float | None:
+        """Seconds since the last read (good or failed), None before the first."""
+        return None if self._checked_at is None else self._clock() - self._checked_at
+
     def _fresh(self, max_age: float) -> bool:
         return self._checked_at is not None and self._clock() - self._checked_at < max_age
 

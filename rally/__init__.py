@@ -1,7 +1,8 @@
 """Rally's domain: the rules of the programme, pure Python over pandas frames and plain values.
 
-Nothing here reads the network, a file or the clock, and nothing imports streamlit, data_sources,
-ui or views (tests/test_boundaries.py fails if it does). The folders are floors; a module imports
+Nothing here reads the network or a file, and nothing imports streamlit, data_sources, ui or views
+(tests/test_boundaries.py fails if it does); "today" is passed in by the caller (the company's date in its time
+zone), the machine's date only standing in where a caller gives none. The folders are floors; a module imports
 only from its own folder or a lower floor:
 
 - `core/`     the Sheet's contract and its cells: tabs and columns, parsing rules, weeks, settings, issues.

@@ -110,3 +110,20 @@ def test_results_name_the_machine_and_every_measurement(tmp_path):
         1.0,
     )
     assert "| Cores | 2 |" in text and "## 9. Example" in text and "❌ gap: 2 over" in text
+
+
+def test_a_burst_whose_writer_is_killed_mid_append_leaves_each_id_once_in_the_sheet(tmp_path):
+    """200 answers over 10 s, the writer process killed three times with an append applied but unanswered, faults besides: 200 rows, no copy."""
+    run = burst.burst_with_kills(
+        7, tmp_path, burst.STAND_IN, submissions=200, kills=3, spread=10.0, quick=True, timeout=90
+    )
+    assert (run.kills, run.submitted, run.rows, run.ids, run.duplicates, run.missing) == (3, 200, 200, 200, 0, 0)
+    good = burst.BurstRun(1, 0.0, submitted={"a": 0.0}, first_seen={"a": 0.1}, final_visible=1, all_in_sheet=1.0)
+    result = burst.summarise([good], burst.STAND_IN, 200, run)
+    assert (
+        result.met
+        and result.rows[-1][-1] == "200 rows, 200 IDs"
+        and "200 rows in the Sheet, 0 duplicates" in result.notes[1]
+    )
+    copied = burst.KillRun(submitted=200, kills=3, rows=203, ids=200, missing=0, seconds=9.0)
+    assert "with kills: 3 rows twice" in burst.summarise([good], burst.STAND_IN, 200, copied).verdict

@@ -71,7 +71,7 @@ def test_check_reads_a_google_sheet_through_the_emulator(sheets_emulator, tmp_pa
     ("setup", "message"),
     [
         ("forbidden", "Share it with rally@acme.iam.gserviceaccount.com"),
-        ("missing", f"No Google Sheet has the key {SHEET_KEY}"),
+        ("missing", f"No Google Sheet has the key or title '{SHEET_KEY}'"),  # a bare word: looked up as a title too
         ("unreachable", "Google Sheets unreachable"),
     ],
 )

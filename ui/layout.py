@@ -21,11 +21,12 @@ def data_as_of(data: LiveData) -> str:
     return f"Data as of {snapshot.fetched_at.astimezone():%H:%M} · {data.info.label if data.info.kind == 'google-sheet' else 'demo data'}"
 
 
-def load(live: bool = False) -> LiveData:
+def load(live: bool = False, projector: bool = False) -> LiveData:
     """The data, or a message saying what to do and the page stopped there.
 
     With `live`, the tabs the room fills (votes, survey answers, ideas) are at most `Live refresh seconds`
-    old (pages that show live results ask for that). Also draws the sidebar's data stamp and Refresh
+    old (pages that show live results ask for that). A `projector` page redraws itself when a newer
+    version of the data is ready (`refresh_on_change`). Also draws the sidebar's data stamp and Refresh
     button: every page that shows data calls this.
     """
     try:
@@ -40,7 +41,26 @@ def load(live: bool = False) -> LiveData:
     if data.state.stale:
         when = data.state.snapshot.fetched_at.astimezone()
         st.warning(f"Data as of {when:%H:%M} — {md_escape(data.state.error or '')}", icon="⏳")
+    if projector:
+        refresh_on_change(data)
     return data
+
+
+def refresh_on_change(data: LiveData) -> None:
+    """Every `Live refresh seconds`, look for a newer version of the data; when there is one, draw the page again.
+
+    No click and no reload: the slide, the picked week and the scroll position stay (they live in the address and
+    the session), and the new version's figures were computed in the background before it was published, so the
+    redraw is quick. A projector left open shows a post logged on a phone within one refresh.
+    """
+    drawn = data.version
+
+    @st.fragment(run_every=data.dataset.settings.live_refresh_seconds)
+    def look_for_a_newer_version() -> None:
+        if server().current().version != drawn:
+            st.rerun()
+
+    look_for_a_newer_version()
 
 
 def dataset() -> Dataset:

@@ -7,7 +7,7 @@ flagged as implausible) are for the facilitator, who fixes them.
 import streamlit as st
 
 from rally.sheet.health import health_tables, unknown_names
-from ui import layout
+from ui import layout, write_queue
 from ui.access import facilitator_gate, is_facilitator
 
 data = layout.load()
@@ -22,6 +22,7 @@ if data.info.sheet_url and is_facilitator():  # the Sheet's address, like its ro
     st.link_button("Open the Sheet", data.info.sheet_url, icon="📄")
 
 st.dataframe(counts, hide_index=True, width="stretch")
+write_queue.draw(data)  # answers on their way to the Sheet, refused rows, copies
 
 ghosts = data.derive(unknown_names, dataset.posts, dataset.staff)
 if not ghosts.empty:
@@ -31,7 +32,8 @@ if not ghosts.empty:
         "Each counts as a separate person on every page. If it's someone on the Staff tab typed differently, "
         "correct the Name cells in the Posts tab; if it's someone new, add them to the Staff tab."
     )
-    if facilitator_gate("the names not on the Staff tab"):
+    # The names are the facilitator's; a Sheet with issues signs in once, further down, for both.
+    if is_facilitator() or (issues.empty and facilitator_gate("the names not on the Staff tab")):
         st.dataframe(
             ghosts,
             hide_index=True,
@@ -42,6 +44,8 @@ if not ghosts.empty:
                 )
             },
         )
+    elif not issues.empty:
+        st.caption("The names and their closest Staff name are for the facilitator: sign in below.")
 
 if issues.empty:
     st.success("No problems found: every row is counted.", icon="✅")

@@ -6,12 +6,11 @@ from rally.core.text import figures_shown
 from rally.monthly.charts import activity_outcomes_chart, team_contribution_chart
 from rally.monthly.kpis import activity_and_outcomes, month_csv, month_table, month_team_table, team_contribution
 from rally.monthly.report import NOT_CAUSE
-from rally.room.join import join_url
 from ui import layout
-from ui.join import public_base_url
+from ui.audience import share_with_directors
 from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid
 
-data = layout.load()
+data = layout.load(projector=True)
 dataset = data.dataset
 today = layout.today()
 
@@ -86,5 +85,5 @@ with table:
     st.caption(
         "A read-only link with the scorecards and programme health for this month (aggregates only), and the same report as a file."
     )
-    st.code(join_url(public_base_url(), "directors", month=month), language=None)
+    share_with_directors(month)  # with `viewers` set: a signed link that expires, made by a facilitator
     report_downloads(dataset, month, today, as_of, key="kpi-report")

@@ -19,7 +19,7 @@ from rally.weekly.scoring import (
 from ui import exports, layout
 from ui import meeting as shared
 
-data = layout.load()
+data = layout.load(projector=True)
 dataset = data.dataset
 
 st.title("Leaderboard")

@@ -35,7 +35,7 @@ QR_WIDTH = (
 AWARD_NAMES = 2  # winners named on an award's card (a tie of more says "and N more"; the Leaderboard lists them)
 VOTE_BARS = 3  # posts on the revealed vote's chart: the podium, each with its full name and title
 
-data = layout.load()
+data = layout.load(projector=True)
 dataset = data.dataset
 shared.projector_style()
 

@@ -8,7 +8,7 @@ from rally.weekly.glance import posts_per_day, week_at_a_glance
 from ui import layout
 from ui import meeting as shared
 
-data = layout.load()
+data = layout.load(projector=True)
 posts = data.dataset.posts
 
 st.title("This week")

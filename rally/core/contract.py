@@ -8,6 +8,7 @@ row (within the first five) that holds every required column of the tab.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -109,6 +110,8 @@ NOTES = TabSpec(
         Column("Kind", False, (), "Highlight | Improve | Hero | Kudos", "Highlight"),
         Column("Person", False, (), "", "Leo Martin"),
         Column("Text", True, ("Note",), "", "First post ever — well done!"),
+        # Filled in by Rally for notes added from the presenter (added to the header the first time one is).
+        Column("ID", False, (), "Filled in by Rally for notes added in the presenter; leave blank", ""),
     ),
     description="The facilitator's own notes for a week.",
 )
@@ -259,9 +262,38 @@ POST_NUMBERS = TabSpec(
     description="Reach and engagement numbers imported from a platform's export; they replace the typed ones of the post with that link.",
 )
 
+MEETINGS = TabSpec(
+    "Meetings",
+    (
+        Column("ID", True, (), "Filled in by Rally: the week and the item"),
+        Column("Week", True, (), "The week the meeting looked back on", "2026-W47"),
+        Column("Closed", False, (), "The day the facilitator closed the meeting", "2026-11-23"),
+        Column("Kind", True, (), "total | hero | winner | highlight | improve | vote", "hero"),
+        Column("Item", False, (), "What the row is about (a total's name, a category, the hero's name…)", ""),
+        Column("Value", False, (), "What the meeting showed", ""),
+    ),
+    description="What each closed meeting showed, one row per item (Rally writes it when the facilitator closes the meeting).",
+)
+
+FOLLOW_UPS = TabSpec(
+    "Follow-ups",
+    (
+        Column("ID", True),
+        Column("Week", True, (), "The week the item was raised in", "2026-W47"),
+        Column("Item", True, (), "The item's key (Rally's)", ""),
+        Column("Text", False, (), "The item as it was said", ""),
+        Column("Status", True, (), "done | not yet | drop", "done"),
+        Column("Day", False),
+        Column("Seq", False, (), "Order of the marks: the latest counts"),
+    ),
+    description="Last week's do-better items followed up: done, not yet or dropped (Rally writes it).",
+)
+
 CORE_TABS: tuple[TabSpec, ...] = (POSTS, STAFF, KPIS, NOTES, SETTINGS)
 OPTIONAL_TABS: tuple[TabSpec, ...] = (TRAINING, SURVEY_QUESTIONS)
-WRITTEN_TABS: tuple[TabSpec, ...] = (VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS, POST_NUMBERS)
+WRITTEN_TABS: tuple[TabSpec, ...] = (
+    VOTES, KUDOS, SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS, POST_NUMBERS, MEETINGS, FOLLOW_UPS
+)  # fmt: skip
 # Every tab Rally reads or writes: init-sheet creates the missing ones, `check` reports on each, the README lists each.
 ALL_TABS: tuple[TabSpec, ...] = (*CORE_TABS, *OPTIONAL_TABS, *WRITTEN_TABS)
 # The tabs the room fills during a meeting: re-read every few seconds while live results are on a screen.
@@ -278,13 +310,89 @@ def contract_column(spec: TabSpec, header_cell: str) -> str | None:
     return next((c.name for c in spec.columns if key and key in c.keys()), None)
 
 
-def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec) -> str | None:
-    """The actual title of the tab that matches `spec`, or None."""
+def find_tab(tabs: dict[str, list[list[str]]], spec: TabSpec, also: Callable[[str], bool] | None = None) -> str | None:
+    """The actual title of the tab that matches `spec`, or None.
+
+    `also` accepts other titles, tried only when no tab has the spec's own name or an alias
+    (`rally.core.forms.is_form_responses_title`: a Google Form's "Form Responses 1"), first in Sheet order.
+    """
     wanted = {normalise_key(spec.name), *(normalise_key(a) for a in spec.aliases)}
     for title in tabs:
         if normalise_key(title) in wanted:
             return title
+    if also is not None:
+        return next((title for title in tabs if also(title)), None)
     return None
+
+
+def column_letter(index: int) -> str:
+    """A column's name as Google Sheets shows it, from its 0-based position: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _letters(indices: list[int]) -> str:
+    letters = [column_letter(i) for i in indices]
+    return letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " and " + letters[-1]
+
+
+def duplicate_header_issues(cells: list, spec: TabSpec, header_row: int) -> list[DataIssue]:
+    """A contract column named twice in the header (Reach twice, or Reach and its alias Impressions): the first is read.
+
+    One issue per contract column, at the header row, naming every column by its letter.
+    """
+    mapping = map_header(cells, spec)
+    read = set(mapping.values())
+    named: dict[str, list[int]] = {name: [index] for name, index in mapping.items()}
+    for index, cell in enumerate(cells):
+        key = normalise_key(cell)
+        column = next((c for c in spec.columns if key and key in c.keys()), None) if index not in read else None
+        if column is not None:
+            named[column.name].append(index)
+    issues = []
+    for name, indices in named.items():
+        if len(indices) < 2:
+            continue
+        times = "twice" if len(indices) == 2 else f"{len(indices)} times"
+        indices.sort()
+        titles = [_cell_text(cells[i]) for i in indices]
+        headed = "" if len(set(titles)) == 1 else f", headed {_titles(titles)}"
+        problem = (
+            f"{name} appears {times} (columns {_letters(indices)}{headed}): column {column_letter(indices[0])} is read"
+        )
+        issues.append(DataIssue(spec.name, header_row, name, ", ".join(titles[1:]), problem))
+    return issues
+
+
+def _titles(titles: list[str]) -> str:
+    return ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+def unheaded_data_issues(cells: list, body: list[list], spec: TabSpec, header_row: int) -> list[DataIssue]:
+    """Columns with data under a blank header cell (or past the header's last cell): reported, never read.
+
+    The value is left blank: the data under no header may be anything, a respondent's e-mail included.
+    """
+    width = len(cells)
+    blank = [i for i, cell in enumerate(cells) if not _cell_text(cell)]
+    # Google trims each row's trailing blank cells, so only a row longer than the header has cells past it.
+    longer = [row for row in body if len(row) > width]
+    found = [i for i in blank if any(_cell_text(row[i]) for row in body if len(row) > i)]
+    found += sorted({i for row in longer for i in range(width, len(row)) if _cell_text(row[i])})
+    return [
+        DataIssue(
+            spec.name,
+            header_row,
+            column_letter(i),
+            "",
+            f"column {column_letter(i)} has data but no header — not read: give it a title",
+        )
+        for i in found
+    ]
 
 
 @dataclass
@@ -335,8 +443,11 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
 
     body = rows[header_index + 1 :]
     columns = [c.name for c in spec.columns]
+    header_row = header_index + 1
+    issues = duplicate_header_issues(rows[header_index], spec, header_row)
+    issues += unheaded_data_issues(rows[header_index], body, spec, header_row)
     if not body:
-        return Table(empty, header_index + 1)
+        return Table(empty, header_row, issues=issues)
     width = max(best.values()) + 1
     blank = [""] * width
     # Rows come back ragged (Google trims trailing blanks): every row to exactly `width` cells, then columns whole.
@@ -346,7 +457,7 @@ def read_table(rows: list[list], spec: TabSpec) -> Table:
     picked.insert(0, "row", pd.RangeIndex(header_index + 2, header_index + 2 + len(body)))
     keep = (picked[columns] != "").any(axis=1)
     frame = picked[keep].reset_index(drop=True).astype({name: "str" for name in columns})
-    return Table(frame, header_index + 1)
+    return Table(frame, header_row, issues=issues)
 
 
 # What Python's str.strip() removes: every character for which str.isspace() is true.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -67,6 +68,9 @@ def queued_frame(spec: TabSpec, queued: Iterable[QueuedRow | Mapping[str, str]])
     A plain mapping counts as a pending row. Cells under headers the contract does not know are left out.
     """
     records = []
+    queued = list(queued)
+    if not queued:
+        return _empty_records(spec).copy()
     for item in queued:
         row = item if isinstance(item, QueuedRow) else QueuedRow(item)
         cells = dict.fromkeys(spec.header, "")
@@ -91,12 +95,22 @@ def read_records(
     Sheet) or `QueuedRow`s (which also carry confirmed rows the last read missed).
     """
     title = find_tab(tabs, spec)
+    pending = list(pending)
+    if title is None and not pending:
+        return _empty_records(spec).copy()  # most tabs Rally writes are empty or missing on most Sheets
     sheet = read_table(tabs[title], spec).frame if title else read_table([spec.header], spec).frame
     sheet = sheet.assign(pending=False)
-    extra = queued_frame(spec, pending)
-    if len(extra):
+    if pending:
+        extra = queued_frame(spec, pending)
         sheet = pd.concat([sheet, extra[sheet.columns]], ignore_index=True)
     return unique_by_id(sheet, id_column).astype({"row": "int64", "pending": "bool"})
+
+
+@lru_cache(maxsize=32)
+def _empty_records(spec: TabSpec) -> pd.DataFrame:
+    """No rows: the columns `read_records` gives, typed (callers get a copy)."""
+    columns = {"row": "int64", **dict.fromkeys(spec.header, "str"), "pending": "bool"}
+    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
 
 
 # -- writing under a tab's own header ------------------------------------------------------------------

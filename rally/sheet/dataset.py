@@ -27,6 +27,10 @@ from rally.core.contract import KUDOS, TRAINING, VOTES, TabSpec, find_tab, norma
 from rally.core.issues import DataIssue, issues_from_mask
 from rally.core.months import parse_months
 from rally.core.parsing import (
+    NOT_A_DATE,
+    DateWindow,
+    NumberFormat,
+    activity_window,
     canonical_platform,
     clean_name,
     iso_week_label,
@@ -34,9 +38,12 @@ from rally.core.parsing import (
     link_identity,
     map_text,
     name_key,
+    number_format,
     parse_date,
     parse_dates,
     parse_numbers,
+    people_window,
+    read_dates,
     web_links,
     week_start,
 )
@@ -123,6 +130,11 @@ class Calendar:
     locale: str | None = None
     time_zone: str = DEFAULT_TIME_ZONE
 
+    @property
+    def numbers(self) -> NumberFormat:
+        """The Sheet's decimal and grouping marks (its locale's), for numbers typed as text."""
+        return number_format(self.locale)
+
     def today(self, now: datetime) -> date:
         """The company's date at the moment `now` (an aware datetime): its day starts at its own midnight."""
         return now.astimezone(ZoneInfo(self.time_zone)).date()
@@ -174,6 +186,8 @@ class SheetParts:
     calendar: Calendar
     issues: list[DataIssue]
     tabs: dict[str, TabSummary]
+    meetings: pd.DataFrame  # the Meetings tab's rows (rally.weekly.record reads them)
+    follow_ups: pd.DataFrame  # the Follow-ups tab's rows
 
 
 @dataclass
@@ -200,6 +214,8 @@ class Dataset:
     kudos: pd.DataFrame = field(default_factory=lambda: empty_frame(KUDOS_COLUMNS))
     votes: pd.DataFrame = field(default_factory=lambda: empty_frame(VOTE_COLUMNS))
     training: pd.DataFrame = field(default_factory=lambda: empty_frame(TRAINING_COLUMNS))
+    meetings: pd.DataFrame = field(default_factory=lambda: empty_frame(record_columns(contract.MEETINGS)))
+    follow_ups: pd.DataFrame = field(default_factory=lambda: empty_frame(record_columns(contract.FOLLOW_UPS)))
     survey: SurveyData | None = None
     calendar: Calendar = field(default_factory=Calendar)
 
@@ -226,6 +242,11 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
 
 
 Queued = Mapping[str, Sequence[QueuedRow]]
+
+
+def record_columns(spec: TabSpec) -> dict[str, str]:
+    """The columns `read_records` gives a tab Rally writes: its row number, its contract columns, pending."""
+    return {"row": "int64", **dict.fromkeys(spec.header, "str"), "pending": "bool"}
 
 
 def sheet_time_zone(tabs: Mapping[str, list[list]], sheet_zone: str | None) -> str:
@@ -278,10 +299,13 @@ def read_sheet(
     zone = settings.time_zone or (time_zone if time_zone and is_time_zone(time_zone) else DEFAULT_TIME_ZONE)
     calendar = Calendar(settings.day_first(locale), locale, zone)
     day_first = calendar.day_first
+    numbers = calendar.numbers
+    # A post, a vote, an answer, a kudos from 2000 on; a Joined or training date from 1950 on; none after next year.
+    activity, people = activity_window(today), people_window(today)
     issues = reader.issues
 
     staff_table = reader.table(contract.STAFF)
-    staff = _staff(staff_table, day_first, issues) if staff_table is not None else empty_frame(STAFF_COLUMNS)
+    staff = _staff(staff_table, day_first, people, issues) if staff_table is not None else empty_frame(STAFF_COLUMNS)
 
     posts_table = reader.table(contract.POSTS)
     queued_posts = queued.get(contract.POSTS.name, ())
@@ -289,7 +313,10 @@ def read_sheet(
         posts_table = read_table([contract.POSTS.header], contract.POSTS).frame
     if posts_table is not None:
         posts_table = _with_queued(posts_table, queued_posts, issues)
-    posts = _posts(posts_table, staff, day_first, issues) if posts_table is not None else empty_frame(POSTS_COLUMNS)
+    if posts_table is not None:
+        posts = _posts(posts_table, staff, day_first, activity, numbers, issues)
+    else:
+        posts = empty_frame(POSTS_COLUMNS)
     # Numbers imported from a platform's export replace the typed ones of the post with that link.
     imported = queued.get(contract.POST_NUMBERS.name, ())
     posts = apply_post_numbers(posts, tabs, imported)
@@ -297,21 +324,30 @@ def read_sheet(
     reader.summaries["Posts"].valid = len(posts)
 
     kpi_table = reader.table(contract.KPIS)
-    kpis = _kpis(kpi_table, day_first, issues) if kpi_table is not None else empty_frame(KPI_COLUMNS)
+    kpis = _kpis(kpi_table, day_first, numbers, issues) if kpi_table is not None else empty_frame(KPI_COLUMNS)
     # Number of posts and Reach of posts are counted from Posts: a typed actual is reported (the count wins).
     issues += typed_computed_issues(kpis, posts)
     reader.summaries["KPIs"].valid = len(kpis)
 
     notes_table = reader.table(contract.NOTES)
+    queued_notes = queued.get(contract.NOTES.name, ())
+    if notes_table is None and queued_notes:
+        notes_table = read_table([contract.NOTES.header], contract.NOTES).frame
+    if notes_table is not None:
+        notes_table = _with_queued_rows(notes_table, contract.NOTES, queued_notes)
     notes = _notes(notes_table, day_first, issues) if notes_table is not None else empty_frame(NOTES_COLUMNS)
     reader.summaries["Notes"].valid = len(notes)
     reader.summaries["Staff"].valid = len(staff)
 
     names = dict(zip(posts["person"], posts["name"]))
     names.update(zip(staff["person"], staff["name"]))
-    kudos = read_kudos(tabs, queued.get(contract.KUDOS.name, ()), names, day_first)
+    kudos = read_kudos(tabs, queued.get(contract.KUDOS.name, ()), names, day_first, activity)
+    meetings = read_records(tabs, contract.MEETINGS, queued.get(contract.MEETINGS.name, ()))
+    reader.written(contract.MEETINGS, int((meetings["row"] != PENDING_ROW).sum()))
+    follow_ups = read_records(tabs, contract.FOLLOW_UPS, queued.get(contract.FOLLOW_UPS.name, ()))
+    reader.written(contract.FOLLOW_UPS, int((follow_ups["row"] != PENDING_ROW).sum()))
     reader.written(contract.KUDOS, int((kudos["row"] != PENDING_ROW).sum()))
-    training, training_issues = training_records(staff, tabs, day_first)
+    training, training_issues = training_records(staff, tabs, day_first, people)
     issues += training_issues
     reader.summary(contract.TRAINING, int((training["source"] == "Training").sum()))
     teams_frame = Dataset(posts, staff, kpis, notes, settings, [], {})
@@ -319,7 +355,19 @@ def read_sheet(
     issues += questions.issues
     reader.summary(contract.SURVEY_QUESTIONS, len(questions.questions) if questions.from_tab else 0)
     return SheetParts(
-        posts, staff, kpis, notes, kudos, training, questions, settings, calendar, issues, reader.summaries
+        posts,
+        staff,
+        kpis,
+        notes,
+        kudos,
+        training,
+        questions,
+        settings,
+        calendar,
+        issues,
+        reader.summaries,
+        meetings,
+        follow_ups,
     )
 
 
@@ -335,7 +383,12 @@ def read_live(
     rounds = read_rounds(tabs, queued.get(contract.SURVEY_ROUNDS.name, ()), day)
     reader.summary(contract.SURVEY_ROUNDS, len(rounds.started))
     answers = read_answers(
-        tabs, queued.get(contract.SURVEY.name, ()), sheet.questions, rounds, sheet.calendar.day_first
+        tabs,
+        queued.get(contract.SURVEY.name, ()),
+        sheet.questions,
+        rounds,
+        sheet.calendar.day_first,
+        staff_names=sheet.staff["name"],
     )
     reader.summary(contract.SURVEY, int(answers.frame["response"].nunique()) if len(answers.frame) else 0)
     hidden, next_seq = hidden_ids(tabs, queued.get(contract.MODERATION.name, ()))
@@ -362,6 +415,8 @@ def combine(sheet: SheetParts, live: LiveParts) -> Dataset:
         training=sheet.training,
         survey=live.survey,
         calendar=sheet.calendar,
+        meetings=sheet.meetings,
+        follow_ups=sheet.follow_ups,
     )
 
 
@@ -421,7 +476,17 @@ def _header_cells(rows: list[list], header_row: int | None) -> tuple[str, ...]:
     return tuple(cells)
 
 
-def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
+def _with_queued_rows(table: pd.DataFrame, spec: TabSpec, queued: Sequence[QueuedRow]) -> pd.DataFrame:
+    """A hand-kept tab's rows, then this server's queued rows for it that the read doesn't hold yet (by ID)."""
+    extra = queued_frame(spec, queued)
+    if extra.empty:
+        return table
+    seen = set(table["ID"]) - {""} if "ID" in table else set()
+    extra = extra[~extra["ID"].isin(seen)].drop(columns="pending")
+    return pd.concat([table, extra[table.columns]], ignore_index=True)
+
+
+def _staff(table: pd.DataFrame, day_first: bool, window: DateWindow, issues: list[DataIssue]) -> pd.DataFrame:
     names = map_text(table["Name"], clean_name)
     person = names.str.casefold()
     no_name = names == ""
@@ -436,9 +501,12 @@ def _staff(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.
     issues += issues_from_mask(
         "Staff", table["row"], "Leaderboard", table["Leaderboard"], odd, "expected show or anonymous — shown by name"
     )
-    joined = parse_dates(table["Joined"], day_first)
-    bad_joined = joined.isna() & (table["Joined"] != "")
-    issues += issues_from_mask("Staff", table["row"], "Joined", table["Joined"], bad_joined, "not a date")
+    joined, problems = read_dates(table["Joined"], day_first, window)
+    bad = problems != ""
+    issues += [
+        DataIssue("Staff", int(r), "Joined", v, "not a date" if p == NOT_A_DATE else f"{p} — left blank")
+        for r, v, p in zip(table["row"][bad], table["Joined"][bad], problems[bad])
+    ]
     frame = pd.DataFrame(
         {
             "row": table["row"],
@@ -492,10 +560,17 @@ def _with_queued(table: pd.DataFrame, queued: Sequence[QueuedRow], issues: list[
     return pd.concat([table, extra[keep][table.columns]], ignore_index=True)
 
 
-def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
+def _posts(
+    table: pd.DataFrame,
+    staff: pd.DataFrame,
+    day_first: bool,
+    window: DateWindow,
+    numbers: NumberFormat,
+    issues: list[DataIssue],
+) -> pd.DataFrame:
     rows = table["row"]
     names = map_text(table["Name"], clean_name)
-    dates = parse_dates(table["Date"], day_first)
+    dates, date_problems = read_dates(table["Date"], day_first, window)
 
     no_name = names == ""
     no_date = dates.isna()
@@ -508,14 +583,11 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
         no_date & (table["Date"] == "") & ~no_name,
         "no date — left out of every figure",
     )
-    issues += issues_from_mask(
-        "Posts",
-        rows,
-        "Date",
-        table["Date"],
-        no_date & (table["Date"] != ""),
-        "not a date Rally can read (try 2026-11-16) — left out of every figure",
-    )
+    bad_date = no_date & (table["Date"] != "")
+    issues += [
+        DataIssue("Posts", int(r), "Date", v, f"{p} — left out of every figure")
+        for r, v, p in zip(rows[bad_date], table["Date"][bad_date], date_problems[bad_date])
+    ]
     usable = ~no_name & ~no_date
 
     platform = map_text(table["Platform"], canonical_platform)
@@ -527,7 +599,7 @@ def _posts(table: pd.DataFrame, staff: pd.DataFrame, day_first: bool, issues: li
     metrics = {}
     for metric in METRICS:
         column = metric.capitalize()
-        values, problems = parse_numbers(table[column])
+        values, problems = parse_numbers(table[column], numbers)
         metrics[metric] = values
         bad = usable & (problems != "")
         issues += [
@@ -589,7 +661,7 @@ def _display_names(posts: pd.DataFrame, staff: pd.DataFrame) -> pd.Series:
     return posts["person"].map(usual)
 
 
-def _kpis(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.DataFrame:
+def _kpis(table: pd.DataFrame, day_first: bool, numbers: NumberFormat, issues: list[DataIssue]) -> pd.DataFrame:
     months = parse_months(table["Month"], day_first)
     rows = table["row"]
     bad_month = months == ""
@@ -601,8 +673,8 @@ def _kpis(table: pd.DataFrame, day_first: bool, issues: list[DataIssue]) -> pd.D
     keep = ~bad_month & (kpi != "")
     values = {}
     for column in ("Actual", "Target"):
-        numbers, problems = parse_numbers(table[column])
-        values[column.lower()] = numbers
+        figures, problems = parse_numbers(table[column], numbers)
+        values[column.lower()] = figures
         bad = keep & (problems != "")
         issues += [
             DataIssue("KPIs", int(r), column, v, f"{p} — left blank")
@@ -654,6 +726,7 @@ def read_kudos(
     queued: Iterable[QueuedRow | Mapping[str, str]] = (),
     display_names: Mapping[str, str] | None = None,
     day_first: bool = True,
+    window: DateWindow | None = None,
 ) -> pd.DataFrame:
     """Every kudos (the Kudos tab plus rows still on their way), each ID once, newest first.
 
@@ -664,7 +737,7 @@ def read_kudos(
     records = read_records(tabs, KUDOS, queued)
     names = display_names or {}
     to = records["To"].map(clean_name)
-    dates = parse_dates(records["Date"], day_first)
+    dates = parse_dates(records["Date"], day_first, window)
     frame = pd.DataFrame(
         {
             "row": records["row"],
@@ -693,7 +766,7 @@ def read_votes(tabs: Mapping[str, list[list]], pending: Iterable[Mapping[str, st
 
 # -- training ----------------------------------------------------------------------------------------------------
 def training_records(
-    staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True
+    staff: pd.DataFrame, tabs: Mapping[str, list[list]], day_first: bool = True, window: DateWindow | None = None
 ) -> tuple[pd.DataFrame, list[DataIssue]]:
     """One row per person and module they are trained in (Staff `Trained` and the Training tab), with issues for bad rows."""
     issues: list[DataIssue] = []
@@ -716,11 +789,13 @@ def training_records(
         frame = table.frame
         names = frame["Name"].map(clean_name)
         modules = frame["Module"].map(clean_name)
-        dates = parse_dates(frame["Date"], day_first)
-        bad_date = dates.isna() & (frame["Date"] != "")
+        dates, problems = read_dates(frame["Date"], day_first, window or people_window(None))
+        bad_date = problems != ""
         issues += [
-            DataIssue("Training", int(r), "Date", v, "not a date — the training still counts")
-            for r, v in zip(frame["row"][bad_date], frame["Date"][bad_date])
+            DataIssue(
+                "Training", int(r), "Date", v, f"{'not a date' if p == NOT_A_DATE else p} — the training still counts"
+            )
+            for r, v, p in zip(frame["row"][bad_date], frame["Date"][bad_date], problems[bad_date])
         ]
         incomplete = (names == "") | (modules == "")
         issues += [

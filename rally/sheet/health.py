@@ -19,7 +19,17 @@ ADVICE: tuple[tuple[str, str], ...] = (
         "not a date",
         "Write dates as 2026-11-16, 16/11/2026 or 16 Nov 2026 (set Date order in Settings if your sheet is month-first).",
     ),
+    ("year ", "Check the year: a typo such as 3026 for 2026 is common."),
+    ("as a date this number is", "Type the date itself (2026-11-16), not a number."),
+    ("a number, not a date", "Type the date itself (2026-11-16), not a number."),
     ("not a number", "Use plain numbers: 1234, 1,234 or 1.2k. Leave it blank if you don't know yet."),
+    (
+        "could be ",
+        "Type the number the way this Sheet's locale writes them (see the example in the problem), or plainly: 1234.",
+    ),
+    ("not how this Sheet writes numbers", "Type the number the way this Sheet's locale writes them, or plainly: 1234."),
+    ("identifies people", "Remove that column from the responses tab, or turn off collecting e-mails in the Form."),
+    ("column ", "Give the column a title in the header row, or leave its cells empty."),
     ("negative number", "Counts can't be below zero: correct the figure or leave it blank."),
     ("same link as row", "The post was logged twice: delete the repeated row (the first one is counted)."),
     ("not an http(s) link", "Paste the post's full address, starting with https://."),
@@ -33,9 +43,14 @@ ADVICE: tuple[tuple[str, str], ...] = (
         "computed from the Posts tab",
         "Leave Actual blank for Number of posts and Reach of posts: Rally counts them from the Posts tab (a Target is welcome).",
     ),
+    (
+        "same ID as row",
+        "Rally counts each ID once already: delete the later row in the Sheet so people who open it see it once.",
+    ),
     ("unknown setting", "Check the key's spelling against the Settings page."),
     ("the Posts tab is missing", "Add a Posts tab, or run: python cli.py init-sheet"),
     ("no header row", "Put the column names in one of the first five rows of the tab."),
+    ("same ID as row", "Rally wrote this row twice (a retried write that had landed): delete the repeated row."),
     (
         "reach looks implausible",
         "Check the reach against the platform's own figure (a typo such as an extra 0 is common) and correct it; if it's right, celebrate it.",
@@ -47,6 +62,8 @@ ADVICE: tuple[tuple[str, str], ...] = (
 def advice_for(problem: str, tab: str = "Posts") -> str:
     if tab == "Staff" and problem.startswith("no name"):
         return "Type the person's name in the Name column, or delete the row."
+    if " appears twice (columns " in problem or (" appears " in problem and " times (columns " in problem):
+        return "Keep one column per heading: rename or delete the repeated one (Rally reads the first)."
     return next(text for start, text in ADVICE if problem.startswith(start))
 
 
@@ -110,6 +127,11 @@ def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.Da
 def all_issues(dataset: Dataset) -> list[DataIssue]:
     """Every data issue: what build_dataset found plus reach figures that need a second look."""
     return [*dataset.issues, *implausible_reach(dataset.posts, dataset.settings)]
+
+
+def written_twice(dataset: Dataset) -> int:
+    """How many rows repeat an ID an earlier row of the same tab has (a write that reached the Sheet twice)."""
+    return sum(1 for issue in dataset.issues if issue.column == "ID" and issue.problem.startswith("same ID as row"))
 
 
 def health_tables(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -29,7 +29,9 @@ from datetime import date
 
 import pandas as pd
 
-from rally.core.contract import SURVEY, SURVEY_ROUNDS, find_tab, normalise_key
+from rally.core.contract import SURVEY, SURVEY_ROUNDS, column_letter, find_tab, normalise_key
+from rally.core.forms import group_grid_columns, is_form_responses_title, is_form_tab
+from rally.core.identity import identifying_columns
 from rally.core.issues import DataIssue
 from rally.core.parsing import parse_date
 from rally.core.records import read_records
@@ -49,18 +51,6 @@ _ACTIONS = {
     "hide": HIDE,
     "conceal": HIDE,
 }
-# Columns of a Google Form that say who answered: never read, never shown.
-IDENTIFYING_COLUMNS = {
-    "emailaddress",
-    "email",
-    "emailaddresses",
-    "name",
-    "yourname",
-    "fullname",
-    "username",
-    "respondent",
-    "score",
-}
 ROUND_COLUMN = "round"
 ANSWER_COLUMNS = {
     "answer_id": "str",
@@ -70,6 +60,7 @@ ANSWER_COLUMNS = {
     "round": "str",
     "day": "str",  # ISO date or ""
     "question": "str",
+    "part": "str",  # a grid question's row ("LinkedIn" of "How confident are you on [LinkedIn]"), else ""
     "answer": "str",
     "pending": "bool",
 }
@@ -227,26 +218,27 @@ def response_rows(
     ]
 
 
-def is_form_tab(rows: list[list]) -> bool:
-    """A Google Form's responses tab: its first header cell is Timestamp."""
-    return bool(rows) and bool(rows[0]) and normalise_key(rows[0][0]) == "timestamp"
-
-
 def read_answers(
     tabs: Mapping[str, list[list]],
     pending: Iterable[Mapping[str, str]],
     questions: QuestionSet,
     rounds: Rounds,
     day_first: bool = True,
+    staff_names: Iterable[str] = (),
 ) -> Answers:
-    """Every round's answers, the latest response per session and round, from the Survey tab (Rally's or a Form's) plus queued rows."""
-    title = find_tab(tabs, SURVEY)
+    """Every round's answers, the latest response per session and round, from the Survey tab (Rally's or a Form's) plus queued rows.
+
+    A Google Form's responses tab is found by the name Google gives it (`Form Responses 1`, `Formularantworten 1`…)
+    as well as by its Timestamp column; a column that identifies people — by its title or its values (e-mail
+    addresses, names on the Staff tab) — is never read (`staff_names`: the Staff tab's names).
+    """
+    title = find_tab(tabs, SURVEY, also=is_form_responses_title)
     issues: list[DataIssue] = []
     asked = list(questions.questions)
     frames = []
     form = title is not None and is_form_tab(tabs[title])
     if form:
-        frame, extra = _form_answers(tabs[title], asked, rounds, day_first, issues)
+        frame, extra = _form_answers(tabs[title], asked, rounds, day_first, issues, staff_names)
         frames.append(frame)
         asked += extra
         own = read_records({}, SURVEY, pending)
@@ -287,6 +279,7 @@ def _own_answers(records: pd.DataFrame, rounds: Rounds, day_first: bool) -> pd.D
             "round": round_name,
             "day": [d.isoformat() if d else "" for d in days],
             "question": records["Question ID"].str.strip().str.casefold(),
+            "part": "",
             "answer": records["Answer"].str.strip(),
             "pending": records["pending"],
         }
@@ -294,29 +287,36 @@ def _own_answers(records: pd.DataFrame, rounds: Rounds, day_first: bool) -> pd.D
 
 
 def _form_answers(
-    rows: list[list], asked: list[Question], rounds: Rounds, day_first: bool, issues: list[DataIssue]
+    rows: list[list],
+    asked: list[Question],
+    rounds: Rounds,
+    day_first: bool,
+    issues: list[DataIssue],
+    staff_names: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, list[Question]]:
     tab = SURVEY.name
     header = [str(cell) for cell in rows[0]]
+    body = [[str(cell) for cell in row] for row in rows[1:]]
     by_text = {normalise_key(q.text): q for q in asked}
     by_id = {normalise_key(q.id): q for q in asked}
-    columns: dict[int, Question] = {}
+    values = {i: [row[i] for row in body if i < len(row)] for i in range(1, len(header))}
+    identifying = identifying_columns(header, values, staff_names)
+    for index in sorted(identifying):
+        # Titled loosely ("Your e-mail", "Nom et prénom") or only recognisable by its values: never read, never shown.
+        name = " ".join(header[index].split()) or column_letter(index)
+        issues.append(DataIssue(tab, 1, name, "", f"{identifying[index]} (turn off collecting e-mails in the Form)"))
+    grids = {
+        question: parts
+        for question, parts in group_grid_columns(header).items()
+        if not any(i in identifying for _, i in parts)
+    }
+    in_grid = {i for parts in grids.values() for _, i in parts}
+    columns: dict[int, tuple[Question, str]] = {}
     extra: list[Question] = []
     round_column = None
     for index, title in enumerate(header[1:], start=1):
         key = normalise_key(title)
-        if not key:
-            continue
-        if key in IDENTIFYING_COLUMNS:
-            issues.append(
-                DataIssue(
-                    tab,
-                    1,
-                    title,
-                    "",
-                    "identifies people — never read or shown (turn off e-mail collection in the Form)",
-                )
-            )
+        if not key or index in identifying or index in in_grid:
             continue
         if key == ROUND_COLUMN:
             round_column = index
@@ -325,11 +325,23 @@ def _form_answers(
         if question is None:
             question = Question(f"form:{key}"[:60], " ".join(title.split()), "text", from_form_only=True)
             extra.append(question)
-        columns[index] = question
+        columns[index] = (question, "")
+    for text, parts in grids.items():
+        answers = dict.fromkeys(row[i].strip() for _, i in parts for row in body if i < len(row) and row[i].strip())
+        options = tuple(sorted(answers, key=_grid_order))
+        question = Question(
+            f"form:{normalise_key(text)}"[:60],
+            " ".join(text.split()),
+            "grid",
+            options,
+            rows=tuple(part for part, _ in parts),
+            from_form_only=True,
+        )
+        extra.append(question)
+        columns.update({i: (question, part) for part, i in parts})
     records = []
-    for offset, cells in enumerate(rows[1:]):
+    for offset, cells in enumerate(body):
         row = offset + 2
-        cells = [str(c) for c in cells]
         if not any(c.strip() for c in cells):
             continue
         day = parse_date(cells[0], day_first) if cells else None
@@ -343,7 +355,7 @@ def _form_answers(
         round_cell = cells[round_column].strip() if round_column is not None and round_column < len(cells) else ""
         round_name = " ".join(round_cell.split()) or rounds.round_on(day)
         response = f"form-row-{row}"
-        for index, question in columns.items():
+        for index, (question, part) in columns.items():
             cell = cells[index].strip() if index < len(cells) else ""
             if not cell:
                 continue
@@ -353,21 +365,18 @@ def _form_answers(
                     issues.append(DataIssue(tab, row, header[index], cell, "expected 1 to 5 — this answer is left out"))
                     continue
                 cell = match[1]
+            answer_key = f"{response}/{question.id}" + (f"/{part}" if part else "")
             records.append(
-                (
-                    f"{response}/{question.id}",
-                    response,
-                    response,
-                    1,
-                    round_name,
-                    day.isoformat(),
-                    question.id,
-                    cell,
-                    False,
-                )
+                (answer_key, response, response, 1, round_name, day.isoformat(), question.id, part, cell, False)
             )
     frame = pd.DataFrame(records, columns=list(ANSWER_COLUMNS)) if records else empty_answers()
     return frame, extra
+
+
+def _grid_order(answer: str) -> tuple:
+    """A grid's answers in a sensible order: numbers as numbers (1 … 5), then words as they first came."""
+    number = re.match(r"^\s*(\d+)", answer)
+    return (0, int(number[1]), answer) if number else (1, 0, "")
 
 
 def latest_responses(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -382,7 +391,7 @@ def latest_responses(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     latest = responses.sort_values(["edit", "order"], kind="stable").groupby(["round", "session"], sort=False).tail(1)
     kept = frame[frame["response"].isin(latest.index)]
     # A hand-edited Sheet may hold one question twice in a response: the later row wins.
-    kept = kept.drop_duplicates(["response", "question"], keep="last")
+    kept = kept.drop_duplicates(["response", "question", "part"], keep="last")
     return kept.drop(columns="_order").reset_index(drop=True), len(responses) - len(latest)
 
 
@@ -546,6 +555,11 @@ class QuestionResult:
     group_means: dict[str, float] = field(default_factory=dict)
 
 
+def answered_responses(frame: pd.DataFrame, question: Question) -> int:
+    """How many responses answered `question` (a grid's rows count once per response)."""
+    return int(frame.loc[frame["question"] == question.id, "response"].nunique())
+
+
 def question_result(
     question: Question,
     current: pd.DataFrame,
@@ -563,6 +577,12 @@ def question_result(
         return QuestionResult(
             question, answered, pd.DataFrame(), texts=texts, words=frequent_words(texts.loc[~texts["hidden"], "text"])
         )
+    if question.type == "grid":
+        # One question with rows: each row's answers as one group of bars (rows compared, not rounds).
+        rows = [
+            choice_distribution(current[current["part"] == row], question).assign(group=row) for row in question.rows
+        ]
+        return QuestionResult(question, answered_responses(current, question), pd.concat(rows, ignore_index=True))
     distribute = scale_distribution if question.type == "scale" else choice_distribution
     parts = [distribute(current, question).assign(group=round_label)]
     if previous is not None and previous_label and previous_answered:

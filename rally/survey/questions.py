@@ -73,6 +73,7 @@ class Question:
     required: bool = False
     row: int = 0  # the Survey Questions row, 0 for a default question
     from_form_only: bool = False  # a Google Form column no question matches: shown as text answers
+    rows: tuple[str, ...] = ()  # a grid question's rows (a Google Form's "Question [Row]" columns), one answer each
 
     @property
     def is_team(self) -> bool:

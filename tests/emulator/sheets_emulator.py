@@ -28,6 +28,7 @@ import json
 import random
 import re
 import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -78,6 +79,20 @@ class SheetsApiError(Exception):
         return {
             "error": {"code": self.status, "message": self.message, "status": STATUS_NAMES.get(self.status, "UNKNOWN")}
         }
+
+
+class HtmlError(SheetsApiError):
+    """An error page the way Google's front end sends one when it is overloaded: HTML, not Google's JSON."""
+
+    def payload(self) -> str:  # type: ignore[override]
+        return (
+            f"<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error {self.status} (Server Error)!!1</title>"
+            f"<p><b>{self.status}.</b> <ins>That’s an error.</ins><p>The service is unavailable. <ins>That’s all we know.</ins></html>"
+        )
+
+
+class NoAnswer(Exception):
+    """The emulator hangs up instead of answering: the client sees its connection reset."""
 
 
 @dataclass(frozen=True)
@@ -345,9 +360,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
-        status, body = self.server.emulator._handle_bytes(method, self.path, raw_body)
+        try:
+            status, body = self.server.emulator._handle_bytes(method, self.path, raw_body)
+        except NoAnswer:
+            # Linger 0: closing sends a reset, as a dropped connection through a proxy does.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        content_type = "text/html; charset=UTF-8" if body[:1] == b"<" else "application/json; charset=UTF-8"
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -397,6 +420,7 @@ class SheetsEmulator:
         self._latency_kind: str | None = None
         self._write_times: deque[float] = deque()
         self._connections: set[socket.socket] = set()
+        self._init_extra_faults()
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -563,6 +587,95 @@ class SheetsEmulator:
             self._fault_rate = 0.0
             self._latency = 0.0
             self._write_times.clear()
+            self._clear_extra_faults()
+
+    # -- more faults: HTML error pages, dropped connections, answers held back, rows refused, Drive's file list
+
+    def _init_extra_faults(self) -> None:
+        self._extra_faults: deque[tuple[str, int, str | None, bool]] = deque()  # (what, status, kind, after the write)
+        self._stalls: deque[str] = deque()
+        self._stalled = threading.Event()
+        self._release = threading.Event()
+        self._refused_text: tuple[str, int, str | None] | None = None
+
+    def _clear_extra_faults(self) -> None:
+        self._extra_faults.clear()
+        self._stalls.clear()
+        self._refused_text = None
+        self._release.set()
+
+    def html_error_next(
+        self, n: int = 1, status: int = 503, *, kind: str | None = None, after_apply: bool = False
+    ) -> None:
+        """The next n requests (of `kind`) answer `status` with an HTML page; with `after_apply` a write is applied first."""
+        with self._lock:
+            self._extra_faults.extend([("html", status, kind, after_apply)] * n)
+
+    def reset_next(self, n: int = 1, *, kind: str | None = None, after_apply: bool = False) -> None:
+        """The next n requests (of `kind`) get no answer: the connection is reset; with `after_apply` a write is applied first."""
+        with self._lock:
+            self._extra_faults.extend([("reset", 0, kind, after_apply)] * n)
+
+    def stall_after_apply(self, n: int = 1, *, kind: str = "append") -> threading.Event:
+        """The next n requests of `kind` are applied, then their answer is held until `release()` (or stop()).
+
+        Returns an event set once a held request has been applied: the moment to kill the client waiting for it.
+        """
+        with self._lock:
+            self._stalls.extend([kind] * n)
+            self._stalled.clear()
+            self._release.clear()
+        return self._stalled
+
+    def release(self) -> None:
+        """Let held answers go (to a client that may have gone)."""
+        self._release.set()
+
+    def refuse_rows_containing(self, text: str | None, status: int = 400, message: str | None = None) -> None:
+        """Every append carrying a cell that contains `text` is refused with `status`, writing nothing (None: stop)."""
+        with self._lock:
+            self._refused_text = None if text is None else (text, status, message)
+
+    def _inject_extra_fault(self, kind: str, *, applied: bool) -> None:
+        for index, (what, status, fault_kind, after_apply) in enumerate(self._extra_faults):
+            if fault_kind in (None, kind) and after_apply == applied and (not applied or kind in WRITE_KINDS):
+                del self._extra_faults[index]
+                if what == "reset":
+                    raise NoAnswer
+                raise HtmlError(status)
+
+    def _refuse_marked_rows(self, kind: str, body: Any) -> None:
+        if kind != "append" or self._refused_text is None or not isinstance(body, dict):
+            return
+        text, status, message = self._refused_text
+        if any(text in str(cell) for row in body.get("values") or [] for cell in row):
+            raise SheetsApiError(status, message or f"Invalid values: a cell holds {text!r}, which this Sheet refuses.")
+
+    def _stall_if_asked(self, kind: str) -> None:
+        with self._lock:
+            if kind not in self._stalls:
+                return
+            self._stalls.remove(kind)
+            self._stalled.set()
+        deadline = time.monotonic() + 30
+        while not self._release.wait(0.05) and not self._stopping.is_set() and time.monotonic() < deadline:
+            pass
+
+    def _drive_list(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """Drive v3 files.list as gspread's `Client.open(title)` asks it: spreadsheets named in `q` (name = "…")."""
+        q = query.get("q", [""])[0]
+        match = re.search(r'name = "((?:[^"\\]|\\.)*)"', q)
+        files = [
+            {
+                "id": sheet.key,
+                "name": sheet.title,
+                "createdTime": "2026-01-05T09:00:00.000Z",
+                "modifiedTime": "2026-01-05T09:00:00.000Z",
+            }
+            for sheet in self._spreadsheets.values()
+            if not sheet.forbidden and (match is None or sheet.title == match[1])
+        ]
+        return {"kind": "drive#fileList", "files": files}
 
     # -- request handling
 
@@ -604,12 +717,15 @@ class SheetsEmulator:
                     value_input_option = body.get("valueInputOption")  # sent in the body, not the query
             self._delay(kind)
             payload = self._answer(kind, method, spreadsheet_id, ranges, query, body)
+            self._stall_if_asked(kind)
+        except NoAnswer:
+            status, payload = 0, None  # no answer at all: the handler drops the connection
         except SheetsApiError as error:
             status, payload = error.status, error.payload()
         except Exception as error:
             # An emulator bug must reach the test as a readable 500, not a dropped connection.
             status, payload = 500, SheetsApiError(500, f"Emulator bug: {error!r}").payload()
-        encoded = json.dumps(payload).encode("utf-8")
+        encoded = payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode("utf-8")
         with self._lock:
             self._log.append(
                 RequestRecord(
@@ -626,10 +742,14 @@ class SheetsEmulator:
                     cpu_seconds=time.thread_time() - started_cpu,
                 )
             )
+        if status == 0:
+            raise NoAnswer
         return status, encoded
 
     @staticmethod
     def _route(method: str, path: str, query: dict[str, list[str]]) -> tuple[str, str | None, list[str]]:
+        if path == "/drive/v3/files" and method == "GET":
+            return "drive_list", None, []
         match = _ROUTE.match(path)
         if match is None:
             return "unknown", None, []
@@ -670,6 +790,9 @@ class SheetsEmulator:
     ) -> dict[str, Any]:
         with self._lock:
             self._inject_failure(kind)
+            self._inject_extra_fault(kind, applied=False)
+            if kind == "drive_list":
+                return self._drive_list(query)
             if kind == "unknown":
                 raise SheetsApiError(
                     404,
@@ -682,7 +805,9 @@ class SheetsEmulator:
                 raise SheetsApiError(403)
             if kind in WRITE_KINDS:
                 self._spend_write_quota()
+            self._refuse_marked_rows(kind, body)
             payload = self._dispatch(kind, spreadsheet, ranges, query, body)
+            self._inject_extra_fault(kind, applied=True)
             for index, (status, fail_kind) in enumerate(self._apply_then_fail):
                 if fail_kind == kind:
                     del self._apply_then_fail[index]
