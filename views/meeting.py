@@ -244,7 +244,8 @@ def kpi_slide(m: WeeklyMeeting) -> None:
                 if has_target and pd.notna(card["actual"])
                 else ("no target" if not has_target else None),
                 border=True,
-                delta_color="normal" if has_target else "off",
+                # Exactly on target is neither good news nor bad: no green arrow for "0".
+                delta_color="normal" if has_target and card["actual"] != card["target"] else "off",
             )
 
 

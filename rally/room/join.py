@@ -19,9 +19,7 @@ import segno
 
 # Where the address came from (JoinAddress.source).
 CONFIGURED, BROWSER, NETWORK, LOOPBACK = "public_url", "browser", "network", "loopback"
-SECRETS_HINT = (
-    'set public_url under [rally] in .streamlit/secrets.toml (e.g. public_url = "https://rally.acme.example")'
-)
+SECRETS_HINT = "set public_url under [rally] in .streamlit/secrets.toml to an address they can open"
 
 
 def is_loopback(host: str) -> bool:

@@ -155,6 +155,24 @@ def wait_until_drawn(page, timeout: float = 15_000) -> None:
     )
 
 
+DOCS_IMAGES = ROOT / "docs" / "images"
+DOCS_ENV = "RALLY_DOCS_SCREENSHOTS"  # set to 1 to refresh the facilitator's guide's pictures in docs/images/
+
+
+def guide_screenshot(page, name: str) -> Path:
+    """A picture for the facilitator's guide (README), as the browser tests see the page.
+
+    Kept in artifacts/screenshots/ like every screenshot; with RALLY_DOCS_SCREENSHOTS=1 written to docs/images/
+    instead, where the README shows it (a run of the tests doesn't change the repository unless asked to).
+    """
+    wait_until_drawn(page)
+    folder = DOCS_IMAGES if os.environ.get(DOCS_ENV) == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.jpg"
+    page.screenshot(path=str(path), type="jpeg", quality=72)
+    return path
+
+
 def screenshot(page, name: str) -> Path:
     """A full-page screenshot once every table and chart has drawn, saved to artifacts/screenshots/ (git-ignored)."""
     wait_until_drawn(page)

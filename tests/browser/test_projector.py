@@ -22,10 +22,19 @@ from rally.room.join import is_loopback
 from rally.sheet.dataset import build_dataset
 from rally.weekly.glance import meeting_week
 from rally.weekly.votes import vote_candidates
-from tests.browser.conftest import CHROMIUM_ARGS, open_page, screenshot, settle, start_server, stop_server
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    guide_screenshot,
+    open_page,
+    screenshot,
+    settle,
+    start_server,
+    stop_server,
+)
 
 SIZES = {"1280x800": {"width": 1280, "height": 800}, "1920x1080": {"width": 1920, "height": 1080}}
 SLIDES = range(1, 8)
+GUIDE_SLIDES = {1: "slide-1-glance", 2: "slide-2-highlights", 4: "slide-4-competition", 7: "slide-7-over-to-you"}
 LAN_NAME = "meeting-room.lan"  # a name Chromium resolves to this machine: a laptop reached over the room's network
 
 
@@ -143,6 +152,8 @@ def test_every_slide_fits_the_projector_without_scrolling(browser, room_server, 
         page.wait_for_timeout(300)  # images and charts take their height after they draw
         assert_fits(page, f"slide {slide} at {size}")
         screenshot(page, f"projector-{size}-slide-{slide}")
+        if size == "1280x800" and slide in GUIDE_SLIDES:
+            guide_screenshot(page, GUIDE_SLIDES[slide])
     context.close()
 
 
@@ -159,6 +170,8 @@ def test_a_second_projector_opened_after_the_reveal_shows_the_result_and_it_fits
         page.wait_for_timeout(300)
         assert_fits(page, f"the revealed vote at {size}")
         screenshot(page, f"projector-{size}-vote-revealed")
+        if size == "1280x800":
+            guide_screenshot(page, "vote-revealed")
         context.close()
 
 
@@ -171,7 +184,10 @@ def test_on_a_phone_every_post_of_the_week_is_two_taps_away_and_votable(browser,
     page = phone.new_page()
     open_page(page, f"{room_server.url}/vote?week={week}", "Send my vote", menu=False)
     pages = page.get_by_test_id("stButtonGroup").get_by_role("radio")
-    labels = [pages.nth(i).inner_text().strip() for i in range(pages.count())]
+    pages.first.wait_for()
+    settle(page)
+    labels = [text.strip() for text in pages.all_inner_texts()]
+    assert len(labels) > 1, labels
     listed = []
     for label in labels:
         pages.filter(has_text=label).first.click()  # tap one: the page
@@ -189,4 +205,24 @@ def test_on_a_phone_every_post_of_the_week_is_two_taps_away_and_votable(browser,
     page.get_by_role("button", name="Send my vote").click()
     page.get_by_text("Your vote is in").first.wait_for()
     screenshot(page, "vote-phone-390x844")
+    guide_screenshot(page, "vote-phone")
     phone.close()
+
+
+def test_the_facilitator_s_guide_pages_render_and_are_pictured(browser, room_server):
+    """What the guide shows before and after the meeting: where phones join, the survey's controls, the directors' view."""
+    context = browser.new_context(viewport=SIZES["1280x800"])
+    page = context.new_page()
+    open_page(page, f"{room_server.url}/connect", "Phones in the room")
+    page.get_by_text("Phones in the room").scroll_into_view_if_needed()
+    guide_screenshot(page, "connect-phones")
+    open_page(page, f"{room_server.url}/survey_results", "Facilitator controls")
+    page.get_by_text("Facilitator controls").first.click()
+    page.get_by_label("Facilitator passcode", exact=True).and_(page.locator("input")).fill("rally-demo")
+    page.get_by_role("button", name="Unlock").click()
+    page.get_by_role("button", name="Start round").wait_for()
+    guide_screenshot(page, "survey-controls")
+    open_page(page, f"{room_server.url}/directors", "Programme health", menu=False)
+    guide_screenshot(page, "directors")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    context.close()
