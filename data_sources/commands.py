@@ -41,7 +41,7 @@ from rally.core.contract import (
 from rally.core.records import TabUnusable, WritePlan
 from rally.core.text import NAME_MAX
 from rally.monthly.imports import KPIS_WRITTEN, ImportPlan
-from rally.staff.posting import NewPost, post_problems
+from rally.staff.posting import NewPost, post_problems, with_staff_name
 from rally.survey.answers import HIDE as HIDE_RESULTS
 from rally.survey.answers import (
     ROUND_NAME_MAX,
@@ -59,7 +59,7 @@ from rally.survey.questions import QuestionSet, check_answers
 from rally.weekly.kudos import NewKudos, kudos_problems
 from rally.weekly.meeting import WeeklyMeeting
 from rally.weekly.record import STATUSES, FollowUp, follow_up_rows, record_rows
-from rally.weekly.votes import vote_row
+from rally.weekly.votes import vote_round, vote_row
 
 log = logging.getLogger("rally.commands")
 NOTE_MAX = 280  # characters: a note is read out in one breath
@@ -145,10 +145,12 @@ def _plan(build: Callable[[], WritePlan]) -> WritePlan:
 
 # -- staff --------------------------------------------------------------------------------------------------
 def log_post(server: Server, caller: Caller, data: LiveData, post: NewPost, today: date) -> str:
-    """A post logged from a phone: checked, written under the Posts tab's own header, counted at once."""
+    """A post logged from a phone: checked (a name not on the Staff tab only when the person said they are new),
+    written under the Posts tab's own header in the Staff tab's spelling, counted at once."""
     problems = post_problems(post, data.dataset.posts, data.dataset.staff, today)
     if problems:
         raise Refused(*problems, listed=True)
+    post = with_staff_name(post, data.dataset.staff, data.dataset.posts)
     _form(server, caller)
     plan = _plan(lambda: data.dataset.write_plan(POSTS, post.cells()))
     return _queue(server, plan, sheet_reachable=data.state.error is None)
@@ -172,6 +174,13 @@ def cast_vote(server: Server, caller: Caller, week: str, post_key: str | None, t
     return _stored(
         server, lambda: server.outbox().submit(VOTES.name, VOTES.header, vote_row(week, post_key, token, name))
     )
+
+
+def reveal_vote(server: Server, caller: Caller, week: str, shown: bool, seq: int, today: date) -> str:
+    """Facilitator: reveal (or hide again) a week's vote on every screen — a Survey Rounds row for "Vote <week>"."""
+    _facilitator(caller, "reveal_vote")
+    row = round_action_row(SHOW if shown else HIDE_RESULTS, vote_round(week), seq, today)
+    return _stored(server, lambda: server.outbox().submit(SURVEY_ROUNDS.name, SURVEY_ROUNDS.header, row))
 
 
 # -- the survey and the ideas box ----------------------------------------------------------------------------------

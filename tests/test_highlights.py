@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from rally.sheet.dataset import build_dataset
@@ -86,6 +88,36 @@ def test_first_posts_streaks_and_platform_badges_are_milestones():
         "🔥 Maya reached a 4-week streak.",
         "🌐 Maya posted on 3 or more platforms.",
     ]
+
+
+def test_an_anonymous_person_s_streak_is_a_colleague_s():
+    """ "🔥 Anonymous reached a 4-week streak" reads like a name: someone off the public board is "A colleague"."""
+    rows = [on(w, "Ana Ruiz") for w in ("W45", "W46", "W47", "W48")]
+    texts = [h.text for h in highlights(rows, staff=[["Ana Ruiz", "Ops", "anonymous"]]) if h.kind == "badge"]
+    assert texts == ["🔥 A colleague reached a 4-week streak."]
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("note", "top_summaries"),
+    [
+        ("'Case study: Acme cut waste' reached 9,000 people, our best — Maya", ["Hackathon recap", "A short one"]),  # the note quotes it
+        ("Everyone loved https://x.com/maya/1", ["Hackathon recap", "A short one"]),  # ... or links it
+        ("A great week for the team", ["Case study: Acme cut waste", "Hackathon recap", "A short one"]),
+        ("A short one!", ["Case study: Acme cut waste", "Hackathon recap", "A short one"]),  # too short to tell it's that post
+    ],
+)
+# fmt: on
+def test_a_post_the_facilitator_s_note_celebrates_is_not_read_out_twice(note, top_summaries):
+    """One post in both columns no more: the top posts skip a post a Highlight note already quotes."""
+    rows = [
+        post(MONDAYS["W48"], "Maya", reach="9000", link="https://x.com/maya/1", summary="Case study: Acme cut waste"),
+        post(MONDAYS["W48"], "Leo", reach="500", link="https://x.com/leo/1", summary="Hackathon recap"),
+        post(MONDAYS["W48"], "Jo", reach="100", link="https://x.com/jo/1", summary="A short one"),
+    ]
+    found = highlights(rows, notes=[[WEEK, "Highlight", "", note]])
+    tops = [h.text for h in found if h.kind == "top-reach"]
+    assert [next(s for s in ("Case study: Acme cut waste", "Hackathon recap", "A short one") if s in t) for t in tops] == top_summaries
 
 
 def test_notes_come_first_and_kudos_last_with_the_person_as_staff_spells_them():
@@ -178,8 +210,12 @@ def test_kpi_scorecards_show_the_reviewed_month_or_the_latest_before_it():
     assert kpi_scorecards(dataset_of([on("W48", "Maya")]).kpis, WEEK).empty
 
 
+def day_after(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
 def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt_out():
-    """This week's Kudos-tab rows are read out as text; someone off the public board is 'a colleague'; other weeks stay out."""
+    """The kudos sent since the last meeting are read out as text; someone off the public board is 'a colleague'; others stay out."""
     from rally.core.contract import KUDOS
     from rally.sheet.dataset import read_kudos
 
@@ -192,9 +228,14 @@ def test_kudos_sent_from_the_kudos_page_close_the_highlights_and_respect_the_opt
     tabs = {
         "Kudos": [
             header,
-            row(ID="k1", Date=MONDAYS["W48"], To="maya patel", From="Leo", Message="<b>Great</b> talk"),
-            row(ID="k2", Date=MONDAYS["W48"], To="Ana Ruiz", Message="Thanks for the help"),
-            row(ID="k3", Date=MONDAYS["W47"], To="Maya Patel", Message="Last week"),
+            row(ID="k1", Date=day_after(MONDAYS["W48"], 1), To="maya patel", From="Leo", Message="<b>Great</b> talk"),
+            row(
+                ID="k2", Date=day_after(MONDAYS["W48"], 7), To="Ana Ruiz", Message="Thanks for the help"
+            ),  # the meeting's Monday
+            row(
+                ID="k3", Date=MONDAYS["W48"], To="Maya Patel", Message="Last week"
+            ),  # read out at that Monday's meeting
+            row(ID="k4", Date=day_after(MONDAYS["W48"], 8), To="Maya Patel", Message="Next week"),
         ]
     }
     kudos = read_kudos(tabs, display_names=d.display_names())

@@ -289,13 +289,39 @@ def test_scorecards_carry_twelve_months_of_sparkline_and_pace_only_this_month():
     frame = monthly_kpis(kpi_frame(rows), posts_frame([]), date(2026, 11, 15))
     cards = {c.kpi: c for c in scorecards(frame, "2026-11", date(2026, 11, 15))}
     leads = cards["Leads"]
-    assert (leads.actual, leads.target, leads.previous, leads.change_abs, leads.complete) == (21, 20, 20, 1, False)
+    # Half a month against a whole one says nothing: no change for a monthly count in progress, its pace instead.
+    assert (leads.actual, leads.target, leads.previous, leads.change_abs, leads.complete) == (21, 20, 20, None, False)
     assert len(leads.spark) == 12 and leads.spark[0] is None and leads.spark[-1] == 21  # December 2025 has no figure
     assert leads.pace.expected == pytest.approx(10) and leads.pace.status == "ahead"
     followers = cards["Company page followers"]
     assert followers.pace.expected == pytest.approx(1100 + 20 * 15 / 30)  # from October's 1,100 towards 1,120
+    assert followers.change_abs == 10  # a level compares fairly with last month's level, month over or not
     october = {c.kpi: c for c in scorecards(frame, "2026-10", date(2026, 11, 15))}
-    assert october["Leads"].pace is None and october["Leads"].complete
+    assert october["Leads"].pace is None and october["Leads"].complete and october["Leads"].change_abs == 1
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("actual", "target", "whole", "sentence"),
+    [
+        (30, 2630, True, "Pace 594 by today (day 7 of 31) — 564 behind."),  # web traffic: whole visits
+        (2, 7, True, "Pace 2 by today (day 7 of 31) — exactly on pace."),  # 1.58 sales is 2
+        (3, 7, True, "Pace 2 by today (day 7 of 31) — 1 ahead."),
+        (1, 7, False, "Pace 1.6 by today (day 7 of 31) — 0.6 behind."),  # a KPI typed with decimals keeps them
+    ],
+)
+# fmt: on
+def test_a_kpi_counted_in_whole_units_paces_in_whole_units(actual, target, whole, sentence):
+    """"Pace 593.9" and "Pace 1.6 sales" no more: the pace is rounded as the KPI is."""
+    assert pace(actual, target, date(2026, 12, 7), "2026-12", whole=whole).sentence() == sentence
+
+
+def test_a_scorecard_knows_its_kpi_is_whole_from_the_figures():
+    """Whole actuals and targets pace in whole numbers; one figure with decimals keeps the decimals."""
+    rows = [("2026-11", "Sales", 9, 7), ("2026-12", "Sales", 1, 7), ("2026-11", "Rating", 4.5, 4), ("2026-12", "Rating", 1, 4)]
+    frame = monthly_kpis(kpi_frame(rows), posts_frame([]), date(2026, 12, 7))
+    cards = {c.kpi: c for c in scorecards(frame, "2026-12", date(2026, 12, 7))}
+    assert cards["Sales"].pace.expected == 2 and cards["Rating"].pace.expected == pytest.approx(4 * 7 / 31)
 
 
 def test_a_kpi_order_puts_the_programmes_six_first():

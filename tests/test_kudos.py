@@ -40,17 +40,19 @@ def test_each_kudos_is_read_once_with_names_as_the_staff_tab_spells_them():
 
 # fmt: off
 @pytest.mark.parametrize(
-    ("week", "messages"),
+    ("week", "meeting_weekday", "messages"),
     [
-        ("2026-W47", ["Great case study", "<b>Brilliant</b> [click](javascript:x)"]),  # oldest first; the hand-typed 18/11 is day-first
-        ("2026-W48", ["Thanks for the tips"]),
-        ("2026-W46", []),
+        ("2026-W47", 0, ["<b>Brilliant</b> [click](javascript:x)", "Thanks for the tips"]),  # Tue 17 to Mon 23 Nov: oldest first
+        ("2026-W46", 0, ["Great case study"]),  # sent on Monday 16 Nov, the meeting day: read out that morning
+        ("2026-W48", 0, []),
+        ("2026-W47", 2, ["Thanks for the tips"]),  # Wednesday meetings: Thu 19 to Wed 25 Nov
+        ("2026-W46", 2, ["Great case study", "<b>Brilliant</b> [click](javascript:x)"]),  # Thu 12 to Wed 18 Nov (18/11 is day-first)
     ],
 )
 # fmt: on
-def test_kudos_for_week_gives_the_weeks_kudos_oldest_first(week, messages):
-    """What the meeting's highlights read out for a week; an undated kudos is in no week."""
-    assert kudos_for_week(read_kudos(TAB), week)["message"].tolist() == messages
+def test_the_meeting_reads_out_the_kudos_sent_since_the_last_one(week, meeting_weekday, messages):
+    """A meeting reads the kudos sent after the previous meeting day up to its own; an undated kudos is in none."""
+    assert kudos_for_week(read_kudos(TAB), week, meeting_weekday)["message"].tolist() == messages
 
 
 def test_kudos_still_on_their_way_are_included_once():
@@ -102,7 +104,7 @@ def test_sending_kudos_shows_it_this_week_as_text(demo_app_env):
     at.button(key="FormSubmitter:kudos-0-Send kudos").click().run()
     assert not at.exception and not at.error
     shown = texts(at)
-    assert "Kudos sent to Maya Patel" in shown
+    assert "Kudos sent to Maya Patel — it'll be read out at " in shown and "meeting" in shown
     assert "**Loud** <b>thanks</b> [x](javascript:alert(1))" in shown  # escaped: no bold, no HTML, no link
     assert "from a colleague" in shown
     raw = "\n".join(m.value for m in at.markdown)
@@ -124,3 +126,24 @@ def test_init_sheet_knows_the_kudos_tab():
 
     out = subprocess.run([sys.executable, "-c", "import cli, rally.core.contract as c; print([t.name for t in c.ALL_TABS])"], capture_output=True, text=True, check=True, cwd=ROOT)
     assert "'Kudos'" in out.stdout
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("day", "meeting_weekday", "week", "meeting"),
+    [
+        (date(2026, 12, 7), 0, "2026-W49", date(2026, 12, 7)),  # Monday, the meeting day: read out that morning
+        (date(2026, 12, 8), 0, "2026-W50", date(2026, 12, 14)),  # Tuesday: at next Monday's meeting
+        (date(2026, 12, 13), 0, "2026-W50", date(2026, 12, 14)),  # Sunday
+        (date(2026, 12, 9), 2, "2026-W49", date(2026, 12, 9)),  # Wednesday meetings: that Wednesday's
+        (date(2026, 12, 10), 2, "2026-W50", date(2026, 12, 16)),
+        (date(2027, 1, 4), 0, "2026-W53", date(2027, 1, 4)),  # across the year: 2026 has a week 53
+    ],
+)
+# fmt: on
+def test_what_is_sent_between_two_meetings_is_read_out_at_the_next(day, meeting_weekday, week, meeting):
+    """The Meeting day rule: the week whose meeting reads out a kudos sent on `day`, and that meeting's date."""
+    from rally.weekly.glance import meeting_date, meeting_week_of
+
+    assert meeting_week_of(day, meeting_weekday) == week
+    assert meeting_date(week, meeting_weekday) == meeting

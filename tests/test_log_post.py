@@ -31,6 +31,7 @@ SHEET = {
         ["Name", "Team", "Leaderboard"],
         ["Maya Patel", "Sales", "show"],
         ["Fatima Al-Sayed", "Engineering", "anonymous"],
+        ["Leo Martin", "Marketing", "show"],
     ],
 }
 GOOD = NewPost("Leo Martin", "LinkedIn", "https://www.linkedin.com/posts/leo-1", "Our new office", TODAY)

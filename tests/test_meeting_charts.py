@@ -21,18 +21,39 @@ def test_platforms_chart_lists_every_platform_most_first():
     assert spec["layer"][1]["mark"]["type"] == "text" and spec["layer"][1]["encoding"]["text"]["field"] == "posts"
 
 
-def test_vote_tally_chart_labels_posts_in_tally_order_without_links():
-    """Bars in the tally's order, labelled '1. Name · summary' (cut short), never with a link."""
+def test_the_revealed_vote_names_each_post_in_full_with_its_title_and_never_a_link():
+    """Bars in the tally's order, each with the whole name and the title (the platform when there is none), no link."""
+    title = "A very long summary about the hackathon recap that goes on"
     tally = pd.DataFrame(
         {
-            "name": ["Leo", "Anonymous"],
+            "name": ["Isabella García-Fernández", "Anonymous"],
             "platform": ["X", "Blog"],
-            "summary": ["A very long summary about the hackathon recap", ""],
+            "summary": [title, ""],
             "link": ["https://x.com/l", ""],
             "votes": [3, 1],
         }
     )
-    rows = dataset_values(vote_tally_chart(tally))
-    assert [r["post"] for r in rows] == ["1. Leo · A very long summary abo…", "2. Anonymous · Blog"]
+    chart = vote_tally_chart(tally)
+    rows = dataset_values(chart)
+    assert [r["name"] for r in rows] == ["1. Isabella García-Fernández", "2. Anonymous"]
+    assert [r["title"] for r in rows] == [title, "A Blog post"]
     assert [r["votes"] for r in rows] == [3, 1]
-    assert set(rows[0]) == {"post", "votes"}  # the link never reaches the chart
+    assert set(rows[0]) == {"place", "name", "title", "votes"}  # the link never reaches the chart
+    text_marks = [layer["mark"] for layer in chart.to_dict()["layer"] if layer["mark"]["type"] == "text"]
+    assert all(mark.get("limit", 0) >= 1000 for mark in text_marks if mark.get("dx") is None)  # names are never cut
+
+
+def test_a_day_without_posts_keeps_its_place_but_adds_no_legend_entry():
+    """Every day of the week on the axis; only platforms that posted in the legend (never an entry with no label)."""
+    import datetime as dt
+
+    from rally.weekly.charts import posts_per_day_chart
+
+    days = pd.to_datetime([dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)])
+    per_day = pd.DataFrame(
+        {"date": days, "platform": ["LinkedIn", "", "", "X", "", "", ""], "posts": [2, 0, 0, 1, 0, 0, 0]}
+    )
+    spec = posts_per_day_chart(per_day).to_dict()
+    rows = dataset_values(posts_per_day_chart(per_day))
+    assert {r["platform"] for r in rows} == {"LinkedIn", "X"}
+    assert spec["encoding"]["x"]["scale"]["domain"] == [f"{d:%a %d %b}" for d in days]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -260,3 +261,24 @@ def test_an_empty_sheet_gives_empty_boards():
     assert leaderboard(dataset.posts, dataset.staff, dataset.settings, "all", "2026-W47").empty
     assert team_board(dataset.posts, dataset.staff, dataset.settings, "all", "2026-W47").empty
     assert math.isnan(points_breakdown(dataset.posts, dataset.settings, "nobody", "week", "2026-W47").iloc[-1]["How many"])
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("period", "week", "today", "label"),
+    [
+        ("week", "2026-W47", None, "2026-W47 (16 Nov – 22 Nov 2026)"),
+        ("all", "2026-W47", None, "All time (to 22 Nov 2026)"),
+        ("month", "2026-W47", None, "November 2026 (to 22 Nov)"),
+        ("all", "2026-W50", date(2026, 12, 9), "All time (to 9 Dec 2026)"),  # never a day still to come
+        ("week", "2026-W50", date(2026, 12, 9), "2026-W50 so far (7 Dec – 9 Dec 2026)"),
+        ("month", "2026-W50", date(2026, 12, 9), "December 2026 (to 9 Dec)"),
+        ("all", "2026-W47", date(2026, 12, 9), "All time (to 22 Nov 2026)"),  # a past week keeps its Sunday
+    ],
+)
+# fmt: on
+def test_a_period_s_label_never_names_a_future_day(period, week, today, label):
+    """"All time (to 13 Dec 2026)" on the 9th no more: a period still running ends today."""
+    from rally.weekly.scoring import period_label
+
+    assert period_label(period, week, today) == label

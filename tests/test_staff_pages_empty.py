@@ -49,7 +49,7 @@ def test_each_page_explains_an_empty_sheet(empty_sheet, page, says):
 
 
 def test_a_first_post_on_an_empty_sheet_shows_on_my_progress(empty_sheet):
-    """Someone not on any Staff tab (a typed name, remembered for the session) logs a first post; My progress has them at once."""
+    """Someone not on any Staff tab (a typed name, remembered for the session) says they are new and logs a first post; My progress has them at once."""
     at = app(secrets=SECRETS)
     at.session_state["rally_my_name"] = (
         "Jo Newcomer"  # what typing a new name into the picker leaves (AppTest can't type into a selectbox)
@@ -58,6 +58,8 @@ def test_a_first_post_on_an_empty_sheet_shows_on_my_progress(empty_sheet):
     at.text_input(key="log-link-0").set_value("https://www.linkedin.com/posts/jo-1")
     at.text_input(key="log-summary-0").set_value("Hello world")
     at.button(key="FormSubmitter:log-post-0-Log my post").click().run()
+    assert "“Jo Newcomer” isn't on the Staff list yet" in texts(at)  # asked first: a new person only on their word
+    at.button(key="log-post-new-person").click().run()
     assert "Logged — thank you, Jo Newcomer!" in texts(at)
     at.switch_page("views/my_progress.py").run()
     shown = texts(at)

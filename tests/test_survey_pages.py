@@ -232,7 +232,7 @@ def test_the_over_to_you_panel_shows_the_join_code_the_live_counter_and_the_late
     at = AppTest.from_function(over_to_you_slide, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.get("imgs") or at.get("image")
-    assert metric(at, "Answers in") == "22"
+    assert metric(at, "Answers") == "22"
     assert "A monthly list of customer stories we may talk about" in texts(at)
 
 
@@ -313,3 +313,59 @@ def test_many_screens_share_one_live_read_of_just_the_survey_tabs(sheets_emulato
         assert {tab.strip("'") for tab in reads[1].ranges} == {"Survey", "Survey Rounds", "Moderation", "Ideas"}
     finally:
         clear_caches()
+
+
+FORM_LINK = "https://forms.gle/rAlLyOpening2026"
+
+
+@pytest.fixture
+def form_link_env(sheets_emulator, tmp_path, monkeypatch):
+    """The demo company on the emulator with a `Survey form link` setting (its Survey tab still Rally's own)."""
+    tabs = demo_tabs(date.today())
+    tabs["Settings"] = [*tabs["Settings"], ["Survey form link", FORM_LINK]]
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs=tabs)
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", sheets_emulator.host)
+    monkeypatch.setenv("RALLY_DATA_DIR", str(tmp_path))
+    clear_caches()
+    yield {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{SHEET_KEY}/edit",
+                "client_email": "rally@acme.iam.gserviceaccount.com",
+            }
+        },
+        "rally": {"sheet_read_attempts": 1},
+    }
+    clear_caches()
+
+
+def test_with_a_survey_form_link_the_survey_s_code_and_page_open_the_form(form_link_env):
+    """Phones on mobile data answer a laptop's meeting in the Form: the slide's survey code and Answer the survey lead there."""
+    slide = app("views/meeting.py", secrets=form_link_env, query={"slide": "7"})
+    assert not slide.exception
+    assert FORM_LINK.removeprefix("https://") in texts(slide)  # the link printed under the survey's code
+    phone = app(SURVEY_PAGE, secrets=form_link_env)
+    assert [b.proto.url for b in phone.get("link_button")] == [FORM_LINK]
+    assert not phone.get("button_group")  # no Rally form to fill in beside it
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("value", "link", "problem"),
+    [
+        (FORM_LINK, FORM_LINK, None),
+        ("  https://docs.google.com/forms/d/e/abc/viewform ", "https://docs.google.com/forms/d/e/abc/viewform", None),
+        ("forms.gle/abc", "", "not an http(s) link (copy the Form's Send link) — ignored"),  # no scheme: not a link to open
+        ("javascript:alert(1)", "", "not an http(s) link (copy the Form's Send link) — ignored"),
+    ],
+)
+# fmt: on
+def test_the_survey_form_link_setting_takes_only_a_web_link(value, link, problem):
+    """A link phones can open, or the default (Rally's own survey page) and the row reported."""
+    import pandas as pd
+
+    from rally.core.settings import parse_settings
+
+    settings, issues = parse_settings(pd.DataFrame({"row": [2], "Key": ["Survey form link"], "Value": [value]}))
+    assert settings.survey_form_link == link
+    assert [i.problem for i in issues] == ([problem] if problem else [])

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pandas as pd
 import pytest
 
 from data_sources.outbox import Outbox
 from data_sources.retry import RetryPolicy
-from rally.core.contract import ALL_TABS, VOTES, WRITTEN_TABS
+from rally.core.contract import ALL_TABS, SURVEY_ROUNDS, VOTES, WRITTEN_TABS
+from rally.core.text import post_title
 from rally.sheet.dataset import read_votes
-from rally.weekly.votes import counted_votes, find_candidates, my_vote, post_key, tally, vote_candidates, vote_row
+from rally.survey.answers import read_rounds
+from rally.weekly.votes import (
+    counted_votes,
+    find_candidates,
+    is_revealed,
+    my_vote,
+    post_key,
+    tally,
+    vote_candidates,
+    vote_pages,
+    vote_round,
+    vote_row,
+)
 from tests.sources import SHEET_KEY, google_source
 from tests.test_scoring import post, sheet
 
@@ -46,13 +60,68 @@ def test_the_votes_tab_is_part_of_the_contract():
     assert VOTES.header[0] == "ID"
 
 
-def test_candidates_are_the_weeks_posts_with_opted_out_people_anonymous_and_unlinked():
-    """Oldest first; a post without a link is named by its row; an anonymous person's profile link is withheld."""
+def test_candidates_are_the_weeks_posts_with_opted_out_people_anonymous_unlinked_and_unsummarised():
+    """Oldest first; a post without a link is named by its row; an anonymous person's link and summary are withheld."""
     dataset = week_sheet([["Ana Ruiz", "Ops", "anonymous"]])
     candidates = vote_candidates(dataset.posts, dataset.staff, WEEK)
     assert candidates["name"].tolist() == ["Maya Patel", "Leo Martin", "Anonymous", "Jo"]
     assert candidates["link"].tolist() == ["https://x.com/maya/1", "https://x.com/leo/1", "", ""]
+    assert candidates["summary"].tolist() == [
+        "Drone video of the warehouse",
+        "Hackathon recap",
+        "",
+        "A post without a link",
+    ]
     assert candidates["key"].tolist()[3] == "Posts row 5"
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("names", "size", "expected"),
+    [
+        (["Ben", "Aisha", "Carlos"], 10, [("Aisha – Carlos", ["Aisha", "Ben", "Carlos"])]),  # A to Z, one page
+        (["Ben", "Aisha", "Carlos", "Dana"], 2, [("Aisha – Ben", ["Aisha", "Ben"]), ("Carlos – Dana", ["Carlos", "Dana"])]),
+        (["Chloé Dubois", "Carlos", "Daniel"], 10, [("Carlos – Daniel", ["Carlos", "Chloé Dubois", "Daniel"])]),  # accents sort as their letter
+        (["maya", "Leo"], 10, [("Leo – maya", ["Leo", "maya"])]),  # case aside
+        (["Maya A", "Maya B"], 10, [("Maya A – Maya B", ["Maya A", "Maya B"])]),  # one first name: the whole names say it
+        (["Maya", "Maya", "Maya"], 2, [("Maya", ["Maya", "Maya"]), ("Maya (2)", ["Maya"])]),  # one person's many posts
+        ([], 10, []),
+    ],
+)
+# fmt: on
+def test_a_phone_pages_the_posts_a_to_z_by_who_posted(names, size, expected):
+    """Every post on exactly one page, each page labelled by the names it holds: a tap on a page, a tap on the post."""
+    candidates = pd.DataFrame(
+        {"key": [f"k{i}" for i in range(len(names))], "name": names, "date": pd.to_datetime(["2026-11-23"] * len(names))}
+    )
+    by_key = dict(zip(candidates["key"], candidates["name"]))
+    assert [(label, [by_key[k] for k in keys]) for label, keys in vote_pages(candidates, size)] == expected
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("summary", "platform", "title"),
+    [
+        ("Blog: Behind the scenes", "Blog", "Behind the scenes"),  # the platform said twice
+        ("blog : Behind the scenes", "Blog", "Behind the scenes"),
+        ("Case study: Acme", "LinkedIn", "Case study: Acme"),  # a colon of its own stays
+        ("Blog:", "Blog", "Blog:"),  # nothing after it: kept as typed
+        ("  Spaced   out  ", "X", "Spaced out"),
+    ],
+)
+# fmt: on
+def test_a_title_does_not_repeat_its_platform(summary, platform, title):
+    """"Blog — Blog: …" no more: a leading platform name is left off the summary shown beside it."""
+    assert post_title(summary, platform) == title
+
+
+def test_a_week_s_vote_is_revealed_by_a_survey_rounds_row():
+    """A `show results` row for "Vote <week>" reveals that week's vote only; a later `hide results` hides it again."""
+    shown = read_rounds({"Survey Rounds": [SURVEY_ROUNDS.header, ["a", "1", "2026-11-30", vote_round(WEEK), "show results"]]}, [], date(2026, 11, 30))
+    assert is_revealed(shown, WEEK) and not is_revealed(shown, "2026-W47")
+    hidden = read_rounds({"Survey Rounds": [SURVEY_ROUNDS.header, ["a", "1", "", vote_round(WEEK), "show results"], ["b", "2", "", vote_round(WEEK), "hide results"]]}, [], date(2026, 11, 30))
+    assert not is_revealed(hidden, WEEK)
+    assert shown.current == "2026-11"  # a vote's reveal is no survey round: the survey's round is untouched
 
 
 # fmt: off

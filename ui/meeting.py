@@ -5,33 +5,64 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_sources import commands
 from data_sources.server import LiveData
 from rally.core.week import Week
 from rally.weekly.digest import digest_data, render_digest
 from rally.weekly.glance import meeting_week, week_choice_label, weeks_to_show
 from rally.weekly.meeting import WeeklyMeeting, weekly_meeting
+from rally.weekly.votes import is_revealed as vote_revealed
 from ui import layout
+from ui.forms import send
 from ui.server import server
-
-REVEAL_KEY = "rally_vote_revealed"  # week -> True once the facilitator reveals the vote (this browser session)
 
 # Projector styling: our own constant CSS (no Sheet text ever goes into it).
 # Bigger type everywhere, pure black on white, heavier weights: washed-out projectors lose greys and thin strokes.
+# Sized so a slide, its Back/Next and its QR codes fit a 1280×800 projector without scrolling (a presenter can't
+# scroll in front of a room; tests/browser/test_projector.py measures every slide), a little larger from 1000 px up.
 PROJECTOR_CSS = """
 <style>
-[data-testid="stMain"] .block-container { padding-top: 2rem; max-width: 1400px; }
-[data-testid="stMain"] h1 { font-size: 3rem !important; font-weight: 800 !important; color: #000 !important; }
-[data-testid="stMain"] h2 { font-size: 2.2rem !important; font-weight: 800 !important; color: #000 !important; }
-[data-testid="stMain"] h3 { font-size: 1.7rem !important; font-weight: 700 !important; color: #000 !important; }
+[data-testid="stHeader"] { background: transparent; }
+[data-testid="stMain"] .block-container { padding-top: 1.6rem; padding-bottom: 0.75rem; max-width: 1600px; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+[data-testid="stMain"] h1 { font-size: 2.6rem !important; font-weight: 800 !important; color: #000 !important;
+  padding: 0 0 0.2rem 0 !important; }
+[data-testid="stMain"] h2 { font-size: 2rem !important; font-weight: 800 !important; color: #000 !important;
+  padding: 0.2rem 0 !important; }
+[data-testid="stMain"] h3 { font-size: 1.5rem !important; font-weight: 700 !important; color: #000 !important;
+  padding: 0.15rem 0 !important; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.45rem; line-height: 1.45; color: #000; }
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3.2rem; font-weight: 800; color: #000; }
-[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.3rem; font-weight: 700; color: #000; }
-[data-testid="stMain"] [data-testid="stMetricDelta"] { font-size: 1.2rem; font-weight: 700; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #222; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.4; color: #000; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { margin-bottom: 0.15rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.8rem; font-weight: 800; color: #000; line-height: 1.2; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.2rem; font-weight: 700; color: #000; }
+[data-testid="stMain"] [data-testid="stMetricDelta"] p { font-size: 1.15rem; font-weight: 700; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; color: #222; }
 [data-testid="stMain"] a { color: #0033cc; font-weight: 700; }
-.st-key-hero-card { background: #FFF4C2; border: 4px solid #000; border-radius: 16px; padding: 1.5rem 2rem; }
-.st-key-hero-card h2 { font-size: 3.4rem !important; }
+[data-testid="stMain"] [data-testid="stPageLink"] p { font-size: 1.1rem; }
+.st-key-hero-card { background: #FFF4C2; border: 4px solid #000; border-radius: 16px; padding: 1.2rem 2rem; }
+.st-key-hero-card h2 { font-size: 3.2rem !important; }
+.st-key-vote-winner h2 { font-size: 2.4rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] table { width: 100%; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] th,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] td { font-size: 1.2rem; color: #000; padding: 0.2rem 0.6rem; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] th { font-weight: 800; }
+/* A join link breaks at any character rather than run out of its column (a long public address). */
+[class*="st-key-join-link-"] p { font-size: 1.15rem !important; overflow-wrap: anywhere; }
+[class*="st-key-award-"] [data-testid="stMarkdownContainer"] p { font-size: 1.35rem; }
+[class*="st-key-award-"] [data-testid="stCaptionContainer"] p { font-size: 1rem; line-height: 1.3; }
+@media (min-height: 1000px) {
+  [data-testid="stMain"] .block-container { padding-top: 2.5rem; }
+  [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.5rem; }
+  [data-testid="stMain"] [data-testid="stMetricValue"],
+  [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 3.4rem; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] th,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] td { font-size: 1.45rem; }
+}
 </style>
 """
 
@@ -90,11 +121,14 @@ def live_votes() -> pd.DataFrame:
 
 
 def is_revealed(week: str) -> bool:
-    return bool(st.session_state.get(REVEAL_KEY, {}).get(week))
+    """Whether the facilitator revealed the week's vote, as every screen sees it (the live read of Survey Rounds)."""
+    return vote_revealed(server().current(live=True).dataset.survey.rounds, week)
 
 
-def set_revealed(week: str, shown: bool) -> None:
-    st.session_state.setdefault(REVEAL_KEY, {})[week] = shown
+def set_revealed(week: str, shown: bool) -> bool:
+    """Facilitator: reveal or hide the week's vote on every screen (a row through the outbox); False when refused."""
+    rounds = server().current(live=True).dataset.survey.rounds
+    return send(commands.reveal_vote, week, shown, rounds.next_seq, layout.today()) is not None
 
 
 DIGEST_FORMATS = {

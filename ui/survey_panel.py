@@ -22,14 +22,14 @@ from data_sources import commands
 from data_sources.server import LiveData
 from rally.core.contract import IDEAS, MODERATION, SURVEY, SURVEY_ROUNDS
 from rally.core.text import md_escape, truncate
-from rally.room.join import join_url, qr_png, short_label
+from rally.room.join import join_url, short_label
 from rally.sheet.dataset import Dataset
 from rally.survey.anonymity import count_phrase, effective_threshold
 from rally.survey.answers import Answers, Rounds, next_edit, previous_round, response_count
 from rally.survey.ideas import latest_ideas
 from rally.survey.questions import QuestionSet
+from ui import join
 from ui.forms import send
-from ui.join import public_base_url
 from ui.server import server
 
 SPECS = (SURVEY, SURVEY_ROUNDS, MODERATION, IDEAS)
@@ -148,42 +148,59 @@ def submit_idea(text: str, today: date) -> bool:
     return send(commands.submit_idea, text, today) is not None
 
 
-def join_code(path: str = SURVEY_PATH, width: int | str = 170, caption: str | None = None, big: bool = False) -> str:
+def join_code(
+    path: str = SURVEY_PATH,
+    width: int | str = 170,
+    caption: str | None = None,
+    big: bool = False,
+    dataset: Dataset | None = None,
+    note: bool = True,
+) -> str:
     """A join panel that fits its column (QR code, the link under it); returns the link.
 
-    `width="stretch"` fills the column, so a narrow screen never squeezes the code out of its place.
+    The survey's code opens the `Survey form link` when the settings give one (a Google Form answers
+    from anywhere, mobile data included). `width="stretch"` fills the column.
     """
-    url = join_url(public_base_url(), path)
-    st.image(qr_png(url), width=width, caption=caption)
-    st.markdown(f"{'#### ' if big else ''}**{md_escape(short_label(url))}**")
-    return url
+    form = survey_form_link(dataset) if path == SURVEY_PATH else ""
+    return join.join_panel(path, caption or "", width=width, url=form or None, big=big, note=note)
+
+
+def survey_form_link(dataset: Dataset | None = None) -> str:
+    """The Google Form people answer in (the `Survey form link` setting), or "" for Rally's own page."""
+    dataset = dataset or server().current().dataset
+    return dataset.settings.survey_form_link if dataset is not None else ""
 
 
 # -- the presenter's "Over to you" slide ---------------------------------------------------------------------------
 
 
-def over_to_you(dataset: Dataset, today: date, ideas: int = 5) -> None:
-    """The survey's join QR code, its live response counter and the latest ideas; refreshes itself every few seconds.
+def over_to_you(dataset: Dataset, today: date, ideas: int = 3, width: int | str = "stretch") -> None:
+    """The survey's join QR code and its live response counter, then (when `ideas`) the latest ideas; refreshes itself.
 
     For the presenter's "Over to you" slide: `over_to_you(layout.load().dataset, layout.today())`.
     """
-    qr, rest = st.columns([2, 3], gap="large")
-    with qr:
-        join_code(SURVEY_PATH, width="stretch", caption="Scan to answer — anonymous", big=True)
-    with rest:
-        st.fragment(_live_counter_and_ideas, run_every=dataset.settings.live_refresh_seconds)(dataset, today, ideas)
+    join_code(SURVEY_PATH, width=width, dataset=dataset, note=False)
+    st.fragment(_live_counter, run_every=dataset.settings.live_refresh_seconds)()
+    if ideas:
+        latest_ideas_panel(dataset, ideas)
 
 
-def _live_counter_and_ideas(dataset: Dataset, today: date, ideas: int) -> None:
+def _live_counter() -> None:
     survey = live_survey()
-    st.metric(
-        f"Answers in {md_escape(survey.current)}", f"{survey.count():,}", help="Counts each person once per round"
-    )
-    st.caption(f"Ideas any time: {md_escape(public_base_url().split('://', 1)[-1])}/{IDEAS_PATH}")
-    newest = latest_ideas(survey.ideas, ideas)
-    st.markdown("#### Latest ideas")
+    st.metric("Answers", f"{survey.count():,}", help="Counts each person once per round")
+    st.caption(f"in {md_escape(survey.current)}")
+
+
+def latest_ideas_panel(dataset: Dataset, count: int = 3) -> None:
+    """Where to send an idea, and the newest ones (hidden ones left out); refreshes itself."""
+    st.fragment(_latest_ideas, run_every=dataset.settings.live_refresh_seconds)(count)
+
+
+def _latest_ideas(count: int) -> None:
+    st.caption(f"Ideas any time: {md_escape(short_label(join_url(join.public_base_url(), IDEAS_PATH)))}")
+    newest = latest_ideas(live_survey().ideas, count)
     if newest:
-        st.markdown("\n".join(f"- {md_escape(truncate(text, 160))}" for text in newest))
+        st.markdown("\n".join(f"- 💡 {md_escape(truncate(text, 90))}" for text in newest))
     else:
         st.caption("No ideas yet: the ideas box is always open.")
 

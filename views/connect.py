@@ -8,8 +8,9 @@ import streamlit as st
 
 from rally.core.contract import CORE_TABS
 from rally.core.settings import settings_table
+from rally.core.text import md_escape
 from rally.sheet.health import tab_counts
-from ui import layout
+from ui import join, layout
 from ui.access import facilitator_gate
 from ui.imports import import_numbers
 
@@ -39,6 +40,10 @@ else:
 5. Run `python cli.py init-sheet` to add any missing tabs, then `python cli.py check`.
 """
     )
+
+st.subheader("Phones in the room")
+where = join.address()
+(st.caption if where.reachable else st.warning)(md_escape(where.note()))
 
 st.subheader("Tabs")
 st.dataframe(data.derive(tab_counts, data.dataset), hide_index=True, width="stretch")

@@ -6,7 +6,7 @@ flagged as implausible) are for the facilitator, who fixes them.
 
 import streamlit as st
 
-from rally.sheet.health import health_tables
+from rally.sheet.health import health_tables, unknown_names
 from ui import layout, write_queue
 from ui.access import facilitator_gate, is_facilitator
 
@@ -23,6 +23,29 @@ if data.info.sheet_url and is_facilitator():  # the Sheet's address, like its ro
 
 st.dataframe(counts, hide_index=True, width="stretch")
 write_queue.draw(data)  # answers on their way to the Sheet, refused rows, copies
+
+ghosts = data.derive(unknown_names, dataset.posts, dataset.staff)
+if not ghosts.empty:
+    # Each counts as a person everywhere (people posting, staff on the directors' page): a typo makes a ghost.
+    st.subheader(f"{len(ghosts):,} name{'s' if len(ghosts) != 1 else ''} not on the Staff tab")
+    st.caption(
+        "Each counts as a separate person on every page. If it's someone on the Staff tab typed differently, "
+        "correct the Name cells in the Posts tab; if it's someone new, add them to the Staff tab."
+    )
+    # The names are the facilitator's; a Sheet with issues signs in once, further down, for both.
+    if is_facilitator() or (issues.empty and facilitator_gate("the names not on the Staff tab")):
+        st.dataframe(
+            ghosts,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "First row": st.column_config.NumberColumn(
+                    help="The Posts row of their first post (0: still on its way)"
+                )
+            },
+        )
+    elif not issues.empty:
+        st.caption("The names and their closest Staff name are for the facilitator: sign in below.")
 
 if issues.empty:
     st.success("No problems found: every row is counted.", icon="✅")

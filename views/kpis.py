@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rally.core.text import figures_shown
 from rally.monthly.charts import activity_outcomes_chart, team_contribution_chart
 from rally.monthly.kpis import activity_and_outcomes, month_csv, month_table, month_team_table, team_contribution
 from rally.monthly.report import NOT_CAUSE
@@ -70,10 +71,15 @@ with table:
         icon=":material/download:",
         on_click="ignore",
     )
+    figures = ["Actual", "Target", "Previous month"]
     st.dataframe(
-        month_table(report.cards),
+        figures_shown(month_table(report.cards), figures, percent=["% of target"], signed=["Change", "Change %"]),
         hide_index=True,
         width="stretch",
+        column_config={
+            column: st.column_config.TextColumn(alignment="right")
+            for column in [*figures, "% of target", "Change", "Change %"]
+        },
     )
     st.subheader("Share with directors")
     st.caption(

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from data_sources import commands
-from rally.core.parsing import iso_week_label
 from rally.core.text import NAME_MAX, md_escape, md_text
 from rally.staff.posting import staff_spelling
-from rally.weekly.kudos import MESSAGE_MAX, NewKudos, kudos_for_week, signed
+from rally.weekly.glance import meeting_date, meeting_week_of
+from rally.weekly.kudos import MESSAGE_MAX, NewKudos, for_meeting, kudos_for_week, signed
 from ui import layout
 from ui.forms import send
 
@@ -18,10 +18,13 @@ EARLIER = 20
 data = layout.load()
 dataset = data.dataset
 today = layout.today()
-week = iso_week_label(today)
+# The next meeting (today's, on the meeting day) reads out what is sent from now on: see rally.weekly.glance.
+week = meeting_week_of(today, dataset.settings.meeting_weekday)
+meeting = meeting_date(week, dataset.settings.meeting_weekday)
+when = "today's meeting" if meeting == today else f"the meeting on {meeting:%A %-d %B}"
 
 st.title("Kudos")
-st.caption("Thank a colleague for a post, a tip or a hand. This week's kudos are read out in the weekly meeting.")
+st.caption(f"Thank a colleague for a post, a tip or a hand. Kudos sent now are read out at {when}.")
 
 if flash := st.session_state.pop(FLASH, None):
     st.success(flash, icon="🙌")
@@ -53,7 +56,7 @@ with st.form(f"kudos-{generation}"):
 if submitted:
     kudos = NewKudos(staff_spelling(to or "", dataset.staff), message, sender, today)
     if send(commands.send_kudos, data, kudos):
-        st.session_state[FLASH] = f"Kudos sent to {md_escape(kudos.to)} — it'll be read out in the meeting."
+        st.session_state[FLASH] = f"Kudos sent to {md_escape(kudos.to)} — it'll be read out at {when}."
         st.session_state[GENERATION] = generation + 1
         st.rerun()
 
@@ -69,14 +72,14 @@ def show(rows) -> None:
         )
 
 
-this_week = kudos_for_week(kudos, week)
-st.subheader(f"This week ({week})")
+this_week = kudos_for_week(kudos, week, dataset.settings.meeting_weekday)
+st.subheader(f"For {when}")
 if this_week.empty:
-    st.info(f"No kudos yet for {week}. Be the first — it takes ten seconds.", icon="💬")
+    st.info(f"No kudos yet for {when}. Be the first — it takes ten seconds.", icon="💬")
 else:
     show(this_week.iloc[::-1])
 
-earlier = kudos[kudos["week"] != week].head(EARLIER)
+earlier = kudos[~for_meeting(kudos, week, dataset.settings.meeting_weekday)].head(EARLIER)
 if not earlier.empty:
     with st.expander(f"Earlier kudos ({len(earlier)} most recent)"):
         show(earlier)

@@ -7,12 +7,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rally.core.text import md_escape, md_link, md_text, safe_link
+from rally.core.text import format_figure, format_signed, md_escape, md_link, md_text, safe_link, truncate
 from rally.weekly.awards import CATEGORIES
 from rally.weekly.charts import platforms_chart, vote_tally_chart
 from rally.weekly.glance import week_choice_label
 from rally.weekly.meeting import WeeklyMeeting
-from rally.weekly.scoring import points_summary
 from rally.weekly.votes import tally as vote_tally
 from ui import access, join, layout, survey_panel
 from ui import meeting as shared
@@ -30,6 +29,11 @@ SLIDES = (
 )
 KPI_PAGE = Path(__file__).with_name("kpis.py")
 SLIDE_BOARD_RANKS = 5  # what fits on a 1280×800 projector; the Leaderboard page has everyone
+QR_WIDTH = (
+    220  # pixels: scannable from the back of a room on a 1280×800 projector, two codes and the tally side by side
+)
+AWARD_NAMES = 2  # winners named on an award's card (a tie of more says "and N more"; the Leaderboard lists them)
+VOTE_BARS = 3  # posts on the revealed vote's chart: the podium, each with its full name and title
 
 data = layout.load(projector=True)
 dataset = data.dataset
@@ -76,8 +80,8 @@ def glance_slide(m: WeeklyMeeting) -> None:
     ):
         column.metric(
             label,
-            f"{getattr(m.glance.this, field):,.0f}",
-            f"{m.glance.delta(field):+,.0f}",
+            format_figure(getattr(m.glance.this, field)),
+            format_signed(m.glance.delta(field)),
             help=help_text,
             border=True,
         )
@@ -91,6 +95,7 @@ def glance_slide(m: WeeklyMeeting) -> None:
 
 
 POST_KINDS = ("top-reach", "top-engagement")
+SLIDE_MILESTONES = 6  # lines beside the top posts that fit a 1280×800 projector; the This week page lists them all
 
 
 def highlight_line(h) -> str:
@@ -99,14 +104,16 @@ def highlight_line(h) -> str:
 
 
 def highlights_slide(m: WeeklyMeeting) -> None:
-    if not m.highlights:
+    # KPI wins are the KPI slide's own news: read out there, not twice.
+    shown = [h for h in m.highlights if h.kind != "kpi"]
+    if not shown:
         st.info(
             f"Nothing to celebrate from the Sheet for {m.week} yet: add a Notes row with Kind = Highlight, or log this week's posts.",
             icon="✨",
         )
         return
-    posts = [h for h in m.highlights if h.kind in POST_KINDS]
-    others = [h for h in m.highlights if h.kind not in POST_KINDS]
+    posts = [h for h in shown if h.kind in POST_KINDS]
+    others = [h for h in shown if h.kind not in POST_KINDS]
     left, right = st.columns(2, gap="large") if posts and others else (st.container(), st.container())
     with left:
         if posts:
@@ -115,7 +122,15 @@ def highlights_slide(m: WeeklyMeeting) -> None:
     with right:
         if others:
             st.subheader("Milestones & kudos")
-            st.markdown("\n".join(highlight_line(h) for h in others))
+            st.markdown("\n".join(highlight_line(h) for h in others[:SLIDE_MILESTONES]))
+            if len(others) > SLIDE_MILESTONES:
+                more = len(others) - SLIDE_MILESTONES
+                st.page_link(
+                    "views/this_week.py",
+                    label=f"{more} more on the This week page",
+                    icon="➕",
+                    query_params={"week": str(m.week)},
+                )
 
 
 def hero_slide(m: WeeklyMeeting) -> None:
@@ -138,101 +153,99 @@ def hero_slide(m: WeeklyMeeting) -> None:
         st.markdown("**Badges this week:** " + " · ".join(md_escape(b) for b in badges))
 
 
-def award_card(category: str, rule: str, m: WeeklyMeeting) -> None:
+def award_card(category: str, rule: str, m: WeeklyMeeting, revealed: bool) -> None:
     winners = [a for a in m.awards if a.category == category]
-    with st.container(border=True):
+    with st.container(border=True, key=f"award-{category.lower().replace(' ', '-')}"):
         st.caption(md_escape(category.upper()))
-        if category == "Most creative" and not shared.is_revealed(m.week):
-            st.markdown("🗳️ **Your vote** — revealed on the last slide")
+        if category == "Most creative" and not revealed:
+            st.markdown("🗳️ **Your vote**, revealed on the last slide")
             return
         if not any(a.won for a in winners):
-            st.markdown(md_escape(winners[0].why if winners else rule))
+            st.caption(md_escape(winners[0].why if winners else rule))
             return
-        for award in winners:
+        shown = [a for a in winners if a.won]
+        for award in shown[:AWARD_NAMES]:
             st.markdown(f"**{md_escape(award.name)}** " + md_escape(m.badge_icons(award.person)))
-            st.caption(md_escape(award.why))
+        if len(shown) > AWARD_NAMES:
+            st.markdown(f"and {len(shown) - AWARD_NAMES} more")
+        st.caption(md_escape(truncate(shown[0].why, 70)))
 
 
-def people_table(board: pd.DataFrame, m: WeeklyMeeting) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Rank": board["rank"],
-            "Name": board["name"],
-            "Team": board["team"],
-            "Points": board["points"],
-            "Posts": board["posts"],
-            "Reach": board["reach"],
-            "Badges": m.badge_icon_column(board["person"]),
-        }
-    )
+def markdown_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """A table in Markdown, every cell escaped: big projector type instead of a grid's small print."""
+    align = ["---:" if i in right else ":---" for i in range(len(header))]
+    lines = [header, align, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
 def competition_slide(m: WeeklyMeeting) -> None:
+    revealed = shared.is_revealed(m.week)
     for column, (category, rule) in zip(st.columns(len(CATEGORIES)), CATEGORIES):
         with column:
-            award_card(category, rule, m)
-    people, teams = st.columns([3, 2])
-    with people:
-        st.subheader("People this week: top 5")
+            award_card(category, rule, m, revealed)
+    people, teams = st.columns([4, 3], gap="large")
+    with people, st.container(key="slide-people"):
+        st.subheader(f"People: top {SLIDE_BOARD_RANKS}")
         top = m.leaderboard[m.leaderboard["rank"] <= SLIDE_BOARD_RANKS]
         if top.empty:
             st.info(f"No posts logged for {m.week} yet.")
         else:
-            st.dataframe(
-                people_table(top, m),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "Points": st.column_config.NumberColumn(format="%,.0f"),
-                    "Reach": st.column_config.NumberColumn(format="%,.0f"),
-                },
-            )
-            st.caption(
-                f"Points: {points_summary(dataset.settings)}. Everyone's points and breakdown: the Leaderboard page."
-            )
-    with teams:
+            rows = [
+                [str(rank), md_escape(name), format_figure(points), format_figure(posts), format_figure(reach), icons]
+                for rank, name, points, posts, reach, icons in zip(
+                    top["rank"],
+                    top["name"],
+                    top["points"],
+                    top["posts"],
+                    top["reach"],
+                    m.badge_icon_column(top["person"]),
+                )
+            ]
+            st.markdown(markdown_table(["#", "Name", "Points", "Posts", "Reach", ""], rows, right={0, 2, 3, 4}))
+    with teams, st.container(key="slide-teams"):
         st.subheader("Teams: who took part")
         board = m.teams[m.teams["rank"] <= SLIDE_BOARD_RANKS]
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Team": board["team"],
-                    "Took part": board["participation"] * 100,
-                    "Points per person": board["points_per_person"],
-                    "People": board["posters"].astype("str") + " of " + board["size"].astype("str"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Took part": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
-                "Points per person": st.column_config.NumberColumn(format="%,.0f"),
-            },
-        )
-        st.caption("Teams are ranked on the share of people who posted, then points per person — never on raw totals.")
+        rows = [
+            [md_escape(team), f"{share:.0%}", f"{posters:,} of {size:,}"]
+            for team, share, posters, size in zip(
+                board["team"], board["participation"], board["posters"], board["size"]
+            )
+        ]
+        if rows:
+            st.markdown(markdown_table(["Team", "Took part", "People"], rows, right={1, 2}))
+    st.page_link(
+        "views/leaderboard.py",
+        label="Everyone's points and breakdown, and every team: the Leaderboard page",
+        icon="🏆",
+        query_params={"week": str(m.week)},
+    )
 
 
 def kpi_slide(m: WeeklyMeeting) -> None:
-    if KPI_PAGE.exists():
-        st.page_link("views/kpis.py", label="Open the KPI page: every KPI against its target", icon="📈")
     cards = m.kpis
     if cards.empty:
         st.info("No KPIs yet: add rows to the KPIs tab (Month, KPI, Actual, Target), one per month and KPI.", icon="📈")
         return
     month = cards["month"].iloc[0]
-    st.caption(
-        f"{pd.Timestamp(month + '-01'):%B %Y}, the last full month before the end of {m.week}: actual against target."
+    caption, link = st.columns([3, 2], vertical_alignment="center")
+    caption.caption(
+        f"{pd.Timestamp(month + '-01'):%B %Y}, the last full month before the meeting: actual against target."
     )
-    for row_start in range(0, len(cards), 4):
-        for column, (_, card) in zip(st.columns(4), cards.iloc[row_start : row_start + 4].iterrows()):
-            target = f"target {card['target']:,.0f}" if pd.notna(card["target"]) else "no target"
-            delta = f"{card['actual'] - card['target']:+,.0f} vs {target}" if pd.notna(card["target"]) else target
+    if KPI_PAGE.exists():
+        link.page_link("views/kpis.py", label="Every KPI and its trend: the KPI page", icon="📈")
+    per_row = 3 if len(cards) <= 6 else 4  # six programme KPIs: two rows of three, wide enough for whole numbers
+    for row_start in range(0, len(cards), per_row):
+        for column, (_, card) in zip(st.columns(per_row), cards.iloc[row_start : row_start + per_row].iterrows()):
+            has_target = pd.notna(card["target"])
             column.metric(
                 md_escape(card["kpi"]),
-                f"{card['actual']:,.0f}" if pd.notna(card["actual"]) else "—",
-                delta,
+                format_figure(card["actual"]) if pd.notna(card["actual"]) else "—",
+                f"{format_signed(card['actual'] - card['target'])} vs target {format_figure(card['target'])}"
+                if has_target and pd.notna(card["actual"])
+                else ("no target" if not has_target else None),
                 border=True,
-                delta_color="normal" if pd.notna(card["target"]) else "off",
+                # Exactly on target is neither good news nor bad: no green arrow for "0".
+                delta_color="normal" if has_target and card["actual"] != card["target"] else "off",
             )
 
 
@@ -248,33 +261,49 @@ def improve_slide(m: WeeklyMeeting) -> None:
 
 @st.fragment(run_every=dataset.settings.live_refresh_seconds)
 def live_vote_results(week: str) -> None:
-    """The live part of the last slide: reads only the Votes tab (a short-interval shared read), never the whole Sheet."""
+    """The live part of the last slide: reads only the room's tabs (a short-interval shared read), never the whole Sheet.
+
+    Hidden, it counts votes; revealed (on every screen: the reveal is a row in the Sheet), it announces the
+    winner and shows the top posts as big bars with full names and titles.
+    """
     current = vote_tally(shared.live_votes(), meeting.candidates, week)
     total = int(current["votes"].sum())
-    st.subheader(f"🗳️ {total} vote{'s' if total != 1 else ''} so far")
+    counted = f"🗳️ {total:,} vote{'s' if total != 1 else ''} so far"
     if not shared.is_revealed(week):
+        st.subheader(counted)
         st.markdown("Results are hidden until the facilitator reveals them.")
-    elif current.empty:
+        return
+    if current.empty:
+        st.subheader(counted)
         st.markdown("No votes yet.")
-    else:
-        leaders = current[current["votes"] == current["votes"].max()]["name"].tolist()
+        return
+    leaders = current[current["votes"] == current["votes"].max()]
+    with st.container(key="vote-winner"):
         if len(leaders) == 1:
-            st.markdown(f"### Most creative so far: {md_escape(leaders[0])}")
+            winner = leaders.iloc[0]
+            st.markdown(f"## 🏆 Most creative so far: {md_escape(winner['name'])}")
         else:
-            st.markdown(f"### A tie so far: {md_escape(' and '.join([', '.join(leaders[:-1]), leaders[-1]]))}")
-        st.altair_chart(vote_tally_chart(current.head(8)), width="stretch")
-
-
-def survey_and_ideas(week: str) -> None:
-    """The room's survey (join code, live answer count) and the latest ideas, refreshing on their own."""
-    st.divider()
-    st.markdown("**How would you improve our social media?** Answer the survey or drop an idea from your phone:")
-    survey_panel.over_to_you(dataset, layout.today())
+            names = list(dict.fromkeys(leaders["name"]))  # one person's two tied posts name them once
+            said = (
+                " and ".join([", ".join(names[:-1]), names[-1]])
+                if 1 < len(names) <= 3
+                else names[0]
+                if len(names) == 1
+                else f"{len(leaders)} posts"
+            )
+            st.markdown(f"## 🏆 A tie so far: {md_escape(said)}")
+    st.altair_chart(vote_tally_chart(current.head(VOTE_BARS)), width="stretch")
+    others = len(current) - VOTE_BARS
+    st.caption(
+        counted.removeprefix("🗳️ ").replace("so far", "cast")
+        + (f" · {others} more post{'s' if others != 1 else ''} with votes" if others > 0 else "")
+    )
 
 
 def reveal_controls(week: str) -> None:
-    with st.expander("🔒 Facilitator: reveal or hide the vote"):
+    with st.expander("🔒 Facilitator: reveal the vote · the phones' address"):
         if access.facilitator_gate("reveal the vote"):
+            join.facilitator_note()
             shown = shared.is_revealed(week)
             if st.button(
                 "Hide the results" if shown else "Reveal the results",
@@ -282,23 +311,40 @@ def reveal_controls(week: str) -> None:
                 key="reveal-vote",
                 type="primary",
             ):
-                shared.set_revealed(week, not shown)
-                st.rerun()
+                if shared.set_revealed(week, not shown):
+                    st.rerun()
 
 
 def over_to_you_slide(m: WeeklyMeeting) -> None:
+    revealed = shared.is_revealed(m.week)
     if m.candidates.empty:
-        st.info(f"No posts logged for {m.week}, so there is nothing to vote on this week.", icon="🗳️")
-    else:
-        qr, results = st.columns([2, 3])
-        with qr:
-            st.markdown("**Vote for the most creative post of the week** — scan with your phone:")
-            join.join_panel("vote", "Vote from your phone", width=260, week=m.week)
-        with results:
+        vote_col, survey_col = st.columns([3, 1.1], gap="large")
+        with vote_col:
+            st.info(f"No posts logged for {m.week}, so there is nothing to vote on this week.", icon="🗳️")
+            survey_panel.latest_ideas_panel(dataset, 3)
+    elif revealed:
+        # Voting is over: the results take the room's attention (and the vote's code its place).
+        vote_col, survey_col = st.columns([2.6, 1.4], gap="large")
+        with vote_col:
             live_vote_results(m.week)
-        reveal_controls(m.week)
-    survey_and_ideas(m.week)
-    send_digest_panel(m)
+    else:
+        vote_col, results_col, survey_col = st.columns([1.1, 1.9, 1.1], gap="large")
+        with vote_col:
+            st.markdown("**Vote: the most creative post**")
+            join.join_panel("vote", "", width=QR_WIDTH, note=False, big=False, week=m.week)
+        with results_col:
+            live_vote_results(m.week)
+            st.divider()
+            survey_panel.latest_ideas_panel(dataset, 3)
+    with survey_col:
+        st.markdown("**Survey & ideas**")
+        survey_panel.over_to_you(dataset, layout.today(), ideas=0, width=QR_WIDTH)
+    facilitator = st.columns(2)
+    if not m.candidates.empty:
+        with facilitator[0]:
+            reveal_controls(m.week)
+    with facilitator[1]:
+        send_digest_panel(m)
 
 
 DRAW = (glance_slide, highlights_slide, hero_slide, competition_slide, kpi_slide, improve_slide, over_to_you_slide)
@@ -319,7 +365,7 @@ picker.selectbox(
     help="The meeting's week (default: the last complete week, Monday to Sunday)",
 )
 where.caption(
-    f"Slide {slide} of {len(SLIDES)} · {SLIDES[slide - 1]} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}"
+    f"Slide {slide} of {len(SLIDES)} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}"
 )
 forward.button(
     "Next",

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from rally.core.parsing import name_key
-from rally.core.text import md_escape
+from rally.core.text import figures_shown, format_figure, md_escape
 from rally.staff.posting import recent_posts, staff_spelling
 from rally.staff.progress import (
     badge_summary,
@@ -21,6 +21,12 @@ from rally.weekly.charts import posts_per_week_chart
 from rally.weekly.scoring import PERIODS, points_breakdown
 from ui import layout, people
 from ui.post_list import draw_post_list
+
+
+def points_text(points: float) -> str:
+    """'1 point', '1,489 points': figures as every page writes them."""
+    return f"{format_figure(points)} point{'' if points == 1 else 's'}"
+
 
 data = layout.load()
 dataset = data.dataset
@@ -80,7 +86,7 @@ st.caption(f"This week is {week} · {layout.data_as_of(data)}")
 cards = st.columns(len(PERIODS))
 for card, standing in zip(cards, standings(posts, staff, settings, person, week, layout.today())):
     with card.container(border=True):
-        st.metric(PERIODS[standing.period], f"{standing.points:,.0f} points")
+        st.metric(PERIODS[standing.period], points_text(standing.points))
         st.caption(standing.label)
         if standing.rank is None:
             st.caption("No posts yet in this period — one post puts you on the board.")
@@ -90,7 +96,7 @@ for card, standing in zip(cards, standings(posts, staff, settings, person, week,
                 f"{ordinal(standing.team_rank)} of {standing.team_ranked} in {md_escape(standing.team)}",
             ]
             lines.append(
-                f"{standing.to_next:,.0f} points behind the next place"
+                f"{points_text(standing.to_next)} behind the next place"
                 if standing.to_next is not None
                 else "Top of the board!"
             )
@@ -136,15 +142,13 @@ with st.expander("How your points add up"):
         st.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="week", key="progress-period")
         or "week"
     )
+    figures = ["How many", "Points each", "Points"]
     st.dataframe(
-        points_breakdown(posts, settings, person, period, week),
+        # Blank where no figure belongs (the total's "points each"), never the grid's "None".
+        figures_shown(points_breakdown(posts, settings, person, period, week), figures, missing=""),
         hide_index=True,
         width="stretch",
-        column_config={
-            "How many": st.column_config.NumberColumn(format="%,.0f"),
-            "Points each": st.column_config.NumberColumn(format="%g"),
-            "Points": st.column_config.NumberColumn(format="%,.0f"),
-        },
+        column_config={column: st.column_config.TextColumn(alignment="right") for column in figures},
     )
 
 mine = recent_posts(posts, name)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rally.core.text import md_escape
+from rally.core.text import md_escape, safe_link
 from rally.survey.answers import answers_of, session_code
 from rally.survey.questions import PREFER_NOT_TO_SAY, SCALE_VALUES, TEXT_LIMIT, Question, parse_multi
 from ui import layout
@@ -26,6 +26,12 @@ st.info(
     icon="🔒",
 )
 
+form_link = safe_link(data.dataset.settings.survey_form_link)
+if form_link:
+    # The `Survey form link` setting: the survey is answered in the company's Google Form (the room's QR opens it too).
+    st.markdown("This survey is answered in our Google Form. Its answers show on the results page, live.")
+    st.link_button("Open the survey", form_link, icon="📋", type="primary", width="stretch")
+    st.stop()
 if survey.answers.form:
     st.warning(
         "This Sheet's Survey tab holds a Google Form's responses, so this survey is answered in that Form: "

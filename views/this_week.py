@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rally.core.text import format_figure, format_signed, md_link, md_text, safe_link
 from rally.weekly.charts import posts_per_day_chart
 from rally.weekly.glance import posts_per_day, week_at_a_glance
 from ui import layout
@@ -16,13 +17,13 @@ glance = data.derive(week_at_a_glance, posts, week)
 
 st.caption(f"{layout.data_as_of(data)} · compared with {glance.previous.week}")
 posts_col, people_col, reach_col, engagement_col = st.columns(4)
-posts_col.metric("Posts", f"{glance.this.posts:,}", f"{glance.delta('posts'):+,.0f}")
-people_col.metric("People posting", f"{glance.this.people:,}", f"{glance.delta('people'):+,.0f}")
-reach_col.metric("Reach", f"{glance.this.reach:,.0f}", f"{glance.delta('reach'):+,.0f}")
+posts_col.metric("Posts", format_figure(glance.this.posts), format_signed(glance.delta("posts")))
+people_col.metric("People posting", format_figure(glance.this.people), format_signed(glance.delta("people")))
+reach_col.metric("Reach", format_figure(glance.this.reach), format_signed(glance.delta("reach")))
 engagement_col.metric(
     "Engagements",
-    f"{glance.this.engagements:,.0f}",
-    f"{glance.delta('engagements'):+,.0f}",
+    format_figure(glance.this.engagements),
+    format_signed(glance.delta("engagements")),
     help="Reactions + comments + shares + clicks",
 )
 
@@ -30,3 +31,13 @@ if glance.this.posts:
     st.altair_chart(posts_per_day_chart(data.derive(posts_per_day, posts, week)), width="stretch")
 else:
     st.info(f"No posts logged for {week} yet. Posts appear here within a minute of being added to the Sheet.")
+
+# Everything worth celebrating, whole: the meeting's Highlights slide reads out what fits a projector and links here.
+highlights = shared.meeting_for(data, week).highlights
+if highlights:
+    st.subheader("Highlights")
+    st.markdown(
+        "\n".join(
+            f"- {md_text(h.text)}" + (f" {md_link('open ↗', h.link)}" if safe_link(h.link) else "") for h in highlights
+        )
+    )

@@ -1,18 +1,24 @@
-"""Vote: the most-creative post of the week, from a phone. One vote per browser session a week; a new vote replaces the old one."""
+"""Vote: the most-creative post of the week, from a phone. One vote per browser session a week; a new vote replaces the old one.
+
+Every post is two taps away: one on the page of the list (A to Z by who posted, ten to a page), one on the post.
+A big company's week (more than `SEARCH_FROM` posts) gets a search box above the pages.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from data_sources import commands
-from rally.core.text import md_escape, md_link, safe_link, truncate
+from rally.core.text import md_escape, md_link, md_text, safe_link
 from rally.weekly.votes import (
     NAME_MAX,
-    SHORTLIST,
+    SEARCH_FROM,
     find_candidates,
     my_vote,
     new_voter_token,
     vote_candidates,
+    vote_pages,
 )
 from ui import layout
 from ui import meeting as shared
@@ -22,6 +28,8 @@ from ui.forms import send
 VOTER_KEY = "rally_voter_token"
 SENT_KEY = "rally_vote_sent"  # week -> the post key this session last voted for
 JUST_SENT_KEY = "rally_vote_just_sent"
+SUMMARY_SHOWN = 140  # characters of a post's summary under it: two lines on a phone
+MOST_PAGES = 12  # pages offered at once; past that, the search narrows the list first
 
 data = layout.load(live=True)  # a phone sees its own vote, and the room's, as of a few seconds ago
 dataset = data.dataset
@@ -40,38 +48,68 @@ if candidates.empty:
 token = st.session_state.setdefault(VOTER_KEY, new_voter_token())
 # This session's last vote first: a vote just sent may be between the outbox and the next read of the Votes tab.
 current = st.session_state.get(SENT_KEY, {}).get(week) or my_vote(dataset.votes, week, token)
+by_key = candidates.set_index("key")
 
+
+def label(key: str) -> str:
+    """Who posted it, where and when, in bold type on the radio; the title and the link go in its caption."""
+    post = by_key.loc[key]
+    when = f" · {post['date']:%a %-d %b}" if pd.notna(post["date"]) else ""
+    return f"**{md_escape(post['name'])}** · {md_escape(post['platform'])}{when}"
+
+
+def caption(key: str) -> str:
+    post = by_key.loc[key]
+    parts = [md_text(post["summary"], SUMMARY_SHOWN)] if post["summary"] else []
+    if safe_link(post["link"]):
+        parts.append(md_link("Open the post ↗", post["link"]))
+    return " · ".join(parts)
+
+
+if current in by_key.index:
+    st.success(f"Your vote is in: {label(current)}. Vote again to change it; only your latest vote counts.", icon="✅")
 st.markdown("Which post this week was the most **creative**? Not the biggest — the one with the best idea.")
-query = ""
-if len(candidates) > SHORTLIST:
-    # A big company's week has thousands of posts: a phone lists a few at a time, found by who or what.
+
+listed = candidates
+if len(candidates) > SEARCH_FROM:
+    # A big company's week has thousands of posts: a search narrows the list, then its pages are a tap away.
     query = st.text_input(
         "Find a post", placeholder="A name, a platform or a word from the post", key="vote-find", max_chars=100
     )
-shown, matching = find_candidates(candidates, query, keep=current)
-if len(candidates) > SHORTLIST:
-    listed = min(matching, SHORTLIST)
-    st.caption(
-        f"{matching:,} of {len(candidates):,} posts match; {listed:,} listed below"
-        + (" — type to narrow it down." if matching > listed else ".")
-    )
+    listed, matching = find_candidates(candidates, query, limit=len(candidates))
+    st.caption(f"{matching:,} of {len(candidates):,} posts match.")
+pages = vote_pages(listed)
+if len(pages) > MOST_PAGES:
+    st.caption(f"Showing the first {MOST_PAGES} pages of {len(pages)}: type a name or a word above to narrow it down.")
+    pages = pages[:MOST_PAGES]
+if not pages:
+    st.info("No post matches: try a first name or one word from the post.", icon="🔎")
+    st.stop()
 
-labels = {
-    row["key"]: f"**{md_escape(row['name'])}** · {md_escape(row['platform'])}"
-    + (f" — {md_escape(truncate(row['summary'], 90))}" if row["summary"] else "")
-    for _, row in shown.iterrows()
-}
-captions = [md_link("Open the post ↗", row["link"]) if safe_link(row["link"]) else "" for _, row in shown.iterrows()]
-if current in labels:
-    st.success(f"Your vote is in: {labels[current]}. Vote again to change it; only your latest vote counts.", icon="✅")
+labels = [name for name, _ in pages]
+# The list opens on the page holding this session's vote, so the vote is on screen with its radio button set.
+home = next((name for name, keys in pages if current in keys), labels[0])
+page = (
+    st.pills(
+        f"{len(listed):,} posts, A to Z by who posted",
+        labels,
+        default=home,
+        key=f"vote-page-{week}",
+        help="Tap a group of names, then the post",
+    )
+    if len(pages) > 1
+    else labels[0]
+) or home
+keys = dict(pages)[page]
+
 with st.form("vote", border=False):
-    keys = list(labels)
     choice = st.radio(
-        "The week's posts",
+        f"Posts by {page}" if len(pages) > 1 else "The week's posts",
         keys,
         index=keys.index(current) if current in keys else None,
-        format_func=labels.get,
-        captions=captions,
+        format_func=label,
+        captions=[caption(key) for key in keys],
+        key=f"vote-choice-{week}-{page}",
     )
     name = st.text_input(
         "Your name (optional)",

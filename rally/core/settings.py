@@ -10,8 +10,10 @@ import pandas as pd
 
 from rally.core.contract import normalise_key
 from rally.core.issues import DataIssue
+from rally.core.parsing import is_web_link
 
 MONTH_FIRST_LOCALES = {"en_US", "en_PH", "es_US", "fil_PH"}
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,23 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "Where the company's day starts and ends: today, the weeks and months, the day of every timestamp "
         "(default: the Sheet's own time zone), e.g. Europe/Berlin",
         unset="(the Sheet's time zone)",
+    ),
+    Setting(
+        "Meeting day",
+        "meeting_day",
+        "monday",
+        "The weekday of the weekly meeting: kudos and dated notes sent after one meeting day, up to and including "
+        "the next, are read out at that next meeting",
+        None,
+        WEEKDAYS,
+    ),
+    Setting(
+        "Survey form link",
+        "survey_form_link",
+        "",
+        "A Google Form's own link (https://forms.gle/…): the survey's QR code and Answer the survey open the Form, "
+        "so phones on mobile data can answer a meeting run from a laptop",
+        unset="(Rally's own survey page)",
     ),
     Setting("Points per post", "points_post", 10, "Scoring weight", 0),
     Setting("Points per reaction", "points_reaction", 1, "Scoring weight", 0),
@@ -88,6 +107,8 @@ class Settings:
     live_refresh_seconds: int = 3
     date_order: str = ""
     time_zone: str = ""
+    meeting_day: str = "monday"
+    survey_form_link: str = ""
     points_post: float = 10
     points_reaction: float = 1
     points_comment: float = 3
@@ -109,6 +130,11 @@ class Settings:
 
     def value(self, key: str) -> object:
         return getattr(self, key)
+
+    @property
+    def meeting_weekday(self) -> int:
+        """The meeting's weekday, Monday 0 to Sunday 6."""
+        return WEEKDAYS.index(self.meeting_day) if self.meeting_day in WEEKDAYS else 0
 
 
 def is_time_zone(name: str) -> bool:
@@ -160,6 +186,21 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
                 continue
             changes[setting.field] = zone
             continue
+        if setting.field == "survey_form_link":
+            link = value.strip()
+            if link and not is_web_link(link):
+                issues.append(
+                    DataIssue(
+                        "Settings",
+                        int(row),
+                        "Value",
+                        value,
+                        "not an http(s) link (copy the Form's Send link) — ignored",
+                    )
+                )
+                continue
+            changes[setting.field] = link
+            continue
         if _FIELD_TYPES[setting.field] == "str":
             if not value.strip():
                 issues.append(DataIssue("Settings", int(row), "Value", value, "blank — default kept"))
@@ -186,15 +227,25 @@ def parse_settings(table: pd.DataFrame) -> tuple[Settings, list[DataIssue]]:
 
 
 def settings_table(settings: Settings) -> pd.DataFrame:
-    """Every setting with its current value and default, for the Settings page."""
+    """Every setting with its current value and default, for the Settings page (10, not 10.0; Monday, not monday)."""
     return pd.DataFrame(
         [
             {
                 "Key": s.key,
-                "Value": settings.value(s.field) if settings.value(s.field) != "" else s.unset,
-                "Default": s.default if s.default != "" else s.unset,
+                "Value": _shown(settings.value(s.field), s),
+                "Default": _shown(s.default, s),
                 "What it does": s.description,
             }
             for s in SETTINGS_TABLE
         ]
     ).astype("str")
+
+
+def _shown(value: object, setting: Setting) -> str:
+    if value == "":
+        return setting.unset
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.0f}"
+    if isinstance(value, int | float):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    return value.capitalize() if setting.choices == WEEKDAYS else str(value)

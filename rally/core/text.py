@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
+
+import pandas as pd
 
 from rally.core.parsing import is_web_link
 
@@ -99,3 +102,47 @@ def format_figure(value: float | None) -> str:
     if float(value).is_integer() or abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:,.1f}"
+
+
+def format_signed(value: float | None) -> str:
+    """A change the way figures read: '+1,234', '-12.5', '0' (an ASCII '-': st.metric colours a delta by it)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    return sign + format_figure(abs(value))
+
+
+def post_title(summary: str, platform: str) -> str:
+    """The summary as a title beside its platform: "Blog: Behind the scenes" on a Blog post reads "Behind the scenes"."""
+    text = " ".join(str(summary).split())
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and head.strip().casefold() == str(platform).strip().casefold():
+        return rest.strip()
+    return text
+
+
+def figures_shown(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    percent: Iterable[str] = (),
+    signed: Iterable[str] = (),
+    missing: str = "—",
+) -> pd.DataFrame:
+    """A table with its figures written as every page writes them ('1,234', '12.3', '+31', '23%'), for display.
+
+    A missing figure is `missing` (a dash, or blank where no figure belongs), never the grid's "None".
+    """
+    shown = frame.copy()
+    percent, signed = set(percent), set(signed)
+    for column in dict.fromkeys([*columns, *percent, *signed]):
+        shown[column] = [
+            missing
+            if value is None or pd.isna(value)
+            else f"{format_signed(value) if column in signed else format_figure(value)}%"
+            if column in percent
+            else format_signed(value)
+            if column in signed
+            else format_figure(value)
+            for value in frame[column]
+        ]
+    return shown

@@ -161,7 +161,7 @@ class Pace:
 
     day: int  # today's day of the month, today included as gone
     days: int  # days in the month
-    expected: float  # where the KPI should be by the end of today
+    expected: float  # where the KPI should be by the end of today (a whole number for a KPI counted in whole units)
     actual: float
     target: float
     status: str  # "ahead" | "on pace" | "behind"
@@ -178,17 +178,23 @@ class Pace:
         return f"{where} — {format_figure(abs(self.gap))} {self.status}."
 
 
-def pace(actual: float | None, target: float | None, today: date, month: str, start: float = 0.0) -> Pace | None:
+def pace(
+    actual: float | None, target: float | None, today: date, month: str, start: float = 0.0, whole: bool = False
+) -> Pace | None:
     """The pace line for `month` on `today`; None outside that month or without an actual and a target.
 
     `start` is where the KPI began the month: 0 for monthly counts, last month's
     figure for levels such as followers. Today counts as a day gone, so on the
-    last day the line reaches the target.
+    last day the line reaches the target. A KPI counted in whole units (`whole`:
+    people, sales, posts) paces in whole units too: "Pace 594", never "Pace 593.9"
+    or "1.6 sales".
     """
     first, last = month_days(month)
     if actual is None or target is None or not first <= today <= last:
         return None
     expected = start + (target - start) * today.day / last.day
+    if whole:
+        expected = float(math.floor(expected + 0.5))
     # Float noise must not turn "exactly on pace" into ahead or behind.
     status = (
         "on pace"
@@ -243,8 +249,13 @@ def scorecards(frame: pd.DataFrame, month: str, today: date) -> list[Scorecard]:
         actual = _value(rows["actual"].get(month))
         target = _value(rows["target"].get(month))
         previous = _value(rows["actual"].get(shift_month(month, -1)))
-        change_abs, change_pct = change(actual, previous)
-        start = previous if is_level_kpi(kpi) else 0.0
+        complete = month < month_of(today)
+        level = is_level_kpi(kpi)
+        # A month in progress has only some of its days: against a whole previous month its counts always look
+        # down. Its pace says how it is going; a level (followers) compares fairly with last month's level.
+        change_abs, change_pct = change(actual, previous) if complete or level else (None, None)
+        start = previous if level else 0.0
+        whole = all(float(v).is_integer() for v in rows[["actual", "target"]].stack().dropna())
         cards.append(
             Scorecard(
                 kpi=kpi,
@@ -257,8 +268,8 @@ def scorecards(frame: pd.DataFrame, month: str, today: date) -> list[Scorecard]:
                 change_pct=change_pct,
                 spark=tuple(_value(rows["actual"].get(m)) for m in window),
                 computed=bool(rows["computed"].any()),
-                complete=month < month_of(today),
-                pace=pace(actual, target, today, month, start) if start is not None else None,
+                complete=complete,
+                pace=pace(actual, target, today, month, start, whole) if start is not None else None,
             )
         )
     return cards

@@ -137,7 +137,12 @@ def card_lines(card: Scorecard) -> list[str]:
     else:
         lines.append("No target set")
     changed = format_change(card.change_abs, card.change_pct)
-    lines.append(f"{changed} vs {month_label_short(card.month, -1)}" if changed else "No figure for the month before")
+    if changed:
+        lines.append(f"{changed} vs {month_label_short(card.month, -1)}")
+    elif not card.complete and card.previous is not None:
+        lines.append(f"Month in progress: its pace, not a change against all of {month_label_short(card.month, -1)}")
+    else:
+        lines.append("No figure for the month before")
     if card.pace is not None:
         lines.append(card.pace.sentence())
     if card.computed:
@@ -180,11 +185,16 @@ def health_lines(health: ProgrammeHealth) -> list[tuple[str, str, str]]:
                 )
             )
         else:
+            earlier = (
+                f" (no round in {month_label(health.month)}: the latest before it)"
+                if survey.month != health.month
+                else ""
+            )
             lines.append(
                 (
                     "Survey sentiment",
                     f"{survey.average:.1f} / 5",
-                    f"{survey.answers:,} answers in {month_label(survey.month)}",
+                    f"{survey.answers:,} answers in {month_label(survey.month)}{earlier}",
                 )
             )
     return lines

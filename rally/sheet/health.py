@@ -7,6 +7,7 @@ import pandas as pd
 
 from rally.core.contract import CORE_TABS
 from rally.core.issues import DataIssue, issues_frame
+from rally.core.names import closest_name
 from rally.core.settings import Settings
 from rally.sheet.dataset import Dataset
 
@@ -137,6 +138,43 @@ def health_tables(dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     """The Data health page's three tables: counts per tab, every issue, what to do about each kind."""
     found = all_issues(dataset)
     return tab_counts(dataset, found), issues_frame(found), fix_advice(found)
+
+
+# -- names not on the Staff tab: each is a person on every page (a ghost, when it is a typo) --------------------------------
+def unknown_names(posts: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
+    """Names posting without a Staff row: Name, Posts, First row (0 while still on its way), Closest Staff name.
+
+    Most posts first. Empty when there is no Staff tab to compare with. "Maya" beside Maya Patel is most likely
+    her, typed short: fix the Name cells (or add the person to the Staff tab if they are someone new).
+    """
+    columns = {"Name": "str", "Posts": "int64", "First row": "int64", "Closest Staff name": "str"}
+    if staff.empty or posts.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
+    off = posts[~posts["person"].isin(set(staff["person"]))]
+    grouped = (
+        off.groupby("person", sort=False)
+        .agg(
+            name=("name", "first"),
+            posts=("row", "size"),
+            first=("row", lambda rows: int(rows[rows > 0].min()) if (rows > 0).any() else 0),
+        )
+        .reset_index(drop=True)
+        .sort_values(["posts", "first"], ascending=[False, True], kind="stable")
+    )
+    names = staff["name"].tolist()
+    nearest = [closest_name(name, names) for name in grouped["name"]]
+    return (
+        pd.DataFrame(
+            {
+                "Name": grouped["name"],
+                "Posts": grouped["posts"],
+                "First row": grouped["first"],
+                "Closest Staff name": [found[0] if found else "" for found in nearest],
+            }
+        )
+        .reset_index(drop=True)
+        .astype(columns)
+    )
 
 
 # -- anti-gaming: numbers that need a second look (a data check: flagged, never dropped) ------------------------------------------------------

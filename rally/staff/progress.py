@@ -80,7 +80,7 @@ def standings(
         if period == "month" and today is not None:
             board, label = month_board(posts, staff, settings, today), f"{today:%B %Y} (to {today:%-d %b})"
         else:
-            board, label = leaderboard(posts, staff, settings, period, week), period_label(period, week)
+            board, label = leaderboard(posts, staff, settings, period, week), period_label(period, week, today)
         in_team = board[board["person"].map(lambda p: teams.get(p) == team)]
         mine = board[board["person"] == person]
         if mine.empty:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from rally.core.parsing import iso_week_label
 from rally.core.settings import Settings
-from rally.core.text import truncate
+from rally.core.text import post_title, truncate
 from rally.core.week import as_week
 from rally.weekly.scoring import ANONYMOUS, anonymous_people, score_posts, shown_name
 
@@ -350,7 +350,8 @@ class Award:
 
 
 def _post_label(post: pd.Series) -> str:
-    summary = truncate(post["summary"], SUMMARY_LIMIT) if post["summary"] else ""
+    title = post_title(post["summary"], post["platform"])
+    summary = truncate(title, SUMMARY_LIMIT) if title else ""
     return f"“{summary}” on {post['platform']}" if summary else f"a {post['platform']} post"
 
 

@@ -9,16 +9,28 @@ from rally.core.text import truncate
 
 
 def posts_per_day_chart(per_day: pd.DataFrame) -> alt.Chart:
-    """Stacked bars of posts per day, coloured by platform, every day of the week on the axis."""
+    """Stacked bars of posts per day, coloured by platform, every day of the week on the axis.
+
+    A day without posts keeps its place on the axis but adds nothing to the legend (no entry without a label).
+    """
+    days = [f"{day:%a %d %b}" for day in sorted(per_day["date"].unique())]
+    posted = per_day[(per_day["platform"] != "") & (per_day["posts"] > 0)]
+    frame = pd.DataFrame(
+        {
+            "day": [f"{day:%a %d %b}" for day in posted["date"]],
+            "platform": posted["platform"].astype("str"),
+            "posts": posted["posts"].astype("int64"),
+        }
+    )
     return (
-        alt.Chart(per_day, title="Posts per day")
+        alt.Chart(frame, title="Posts per day")
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(date):O", title=None, axis=alt.Axis(format="%a %d %b", labelAngle=0)),
+            x=alt.X("day:O", title=None, sort=days, scale=alt.Scale(domain=days), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(posts):Q", title="Posts", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("platform:N", title="Platform", legend=alt.Legend(orient="bottom")),
             tooltip=[
-                alt.Tooltip("yearmonthdate(date):T", title="Day"),
+                alt.Tooltip("day:O", title="Day"),
                 alt.Tooltip("platform:N"),
                 alt.Tooltip("sum(posts):Q", title="Posts"),
             ],
@@ -44,30 +56,43 @@ def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform")
     return (bars + labels).properties(height=alt.Step(40))
 
 
+VOTE_ROW = 124  # pixels per post on the revealed vote: its name, its title (up to two lines) and a thick bar
+TITLE_LINE = 58  # characters of a title on one line of the revealed vote (a 1280-pixel projector's results column)
+
+
 def vote_tally_chart(tally: pd.DataFrame) -> alt.Chart:
-    """Votes per post, most first: bars labelled with who posted it and the platform (names as shown, never links)."""
+    """Votes per post, most first: for each, who posted it (whole name), its title (or platform) and a thick bar.
+
+    Names and titles are Sheet text drawn as chart text (never markup or links); titles are cut only past 90 characters.
+    """
     frame = pd.DataFrame(
         {
-            "post": [
-                f"{n} · {truncate(s, 24)}" if s else f"{n} · {p}"
-                for n, p, s in zip(tally["name"], tally["platform"], tally["summary"])
-            ],
-            "votes": tally["votes"].astype("int64"),
+            "place": range(1, len(tally) + 1),
+            "name": [f"{i + 1}. {n}" for i, n in enumerate(tally["name"])],
+            "title": [truncate(s, 90) if s else f"A {p} post" for s, p in zip(tally["summary"], tally["platform"])],
+            "votes": tally["votes"].astype("int64").tolist(),
         }
     )
-    frame["post"] = [f"{i + 1}. {label}" for i, label in enumerate(frame["post"])]
+    most = int(frame["votes"].max()) if len(frame) else 1
     base = alt.Chart(frame).encode(
-        y=alt.Y(
-            "post:N",
-            sort=None,
-            title=None,
-            axis=alt.Axis(labelFontSize=18, labelLimit=360, labelColor="#000000", domain=False, ticks=False),
-        ),
-        x=alt.X("votes:Q", title=None, axis=None),
+        y=alt.Y("place:O", axis=None, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
     )
-    bars = base.mark_bar(color="#0B5FFF")
-    labels = base.mark_text(align="left", dx=6, fontSize=20, fontWeight="bold", color="#111111").encode(text="votes:Q")
-    return (bars + labels).properties(height=alt.Step(44))
+    x = alt.X("votes:Q", axis=None, title=None, scale=alt.Scale(domain=[0, most * 1.12]))
+    bars = base.mark_bar(color="#0B5FFF", height=28, yOffset=36, cornerRadiusEnd=4).encode(x=x)
+    counts = base.mark_text(align="left", dx=10, dy=36, fontSize=26, fontWeight="bold", color="#111111").encode(
+        x=x, text="votes:Q"
+    )
+    names = base.mark_text(
+        align="left", baseline="middle", dy=-44, fontSize=24, fontWeight="bold", color="#000000", limit=2000
+    ).encode(x=alt.datum(0), text="name:N")
+    titles = base.mark_text(
+        align="left", baseline="top", dy=-28, fontSize=19, lineHeight=22, lineBreak="\n", color="#111111", limit=2000
+    ).encode(x=alt.datum(0), text="title:N")
+    return (
+        alt.layer(bars, counts, names, titles)
+        .properties(height=alt.Step(VOTE_ROW), width="container")
+        .configure_view(stroke=None)
+    )
 
 
 def posts_per_week_chart(per_week: pd.DataFrame) -> alt.Chart:

@@ -45,6 +45,20 @@ def meeting_week(today: date) -> Week:
     return last_complete_week(today)
 
 
+def meeting_date(week: str, meeting_weekday: int = 0) -> date:
+    """The day of the meeting about `week`: the first `Meeting day` after the week's Sunday (Monday is 0)."""
+    return as_week(week).end + timedelta(days=1 + meeting_weekday)
+
+
+def meeting_week_of(day: date, meeting_weekday: int = 0) -> Week:
+    """The week whose meeting reads out what was sent on `day` (a kudos, a dated note): the next meeting on or after it.
+
+    Something sent after one meeting day, up to and including the next, is read out at that next meeting. With
+    Monday meetings a kudos sent on Monday morning is read out that morning, in the meeting about last week.
+    """
+    return Week.of(day - timedelta(days=meeting_weekday + 1))
+
+
 def week_choice_label(week: str, today: date) -> str:
     """How a week reads in a picker: '2026-W49 · 30 Nov – 6 Dec 2026', the unfinished one '… (so far)'."""
     week = as_week(week)

@@ -17,7 +17,7 @@ import pandas as pd
 from rally.core.months import month_of, shift_month
 from rally.core.parsing import name_key
 from rally.core.settings import Settings
-from rally.core.text import safe_link, truncate
+from rally.core.text import post_title, safe_link, truncate
 from rally.core.week import as_week
 from rally.weekly.awards import PostHistory, badges_earned
 from rally.weekly.kudos import kudos_for_week
@@ -38,7 +38,8 @@ class Highlight:
 
 def _post_phrase(post: pd.Series, name: str, anonymous: bool) -> str:
     """'Maya Patel's LinkedIn post “Case study: Acme”' — no summary for opted-out people."""
-    summary = truncate(post["summary"], SUMMARY_LIMIT) if post["summary"] and not anonymous else ""
+    title = post_title(post["summary"], post["platform"])
+    summary = truncate(title, SUMMARY_LIMIT) if title and not anonymous else ""
     owner = "An anonymous colleague's" if anonymous else (f"{name}'" if name.endswith("s") else f"{name}'s")
     return f"{owner} {post['platform']} post" + (f" “{summary}”" if summary else "")
 
@@ -96,6 +97,16 @@ def kpi_wins(kpis: pd.DataFrame, week: str, today: date | None = None) -> list[s
     ]
 
 
+MENTION_MIN = 12  # characters of a summary (or a link) a note must quote to count as celebrating that post
+
+
+def _mentions(note: str, summary: str, link: str) -> bool:
+    """True when a note (casefolded, spaces collapsed) quotes the post's summary or its link."""
+    summary = " ".join(str(summary).split()).casefold()
+    link = str(link).strip().casefold()
+    return (len(summary) >= MENTION_MIN and summary in note) or (len(link) >= MENTION_MIN and link in note)
+
+
 def _note_person(person: str, staff: pd.DataFrame, names: dict[str, str]) -> str:
     key = name_key(person)
     return shown_name(key, names.get(key, person), anonymous_people(staff)) if key else ""
@@ -124,8 +135,16 @@ def weekly_highlights(
         who = _note_person(note["person"], staff, names)
         found.append(Highlight("note", f"{note['text']}" + (f" — {who}" if who else "")))
 
-    listed: set[int] = set()
-    for _, post in top_posts(posts, staff, week, "reach").iterrows():
+    # A post the facilitator's own Highlight note already celebrates is read out once: in their words.
+    noted = [
+        " ".join(str(text).split()).casefold() for text in week_notes.loc[week_notes["kind"] == "Highlight", "text"]
+    ]
+    listed: set[int] = {
+        int(post.row)
+        for post in posts[posts["week"] == week].itertuples()
+        if any(_mentions(note, post.summary, post.link) for note in noted)
+    }
+    for _, post in top_posts(posts, staff, week, "reach", skip=listed).iterrows():
         anonymous = post["person"] in hidden
         found.append(
             Highlight(
@@ -162,7 +181,9 @@ def weekly_highlights(
             "streak-10": "reached a 10-week streak",
             "platforms-3": "posted on 3 or more platforms",
         }[badge["key"]]
-        found.append(Highlight("badge", f"{badge['icon']} {badge['name']} {text}."))
+        # Someone off the public board is celebrated without a name that reads like one ("Anonymous reached…").
+        who = "A colleague" if badge["person"] in hidden else badge["name"]
+        found.append(Highlight("badge", f"{badge['icon']} {who} {text}."))
 
     found += [Highlight("team-record", text) for text in team_records(posts, week)]
     found += [Highlight("kpi", text) for text in kpi_wins(kpis, week, today)]
@@ -171,7 +192,7 @@ def weekly_highlights(
         who = _note_person(note["person"], staff, names)
         found.append(Highlight("kudos", (f"Kudos to {who}: " if who else "Kudos: ") + note["text"]))
     if kudos is not None:
-        for _, sent in kudos_for_week(kudos, week).iterrows():
+        for _, sent in kudos_for_week(kudos, week, settings.meeting_weekday).iterrows():
             # Someone off the public board is thanked without their name on the projector.
             to = "a colleague" if sent["to_person"] in hidden else sent["to"]
             sender = "" if name_key(sent["sender"]) in hidden else sent["sender"]

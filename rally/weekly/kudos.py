@@ -1,4 +1,4 @@
-"""Kudos: anyone thanks a colleague in a line; this week's kudos are read out among the meeting's highlights.
+"""Kudos: anyone thanks a colleague in a line; the next meeting reads them out among its highlights.
 
 The Kudos tab is written by Rally (through the outbox, RAW, one ID a row) and may be
 typed into by hand as well. Messages are untrusted text: pages show them as text.
@@ -13,6 +13,7 @@ import pandas as pd
 
 from rally.core.parsing import clean_name
 from rally.core.text import NAME_MAX
+from rally.weekly.glance import meeting_date
 
 MESSAGE_MAX = 280
 FROM_NOBODY = "a colleague"  # how a kudos without a From is signed when shown
@@ -50,13 +51,22 @@ def kudos_problems(kudos: NewKudos) -> list[str]:
     return problems
 
 
-def kudos_for_week(kudos: pd.DataFrame, week: str) -> pd.DataFrame:
-    """The kudos sent in ISO week `week` (e.g. "2026-W47"), oldest first, for the meeting's highlights.
+def kudos_for_week(kudos: pd.DataFrame, week: str, meeting_weekday: int = 0) -> pd.DataFrame:
+    """The kudos the meeting about `week` reads out, oldest first: those sent after the previous meeting day, up to and
+    including this meeting's day (the `Meeting day` setting, Monday 0; see rally.weekly.glance.meeting_week_of).
 
-    Takes `read_kudos(...)`'s frame; each row has `to` (display name), `sender` ("" when
-    anonymous: show `FROM_NOBODY`), `message` (untrusted: show as text) and `date`.
+    With Monday meetings, a kudos sent on Monday morning is read out that morning rather than a week later.
+    Takes `read_kudos(...)`'s frame; each row has `to` (display name), `sender` ("" when anonymous: show
+    `FROM_NOBODY`), `message` (untrusted: show as text) and `date` (undated kudos are in no meeting).
     """
-    return kudos[kudos["week"] == week].sort_values(["date", "row"]).reset_index(drop=True)
+    return kudos[for_meeting(kudos, week, meeting_weekday)].sort_values(["date", "row"]).reset_index(drop=True)
+
+
+def for_meeting(kudos: pd.DataFrame, week: str, meeting_weekday: int = 0) -> pd.Series:
+    """True for each kudos the meeting about `week` reads out (see `kudos_for_week`)."""
+    meeting = pd.Timestamp(meeting_date(week, meeting_weekday))
+    sent = kudos["date"]
+    return (sent > meeting - pd.Timedelta(days=7)) & (sent <= meeting)
 
 
 def signed(sender: str) -> str:

@@ -146,11 +146,17 @@ def in_period(posts: pd.DataFrame, period: str, week: str) -> pd.DataFrame:
     return posts[keep]
 
 
-def period_label(period: str, week: str) -> str:
-    """'2026-W47', 'November 2026 (to 22 Nov)' or 'All time (to 22 Nov 2026)'."""
+def period_label(period: str, week: str, today: date | None = None) -> str:
+    """'2026-W47 (16 – 22 Nov 2026)', 'November 2026 (to 22 Nov)' or 'All time (to 22 Nov 2026)'.
+
+    With `today`, a period still running ends today, never on a day to come: '2026-W50 so far (7 – 9 Dec 2026)'.
+    """
     start, end = period_bounds(period, week)
+    so_far = today is not None and today < end
+    if so_far:
+        end = max(today, start) if start is not None else today
     if period == "week":
-        return f"{week} ({start:%-d %b} – {end:%-d %b %Y})"
+        return f"{week}{' so far' if so_far else ''} ({start:%-d %b} – {end:%-d %b %Y})"
     if period == "month":
         return f"{end:%B %Y} (to {end:%-d %b})"
     return f"All time (to {end:%-d %b %Y})"

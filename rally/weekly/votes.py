@@ -9,13 +9,15 @@ counts once. A vote for a post that isn't one of the week's posts is ignored.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from rally.core.parsing import link_identity
-from rally.core.text import NAME_MAX
+from rally.core.text import NAME_MAX, post_title
+from rally.survey.answers import Rounds
 from rally.weekly.scoring import anonymous_people, shown_name
 
 CANDIDATE_COLUMNS = {
@@ -23,9 +25,10 @@ CANDIDATE_COLUMNS = {
     "person": "str",
     "name": "str",
     "platform": "str",
-    "summary": "str",
+    "summary": "str",  # the title as shown: a leading "Blog:" that repeats the platform left off; "" when anonymous
     "link": "str",
     "reach": "float64",
+    "date": "datetime64[ns]",
 }
 TALLY_COLUMNS = {**CANDIDATE_COLUMNS, "votes": "int64"}
 
@@ -43,25 +46,73 @@ def post_key(link: str, row: int) -> str:
 def vote_candidates(posts: pd.DataFrame, staff: pd.DataFrame, week: str) -> pd.DataFrame:
     """The week's posts as the Vote page lists them, oldest first.
 
-    Opted-out people's posts are listed as "Anonymous" without their link (a profile URL would name them).
+    Opted-out people's posts are listed as "Anonymous" with neither summary nor link: a profile URL names
+    them, and so may what they wrote ("our team's trip to…").
     """
     rows = posts[posts["week"] == week].sort_values(["date", "row"], kind="stable")
     hidden = anonymous_people(staff)
+    anonymous = rows["person"].isin(hidden).tolist()
     frame = pd.DataFrame(
         {
             "key": [post_key(link, row) for link, row in zip(rows["link"], rows["row"])],
             "person": rows["person"],
             "name": [shown_name(p, n, hidden) for p, n in zip(rows["person"], rows["name"])],
             "platform": rows["platform"],
-            "summary": rows["summary"],
-            "link": ["" if p in hidden else link for p, link in zip(rows["person"], rows["link"])],
+            "summary": ["" if a else post_title(s, p) for a, s, p in zip(anonymous, rows["summary"], rows["platform"])],
+            "link": ["" if a else link for a, link in zip(anonymous, rows["link"])],
             "reach": rows["reach"],
+            "date": rows["date"],
         }
     )
     return frame.drop_duplicates("key").reset_index(drop=True).astype(CANDIDATE_COLUMNS)
 
 
-SHORTLIST = 30  # posts a phone lists at once; a big company's week has thousands
+SHORTLIST = 30  # posts a search lists at once
+PAGE_SIZE = 10  # posts a phone shows on one page of the list: one tap picks the page, one the post
+SEARCH_FROM = 100  # a week with more posts than this offers a search box above the pages
+
+
+def vote_pages(candidates: pd.DataFrame, size: int = PAGE_SIZE) -> list[tuple[str, list[str]]]:
+    """The posts in pages a phone shows one at a time, A to Z by who posted (then oldest first): (label, keys) each.
+
+    A page's label says whose posts it holds ("Aisha – Ben"), as a phone's contact list does, so a person
+    finds a colleague's post with one tap on the page and one on the post.
+    """
+    if candidates.empty:
+        return []
+    order = candidates.assign(_sort=candidates["name"].map(sort_key)).sort_values(
+        ["_sort", "date", "key"], kind="stable"
+    )
+    pages: list[tuple[str, list[str]]] = []
+    seen: dict[str, int] = {}
+    for start in range(0, len(order), size):
+        chunk = order.iloc[start : start + size]
+        first, last = chunk["name"].iloc[0], chunk["name"].iloc[-1]
+        # First names say it ("Aisha – Ben") unless they are the same; then the whole names do.
+        short = first.split()[0], last.split()[0]
+        label = f"{short[0]} – {short[1]}" if short[0] != short[1] else first if first == last else f"{first} – {last}"
+        seen[label] = seen.get(label, 0) + 1
+        pages.append((label if seen[label] == 1 else f"{label} ({seen[label]})", chunk["key"].tolist()))
+    return pages
+
+
+def sort_key(name: str) -> str:
+    """A to Z as people read it: case and accents aside ("Chloé" between "Carlos" and "Daniel")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+
+
+def vote_round(week: str) -> str:
+    """The Survey Rounds name under which a week's vote is revealed: "Vote 2026-W49" (see `is_revealed`)."""
+    return f"Vote {week}"
+
+
+def is_revealed(rounds: Rounds, week: str) -> bool:
+    """Whether the facilitator revealed `week`'s vote: a `show results` row for "Vote <week>" on Survey Rounds.
+
+    The reveal is a row in the Sheet, not a setting in one browser: every screen (a reload, a second
+    projector, the Leaderboard page) shows the result from the moment it is written.
+    """
+    return rounds.is_revealed(vote_round(week))
 
 
 def find_candidates(

@@ -22,6 +22,7 @@ from tests.browser.server import (  # noqa: F401 - re-exported for test modules
     ROOT,
     RallyServer,
     free_port,
+    guide_screenshot,
     open_page,
     page_url,
     screenshot,

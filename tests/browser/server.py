@@ -51,10 +51,13 @@ class RallyServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(data_dir: Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -> RallyServer:
+def start_server(
+    data_dir: Path, env: dict[str, str] | None = None, cwd: Path = ROOT, address: str = "127.0.0.1"
+) -> RallyServer:
     """`streamlit run app.py` in its own process group; returns once /_stcore/health answers.
 
     Streamlit reads `.streamlit/` (config and secrets) from `cwd`: see `sheet_cwd` for a server on a Sheet.
+    `address="0.0.0.0"` listens on every interface, as the quickstart's `streamlit run app.py` does.
     """
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in ("SHEETS_EMULATOR_HOST",)}
@@ -63,7 +66,7 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None, cwd: Path = 
     log_path = data_dir / "server.log"
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", address,
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log_path.open("w") as log:
@@ -150,6 +153,24 @@ def wait_until_drawn(page, timeout: float = 15_000) -> None:
         }""",
         timeout=timeout,
     )
+
+
+DOCS_IMAGES = ROOT / "docs" / "images"
+DOCS_ENV = "RALLY_DOCS_SCREENSHOTS"  # set to 1 to refresh the facilitator's guide's pictures in docs/images/
+
+
+def guide_screenshot(page, name: str) -> Path:
+    """A picture for the facilitator's guide (README), as the browser tests see the page.
+
+    Kept in artifacts/screenshots/ like every screenshot; with RALLY_DOCS_SCREENSHOTS=1 written to docs/images/
+    instead, where the README shows it (a run of the tests doesn't change the repository unless asked to).
+    """
+    wait_until_drawn(page)
+    folder = DOCS_IMAGES if os.environ.get(DOCS_ENV) == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.jpg"
+    page.screenshot(path=str(path), type="jpeg", quality=72)
+    return path
 
 
 def screenshot(page, name: str) -> Path:

@@ -103,8 +103,9 @@ def hostile_tabs(today: date) -> dict[str, list[list[str]]]:
         tabs["Posts"] += [
             # The hero: the week's top reach by far, a javascript: link, markup everywhere.
             post(day, HERO, TEAM_SCRIPT, MARKUP, f"{JS_LINK}//{tag}", f"{SCRIPT} {MARKUP} {MD_JS_LINK}", 9_000_000),
-            post(day, FORMULA, TEAM_MARKUP, "LinkedIn", f"{BREAKOUT_LINK}&{tag}", MD_JS_LINK, 8_000_000),
-            post(day, CALC, TEAM_SCRIPT, SUM, f"  JaVaScRiPt:window.__pwned=1//{tag}", LONG, 7_000_000),
+            # (Summaries no Highlight note quotes whole: a post a note celebrates is not listed again as a top post.)
+            post(day, FORMULA, TEAM_MARKUP, "LinkedIn", f"{BREAKOUT_LINK}&{tag}", f"{MD_JS_LINK} (formula)", 8_000_000),
+            post(day, CALC, TEAM_SCRIPT, SUM, f"  JaVaScRiPt:window.__pwned=1//{tag}", f"{LONG} (calc)", 7_000_000),
             post(day, AT, TEAM_LINK, "LinkedIn", f"data:text/html,{SCRIPT}{tag}", f"{SUM} {HYPERLINK}", 6_000_000),
         ]
     tabs["Posts"].append(
@@ -350,6 +351,7 @@ def click_menu(page, title: str, wait_for: str) -> None:
 SHOWS: dict[str, tuple[str, ...]] = {
     "views/leaderboard.py": (HERO,),
     "views/vote.py": (HERO, MARKUP, MD_JS_LINK),
+    "views/this_week.py": (f"{SVG} {MARKUP}", HERO),  # every highlight of the week, the kudos note included
     "views/kpis.py": (KPI_NAME, HYPERLINK),
     "views/directors.py": (KPI_NAME,),
     "views/survey_results.py": (ROUND, SCRIPT, IMG, MD_JS_LINK, f"{HYPERLINK} {CMD}", LONG[:120]),
@@ -367,12 +369,13 @@ SHOWS: dict[str, tuple[str, ...]] = {
 }
 MEETING_SLIDES: dict[int, tuple[str, ...]] = {
     1: (),
-    2: (f"{SCRIPT} {MD_JS_LINK} {MARKUP}", HERO, LONG[:120], f"{SVG} {MARKUP}", "+cmd|' /C calc'!A0's =1+1 post"),
+    # The kudos note is past what a projector holds: This week lists every highlight.
+    2: (f"{SCRIPT} {MD_JS_LINK} {MARKUP}", HERO, LONG[:120], "+cmd|' /C calc'!A0's =1+1 post"),
     3: (HERO, SCRIPT),
     4: (HERO,),
     5: (KPI_NAME,),
     6: (f"{IMG} {HYPERLINK}", f"{CMD} {AT_SUM}"),
-    7: (IMG, MD_JS_LINK),
+    7: (f"{SCRIPT} {MARKUP}",),  # the three newest ideas
 }
 
 
@@ -496,7 +499,7 @@ def test_facilitator_pages_show_hostile_cells_as_text_only(tab, hostile_server):
         tab.get_by_role("button", name="Next").click()
         tab.get_by_text(f"Slide {slide} of 7").wait_for(timeout=30_000)
     wait_until_drawn(tab, 30_000)
-    tab.get_by_text("Facilitator: reveal or hide the vote").click()
+    tab.get_by_text("Facilitator: reveal the vote").click()
     tab.get_by_role("button", name="Reveal the results").click()
     expect(tab.get_by_text("Most creative so far")).to_be_visible(timeout=15_000)
     assert_safe(tab, "meeting, vote revealed", (f"Most creative so far: {HERO}",))

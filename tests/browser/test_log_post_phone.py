@@ -44,3 +44,22 @@ def test_a_post_logged_on_a_phone_shows_on_my_progress(phone, rally_server):
     assert phone.locator('[data-testid="stException"]').count() == 0
     # Nothing wider than the phone: no sideways scrolling on the form or the progress page.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_maya_typed_alone_is_asked_about_and_logged_as_maya_patel(phone, rally_server):
+    """ "Maya" and Enter is never silently a new person: "Did you mean Maya Patel?", and yes logs it as hers."""
+    open_page(phone, f"{rally_server.url}/log_post", "Log it here")
+    name = phone.get_by_role("combobox", name="Your name")
+    name.click()
+    name.fill("Maya")
+    name.press("Enter")  # the typed text itself, as the list's "Add: Maya" would take it
+    phone.get_by_role("textbox", name="Link to the post").fill("https://www.linkedin.com/posts/maya-phone-test-2")
+    phone.get_by_role("button", name="Log my post").click()
+    dialog = phone.get_by_role("dialog")
+    dialog.get_by_text("“Maya” isn't on the Staff list. Did you mean Maya Patel?").wait_for()
+    assert dialog.get_by_role("button", name="No, I'm new: add “Maya”").is_visible()
+    screenshot(phone, "log-post-phone-did-you-mean")
+    dialog.get_by_role("button", name="Yes, I'm Maya Patel").click()
+    phone.get_by_text("Logged — thank you, Maya Patel!").wait_for()
+    phone.get_by_text("maya-phone-test-2").first.wait_for()  # first in Your latest posts
+    assert phone.locator('[data-testid="stException"]').count() == 0

@@ -66,9 +66,9 @@ def test_two_phones_vote_and_the_projector_tally_follows_then_reveals(browser, r
     counter = screen.get_by_text(re.compile(r"\d+ votes? so far")).first
     before = int(re.search(r"(\d+) votes? so far", counter.inner_text())[1])
     # The link the QR code holds, as printed under it (the short form has no scheme).
-    vote_url = (
-        "http://" + re.search(r"\S+/vote\?week=\S+", screen.locator("h3", has_text="/vote?week=").first.inner_text())[0]
-    )
+    vote_url = "http://" + re.search(
+        r"\S+/vote\?week=\S+", screen.locator(".st-key-join-link-vote").first.inner_text()
+    )[0].replace("\n", "")
 
     vote_from_a_phone(browser, vote_url, 0, "Priya")
     screen.get_by_text(f"{before + 1} vote{'s' if before + 1 != 1 else ''} so far").first.wait_for(timeout=15_000)
@@ -76,13 +76,13 @@ def test_two_phones_vote_and_the_projector_tally_follows_then_reveals(browser, r
     screen.get_by_text(f"{before + 2} votes so far").first.wait_for(timeout=15_000)
     assert screen.get_by_text("Results are hidden").count() == 1
 
-    screen.get_by_text("Facilitator: reveal or hide the vote").click()
+    screen.get_by_text("Facilitator: reveal the vote").click()
     screen.get_by_label("Facilitator passcode", exact=True).and_(screen.locator("input")).fill("rally-demo")
     screen.get_by_role("button", name="Unlock").click()
     screen.get_by_role("button", name="Reveal the results").click()
     screen.get_by_role("button", name="Hide the results").wait_for()
     # Two phones, two posts: a tie so far, and the slide says so.
-    screen.get_by_text(re.compile(r"^(Most creative so far|A tie so far): ")).first.wait_for()
+    screen.get_by_text(re.compile(r"^🏆 (Most creative so far|A tie so far): ")).first.wait_for()
     screen.locator("h1").first.scroll_into_view_if_needed()
     screen.wait_for_timeout(500)  # the chart draws after the text
     no_errors(screen)
