@@ -89,9 +89,21 @@ class SessionFailed(Exception):
     pass
 
 
-async def _session(url: str, pages: list[str], first: int, round_done: asyncio.Queue, hold: asyncio.Event) -> None:
+async def _session(
+    url: str,
+    pages: list[str],
+    first: int,
+    round_done: asyncio.Queue,
+    hold: asyncio.Event,
+    received: dict[str, int] | None = None,
+    compression: str | None = "deflate",
+) -> None:
     """One viewer over Streamlit's own websocket protocol (what the browser speaks): opens a page by its
-    address, then goes round the others as the sidebar does, and stays connected until `hold` is set."""
+    address, then goes round the others as the sidebar does, and stays connected until `hold` is set.
+
+    `received` gets the bytes the server sent for each page (every message of its run; as on the wire with
+    `compression=None`, else as decompressed).
+    """
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -99,7 +111,11 @@ async def _session(url: str, pages: list[str], first: int, round_done: asyncio.Q
     order = pages[first:] + pages[:first]
     try:
         async with websockets.connect(
-            url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None
+            url.replace("http://", "ws://") + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=url,
+            max_size=None,
+            compression=compression,
         ) as ws:
             hashes: dict[str, str] = {}
             for page_file in order:
@@ -109,7 +125,10 @@ async def _session(url: str, pages: list[str], first: int, round_done: asyncio.Q
                 await ws.send(message.SerializeToString())
                 while True:
                     reply = ForwardMsg()
-                    reply.ParseFromString(await ws.recv())
+                    raw = await ws.recv()
+                    if received is not None:
+                        received[page_file] = received.get(page_file, 0) + len(raw)
+                    reply.ParseFromString(raw)
                     kind = reply.WhichOneof("type")
                     if kind == "navigation":
                         hashes.update({p.url_pathname: p.page_script_hash for p in reply.navigation.app_pages})

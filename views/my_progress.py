@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from rally.core.parsing import name_key
-from rally.core.text import md_escape
+from rally.core.text import format_figure, md_escape
 from rally.staff.posting import recent_posts, staff_spelling
 from rally.staff.progress import (
     badge_summary,
@@ -90,7 +90,7 @@ for card, standing in zip(cards, standings(posts, staff, settings, person, week,
                 f"{ordinal(standing.team_rank)} of {standing.team_ranked} in {md_escape(standing.team)}",
             ]
             lines.append(
-                f"{standing.to_next:,.0f} points behind the next place"
+                f"{format_figure(standing.to_next)} point{'' if standing.to_next == 1 else 's'} behind the next place"
                 if standing.to_next is not None
                 else "Top of the board!"
             )

@@ -51,8 +51,10 @@ class RallyServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(data_dir: Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -> RallyServer:
-    """`streamlit run app.py` in its own process group; returns once /_stcore/health answers.
+def start_server(
+    data_dir: Path, env: dict[str, str] | None = None, cwd: Path = ROOT, script: Path = ROOT / "app.py"
+) -> RallyServer:
+    """`streamlit run app.py` (or another `script`) in its own process group; returns once /_stcore/health answers.
 
     Streamlit reads `.streamlit/` (config and secrets) from `cwd`: see `sheet_cwd` for a server on a Sheet.
     """
@@ -62,7 +64,7 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None, cwd: Path = 
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -145,7 +147,7 @@ def wait_until_drawn(page, timeout: float = 15_000) -> None:
             // Only what is on show: a chart in a closed tab or expander, or a table below the fold, never draws.
             const shown = (el) => el.offsetParent !== null && el.getBoundingClientRect().top < window.innerHeight;
             const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(shown);
-            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(shown);
+            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"], [data-testid="stMetricChart"]')].filter(shown);
             return tables.every(t => t.querySelector('th, [role="columnheader"]')) && charts.every(c => c.querySelector('canvas, svg'));
         }""",
         timeout=timeout,
