@@ -8,6 +8,7 @@ sidebar, roles and layout) or shows a "Page not found" box.
 
 import streamlit as st
 
+from ui import warmup
 from ui.audience import directors_link
 
 # Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
@@ -56,4 +57,9 @@ if directors_link():
 else:
     # Every section open: the Admin pages must not hide behind "View more" at the foot of a long menu.
     page = st.navigation(PAGES, expanded=True)
-page.run()
+# A fresh server takes seconds before a page can draw: its title and a spinner are on screen meanwhile.
+warmup.show(page.title)
+try:
+    page.run()
+finally:
+    warmup.done()
