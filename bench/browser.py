@@ -1,12 +1,12 @@
-"""6. Drawn in Chromium and 7. Cold start: what a person waits for in a real browser.
+"""7. Drawn in Chromium and 8. Cold start: what a person waits for in a real browser.
 
-6 opens every page of views/ by its address in Debian's Chromium (Playwright) at the projector's 1280×800, on
+7 opens every page of views/ by its address in Debian's Chromium (Playwright) at the projector's 1280×800, on
 the demo, and times it from the request to the page drawn: the script finished, no skeleton left, every chart
 on show drawn (below the fold too) and every table in view with its header. A three-line Streamlit app opened
 the same way is the baseline (what the browser and Streamlit cost before Rally draws anything). Chromium's CPU
 time (all its processes) is shown beside the clock: it holds on a busy machine where wall time doesn't.
 
-7 starts `streamlit run app.py` afresh (a new data folder, so the demo company is made too) with Chromium
+8 starts `streamlit run app.py` afresh (a new data folder, so the demo company is made too) with Chromium
 already open, asks for the first page as soon as the server answers, and notes when the page's title (or a
 spinner) is first on screen and when the page is drawn. The three-line app started the same way is the baseline.
 """
@@ -230,7 +230,7 @@ def summarise_drawn(draws: list[Draw], baseline: Draw) -> Measurement:
     rows[0][0] = "three-line Streamlit app (baseline)"
     worst = max(targeted, key=lambda d: d.wall) if targeted else slowest
     return Measurement(
-        number=6,
+        number=7,
         title="Drawn in Chromium",
         method=(
             f"Every page in views/ opened by its address in Chromium at {VIEWPORT['width']}×{VIEWPORT['height']} on the demo company, "
@@ -277,12 +277,12 @@ def summarise_cold(rally: list[ColdStart], baseline: list[ColdStart]) -> Measure
         for n, c in enumerate(runs)
     ]
     return Measurement(
-        number=7,
+        number=8,
         title="Cold start",
         method=(
             "`streamlit run` started from nothing (a new data folder: Rally makes the demo company too) with Chromium already open; "
             "the first page is asked for the moment the server answers. Times from the start of `streamlit run`: the server "
-            "answering, the page's title or a spinner on screen, the page drawn (as in measurement 6). Every run is shown."
+            "answering, the page's title or a spinner on screen, the page drawn (as in measurement 7). Every run is shown."
         ),
         headers=["App", "Run", "Server answers", "Title or spinner", "… after the request", "First page drawn"],
         rows=rows,

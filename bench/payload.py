@@ -1,6 +1,6 @@
-"""8. Page payload: the bytes each page sends over the websocket to a browser, with 1k and 100k posts.
+"""9. Page payload: the bytes each page sends over the websocket to a browser, with 1k and 100k posts.
 
-A real `streamlit run app.py` server on a Sheet in the emulator (as in measurement 5), and one session speaking
+A real `streamlit run app.py` server on a Sheet in the emulator (as in measurement 6), and one session speaking
 Streamlit's websocket protocol without compression that opens every page in views/ once; the bytes of every message
 of each page's run are counted as they arrive. A page that sends every row it has grows with the company; the
 leaderboard's target is ≤ 50 KB at 100k posts (the top rows, a search and pages; totals computed on the server).
@@ -92,7 +92,7 @@ def summarise(results: list[Payload]) -> Measurement:
         f"{largest.removeprefix('views/')} with {kb(big.pages[largest])}"
     )
     return Measurement(
-        number=8,
+        number=9,
         title="Page payload",
         method=(
             "One `streamlit run app.py` server per size on a Sheet in the emulator (bench/data.py), and one session speaking "
