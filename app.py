@@ -8,6 +8,7 @@ sidebar, roles and layout) or shows a "Page not found" box.
 
 import streamlit as st
 
+from ui import warmup
 from ui.audience import DIRECTORS_BY_TOKEN, DIRECTORS_ONLY, admit, directors_link, refuse_other_pages
 
 # Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
@@ -66,4 +67,9 @@ elif audience == DIRECTORS_ONLY:
 else:
     # Every section open: the Admin pages must not hide behind "View more" at the foot of a long menu.
     page = st.navigation(PAGES, expanded=True)
-page.run()
+# A fresh server takes seconds before a page can draw: its title and a spinner are on screen meanwhile.
+warmup.show(page.title)
+try:
+    page.run()
+finally:
+    warmup.done()

@@ -1,7 +1,7 @@
 """`python -m bench`: every measurement side by side in one run, written to bench/RESULTS.md.
 
-python -m bench                 # all five, full sizes (a few minutes on 2 cores) -> bench/RESULTS.md
-python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those)
+python -m bench                 # every measurement, full sizes (about half an hour on 2 cores) -> bench/RESULTS.md
+python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those; 3 and 4 run together)
 python -m bench --quick         # small sizes, printed only: a check that everything runs
 python -m bench --profile       # pyinstrument's profile of one 100k-row load and parse, printed
 """
@@ -12,31 +12,50 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from bench import burst, load, memory, pages, upstream
+from bench import browser, burst, load, memory, pages, payload, upstream
 from bench.report import Measurement, machine, write_results
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
-def measurements(quick: bool) -> dict[int, tuple[str, callable]]:
+# (the numbers one run reports, its name, the call): measurements 3 and 4 come from the same sessions.
+Entry = tuple[tuple[int, ...], str, Callable[[], Measurement | list[Measurement]]]
+
+
+def measurements(quick: bool) -> list[Entry]:
     if quick:
-        return {
-            1: ("upstream reads", lambda: upstream.run(viewers=(1, 3))),
-            2: ("load and parse", lambda: load.run(sizes=(1_000, 10_000), repeats=1)),
-            3: ("page time", lambda: pages.run(sizes=(1_000, 10_000), repeats=2)),
-            4: ("survey burst", lambda: burst.run(scenarios=((1, 0.0),), submissions=50, kills=2, quick_writer=True)),
-            5: ("memory", lambda: memory.run(sizes=(1_000, 10_000), sessions=5)),
-        }
-    return {
-        1: ("upstream reads", upstream.run),
-        2: ("load and parse", load.run),
-        3: ("page time", pages.run),
-        4: ("survey burst", burst.run),
-        5: ("memory", memory.run),
-    }
+        return [
+            ((1,), "upstream reads", lambda: upstream.run(viewers=(1, 3))),
+            ((2,), "load and parse", lambda: load.run(sizes=(1_000, 10_000), repeats=1)),
+            (
+                (3, 4),
+                "page time, first rerun after a change",
+                lambda: pages.run(sizes=(1_000, 10_000), repeats=2, change_repeats=1),
+            ),
+            (
+                (5,),
+                "survey burst",
+                lambda: burst.run(scenarios=((1, 0.0),), submissions=50, kills=2, quick_writer=True),
+            ),
+            ((6,), "memory", lambda: memory.run(sizes=(1_000, 10_000), sessions=5)),
+            ((7,), "drawn in Chromium", lambda: browser.run_drawn(repeats=1)),
+            ((8,), "cold start", lambda: browser.run_cold(repeats=1)),
+            ((9,), "page payload", lambda: payload.run(sizes=(1_000, 10_000))),
+        ]
+    return [
+        ((1,), "upstream reads", upstream.run),
+        ((2,), "load and parse", load.run),
+        ((3, 4), "page time, first rerun after a change", pages.run),
+        ((5,), "survey burst", burst.run),
+        ((6,), "memory", memory.run),
+        ((7,), "drawn in Chromium", browser.run_drawn),
+        ((8,), "cold start", browser.run_cold),
+        ((9,), "page payload", payload.run),
+    ]
 
 
 def profile_load(rows: int = 100_000) -> None:
@@ -76,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory)",
+        help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 first rerun after a "
+        "change, 5 survey burst, 6 memory, 7 drawn in Chromium, 8 cold start, 9 page payload)",
     )
     parser.add_argument(
         "--quick",
@@ -100,18 +120,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     available = measurements(args.quick)
-    wanted = [int(n) for n in args.only.split(",")] if args.only else sorted(available)
+    wanted = (
+        {int(n) for n in args.only.split(",")} if args.only else {n for numbers, _, _ in available for n in numbers}
+    )
     machine_rows = machine()
     started, clock = datetime.now().astimezone(), time.monotonic()
     results: list[Measurement] = []
-    for number in wanted:
-        name, call = available[number]
-        print(f"[{time.monotonic() - clock:6.0f} s] {number}. {name} …", flush=True)
+    for numbers, name, call in available:
+        if not wanted & set(numbers):
+            continue
+        print(f"[{time.monotonic() - clock:6.0f} s] {'+'.join(map(str, numbers))}. {name} …", flush=True)
         began = time.monotonic()
-        result = call()
-        result.seconds = time.monotonic() - began
-        results.append(result)
-        print(f"[{time.monotonic() - clock:6.0f} s]    {'met' if result.met else 'GAP'}: {result.verdict}", flush=True)
+        outcome = call()
+        for result in outcome if isinstance(outcome, list) else [outcome]:
+            result.seconds = time.monotonic() - began
+            results.append(result)
+            print(
+                f"[{time.monotonic() - clock:6.0f} s]    {result.number}. {'met' if result.met else 'GAP'}: {result.verdict}",
+                flush=True,
+            )
     command = "python -m bench" + (f" --only {args.only}" if args.only else "") + (" --quick" if args.quick else "")
     output = args.output or (None if args.quick else RESULTS)
     text = write_results(output or Path("/dev/null"), results, started, command, machine_rows, time.monotonic() - clock)

@@ -1,4 +1,4 @@
-"""4. Survey burst: 200 answers submitted at once from concurrent threads, through the outbox, to a throttled, failing Sheet.
+"""5. Survey burst: 200 answers submitted at once from concurrent threads, through the outbox, to a throttled, failing Sheet.
 
 The production write path, in real time: `Outbox.submit` from 200 threads released
 together, its background writer appending to the emulator, which allows 60 writes a
@@ -411,7 +411,7 @@ def summarise(runs: list[BurstRun], spec: TabSpec, submissions: int, killed: Kil
             gaps.append(f"with kills: {killed.duplicates} rows twice, {killed.missing} missing")
         verdict = "; ".join(gaps)
     return Measurement(
-        number=4,
+        number=5,
         title="Survey burst",
         method=(
             f"{submissions} answers to the tab “{spec.name}” ({'the survey feature' if spec is not STAND_IN else 'a stand-in until the survey feature registers its tab'}) "

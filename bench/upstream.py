@@ -4,10 +4,17 @@ Every viewer is a real session of the real app (AppTest) reading the demo compan
 from a Sheet in the emulator. Over one simulated minute (the shared caches run on
 a simulated clock, so the minute takes as long as the pages take to draw) each
 viewer opens a page every `every` seconds, going round every page in views/, the
-viewers spread evenly over the interval. The naive pattern does, for the same page
-views, what a first Streamlit app on gspread does on every rerun: `open_by_key`,
-then `worksheet(tab)` and `get_all_records()` for every tab Rally reads, with real
-gspread against the same emulator.
+viewers spread evenly over the interval. Two baselines make the same page views with
+real gspread against the same emulator:
+
+- the naive pattern, what a first Streamlit app on gspread does on every rerun:
+  `open_by_key`, then `worksheet(tab)` and `get_all_records()` for every tab Rally reads;
+- Streamlit's own connection (`st-gsheets-connection`, streamlit_gsheets/gsheets_connection.py,
+  `GSheetsServiceAccountClient.read`), which a user would pick: each tab read through a
+  `st.cache_data(ttl=...)` shared by every session (default ttl 3600 s), and on a miss
+  `open_by_url` (a metadata read), `spreadsheet.worksheet(title)` (another) and
+  gspread-dataframe's `values_get(title, valueRenderOption=UNFORMATTED_VALUE)`. It can't be
+  installed beside gspread 6, so its requests are made here as its source makes them.
 """
 
 from __future__ import annotations
@@ -99,6 +106,43 @@ def naive_reads(emulator: SheetsEmulator, viewers: int, pages: list[str], every:
     return Reads(viewers, len(events), Counter(r.kind for r in emulator.log), Counter())
 
 
+@dataclass
+class ConnectionReads(Reads):
+    ttl: float = 3600.0
+    misses: int = 0  # cache misses in the minute (each one a read of one tab)
+
+
+def connection_reads(
+    emulator: SheetsEmulator, viewers: int, pages: list[str], every: float = EVERY, ttl: float = 3600.0
+) -> ConnectionReads:
+    """The same page views through st-gsheets-connection's pattern: per tab a cache shared by every session for `ttl`
+    seconds (st.cache_data, on the simulated clock), and on a miss its three requests for that tab."""
+    client = client_for_emulator(emulator.host, timeout=30)
+    url = f"https://docs.google.com/spreadsheets/d/{KEY}/edit"
+    titles = [
+        title
+        for spec in contract.ALL_TABS
+        if (title := contract.find_tab(dict.fromkeys(emulator.tab_titles(KEY)), spec))
+    ]
+    emulator.reset_log()
+    fetched: dict[str, float] = {}  # tab -> when its cached frame was read
+    misses = 0
+    events = schedule(viewers, pages, every=every)
+    for at_time, _, _ in events:
+        for title in titles:
+            if title in fetched and at_time - fetched[title] < ttl:
+                continue  # st.cache_data hands every session the cached frame
+            misses += 1
+            spreadsheet = client.open_by_url(url)  # _open_spreadsheet: validate_url(...) -> open_by_url
+            worksheet = spreadsheet.worksheet(title)  # _select_worksheet
+            spreadsheet.values_get(  # gspread_dataframe._get_all_values
+                "'" + worksheet.title.replace("'", "''") + "'",
+                params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"},
+            )
+            fetched[title] = at_time
+    return ConnectionReads(viewers, len(events), Counter(r.kind for r in emulator.log), Counter(), ttl, misses)
+
+
 def budget(reads: Reads, settings: Settings, minute: float = MINUTE) -> dict[tuple, int]:
     """The most batchGets each kind of read may make in the minute: one per interval of its cache."""
     full = max(reads.batch_ranges, key=len, default=())
@@ -115,22 +159,37 @@ def run(viewers: tuple[int, ...] = VIEWERS, every: float = EVERY, today: date | 
         emulator.add_spreadsheet(KEY, tabs=tabs)
         ours = [rally_reads(emulator, n, pages, Path(tmp) / f"viewers-{n}", every) for n in viewers]
         naive = [naive_reads(emulator, n, pages, every) for n in viewers]
+        connection = [connection_reads(emulator, n, pages, every) for n in viewers]
     settings = Settings()  # the demo's Sheet keeps the default intervals
-    return summarise(ours, naive, settings, pages)
+    return summarise(ours, naive, settings, pages, connection)
 
 
-def summarise(ours: list[Reads], naive: list[Reads], settings: Settings, pages: list[str]) -> Measurement:
+def summarise(
+    ours: list[Reads],
+    naive: list[Reads],
+    settings: Settings,
+    pages: list[str],
+    connection: list[ConnectionReads] | None = None,
+) -> Measurement:
+    connection = connection or []
     rows = []
-    for mine, theirs in zip(ours, naive):
-        rows.append(
-            [
-                str(mine.viewers),
-                f"{mine.page_views:,}",
-                f"{theirs.total:,} ({theirs.requests['metadata']:,} metadata, {theirs.requests['values_get']:,} values)",
-                f"{mine.total:,} ({mine.requests['batch_get']:,} batchGet, {mine.requests['metadata']:,} metadata)",
-                f"{theirs.total / mine.total:,.0f}×" if mine.total else "–",
-            ]
-        )
+    for n, (mine, theirs) in enumerate(zip(ours, naive)):
+        row = [
+            str(mine.viewers),
+            f"{mine.page_views:,}",
+            f"{theirs.total:,} ({theirs.requests['metadata']:,} metadata, {theirs.requests['values_get']:,} values)",
+        ]
+        if connection:
+            theirs_cached = connection[n]
+            row.append(
+                f"{theirs_cached.total:,} ({theirs_cached.requests['metadata']:,} metadata, "
+                f"{theirs_cached.requests['values_get']:,} values)"
+            )
+        row += [
+            f"{mine.total:,} ({mine.requests['batch_get']:,} batchGet, {mine.requests['metadata']:,} metadata)",
+            f"{theirs.total / mine.total:,.0f}×" if mine.total else "–",
+        ]
+        rows.append(row)
     flat = len({r.total for r in ours}) == 1
     over = [
         (r.viewers, ranges, count, limit)
@@ -151,18 +210,54 @@ def summarise(ours: list[Reads], naive: list[Reads], settings: Settings, pages: 
             for v, ranges, count, limit in over
         ]
         verdict = "; ".join(parts)
+    notes = [
+        "Google's quota is about 60 read requests a minute per user (a service account is one user): the naive pattern passes it "
+        f"with {math.ceil(60 / (naive[0].total / max(1, naive[0].page_views)))} page views a minute.",
+    ]
+    if connection:
+        cached = connection[-1]
+        # With a ttl longer than the minute, every tab was read once: the minute's requests are one refresh of all.
+        per_refresh = cached.total
+        rally_hour = big.requests["batch_get"] * round(3600 / MINUTE) + big.requests["metadata"]
+        fresh_hour = per_refresh * 3600 / settings.refresh_seconds
+        verdict += (
+            f". st-gsheets-connection's pattern is flat in viewers too ({cached.total:,} requests in the minute: "
+            f"{per_refresh:,.0f} each time its cache runs out, {cached.total / max(1, cached.misses):.0f} per tab), "
+            f"but at its default ttl of {cached.ttl / 60:,.0f} minutes every page shows data up to {cached.ttl / 60:,.0f} minutes old; "
+            f"set to Rally's {settings.refresh_seconds} s it would make {fresh_hour:,.0f} requests an hour against Rally's {rally_hour:,}"
+        )
+        notes.append(
+            f"st-gsheets-connection (ttl {cached.ttl:,.0f} s): requests when its cache is empty, then none until the ttl runs out: "
+            + ", ".join(f"{c.viewers} viewers → {c.total:,}" for c in connection)
+            + f". Its reads hold no data newer than the ttl, so a post logged during the meeting shows up to {cached.ttl / 60:,.0f} minutes later."
+        )
+    notes.append(
+        "Budget per kind of read: the whole Sheet once per `Refresh seconds` (default 60), a live tab (votes, answers) once per "
+        "`Live refresh seconds` (default 3) — each kind counted against its own interval."
+    )
+    headers = ["Viewers", "Page views in the minute", "Naive: requests"]
+    if connection:
+        headers.append(f"st-gsheets-connection (ttl {connection[0].ttl:,.0f} s): requests")
+    headers += ["Rally: requests", "Naive ÷ Rally"]
     return Measurement(
         number=1,
         title="Upstream reads",
         method=(
             f"Real sessions of the real app (AppTest) on the demo company in a Sheet in the emulator. For one simulated minute "
             f"(the shared caches run on a simulated clock) each viewer opens a page every {EVERY:g} s, going round all "
-            f"{len(pages)} pages in views/ ({', '.join(p.removeprefix('views/') for p in pages)}). The naive pattern makes, for the same page views, "
-            "`open_by_key`, then `worksheet(tab)` and `get_all_records()` for each of the tabs Rally reads, with real gspread."
+            f"{len(pages)} pages in views/ ({', '.join(p.removeprefix('views/') for p in pages)}). The same page views with real gspread: "
+            "the naive pattern (`open_by_key`, then `worksheet(tab)` and `get_all_records()` for each tab Rally reads), and "
+            "st-gsheets-connection's (each tab through a cache shared by every session for its ttl, default 3600 s; on a miss "
+            "`open_by_url`, `worksheet(title)` and gspread-dataframe's `values_get`, as its source does)."
         ),
-        headers=["Viewers", "Page views in the minute", "Naive: requests", "Rally: requests", "Naive ÷ Rally"],
+        headers=headers,
         rows=rows,
-        baseline=f"naive {big_naive.total:,} requests/min at {big.viewers} viewers",
+        baseline=f"naive {big_naive.total:,} requests/min at {big.viewers} viewers"
+        + (
+            f"; st-gsheets-connection {connection[-1].total:,} per cache refresh, data up to {connection[-1].ttl / 60:,.0f} min old"
+            if connection
+            else ""
+        ),
         result=f"{big.total} requests/min at any number of viewers"
         if flat
         else f"{big.total} requests/min at {big.viewers} viewers",
@@ -170,10 +265,5 @@ def summarise(ours: list[Reads], naive: list[Reads], settings: Settings, pages: 
         target="flat in viewers; ≤ 1 batch read per cache interval",
         met=met,
         verdict=verdict,
-        notes=[
-            "Google's quota is about 60 read requests a minute per user (a service account is one user): the naive pattern passes it "
-            f"with {math.ceil(60 / (naive[0].total / max(1, naive[0].page_views)))} page views a minute.",
-            "Budget per kind of read: the whole Sheet once per `Refresh seconds` (default 60), a live tab (votes, answers) once per "
-            "`Live refresh seconds` (default 3) — each kind counted against its own interval.",
-        ],
+        notes=notes,
     )

@@ -127,3 +127,70 @@ def test_a_burst_whose_writer_is_killed_mid_append_leaves_each_id_once_in_the_sh
     )
     copied = burst.KillRun(submitted=200, kills=3, rows=203, ids=200, missing=0, seconds=9.0)
     assert "with kills: 3 rows twice" in burst.summarise([good], burst.STAND_IN, 200, copied).verdict
+
+
+def test_the_st_gsheets_connection_pattern_reads_each_tab_three_times_then_serves_its_cache(tmp_path):
+    """On a miss: open_by_url, worksheet() and values_get per tab; within the ttl nothing more, whatever the viewers."""
+    with SheetsEmulator() as emulator:
+        emulator.add_spreadsheet(upstream.KEY, tabs=synthetic_tabs(200, TODAY))
+        one = upstream.connection_reads(emulator, 1, list(PAGES), every=30)
+        many = upstream.connection_reads(emulator, 4, list(PAGES), every=30)
+        short = upstream.connection_reads(emulator, 1, list(PAGES), every=5, ttl=20)
+    tabs = one.misses
+    assert tabs == 5 and one.requests == Counter({"metadata": 2 * tabs, "values_get": tabs})
+    assert many.total == one.total, "flat in viewers: st.cache_data is shared by every session"
+    assert short.misses == 3 * tabs, "a 20 s ttl runs out twice in the minute"
+
+
+def test_verdicts_are_made_from_the_figures_they_talk_about():
+    """A verdict names the figures of its own run: change one and the sentence changes with it."""
+    from bench import browser, memory, pages, payload
+    from bench.report import Sample
+
+    small = memory.MemoryRun(1_000, 20, "", 54, 230, 240, 50)
+    for peak, held, words in (
+        (380, 300, ["20 MB under 400 MB"]),
+        (450, 420, ["50 MB over 400 MB", "most of the gap is memory kept"]),
+    ):
+        result = memory.summarise([small, memory.MemoryRun(100_000, 20, "", 54, held, peak, 90)])
+        assert result.met == (peak <= 400) and all(w in result.verdict for w in words)
+
+    page_list = ["views/a.py", "views/b.py"]
+    times = [
+        pages.PageTimes(
+            n,
+            Sample(1, 1),
+            {p: Sample(0.1, 0.1) for p in page_list},
+            {p: Sample(w, w) for p, w in zip(page_list, changed)},
+        )
+        for n, changed in ((1_000, (0.12, 0.12)), (100_000, (0.14, 2.0)))
+    ]
+    warm, after = pages.summarise(times, page_list)
+    assert (
+        warm.met
+        and not after.met
+        and "1 of 2 pages" in after.verdict
+        and "b.py" in after.verdict
+        and "20.0×" in after.verdict
+    )
+
+    draws = [browser.Draw("views/kpis.py", 1.5, 0.9, 7), browser.Draw("views/directors.py", 2.4, 1.2, 8)]
+    drawn = browser.summarise_drawn(draws, browser.Draw("hello", 0.5, 0.3, 0))
+    assert (
+        not drawn.met
+        and "directors.py drawn in 2.4 s, 0.4 s over" in drawn.verdict
+        and "kpis.py" not in drawn.verdict.split(";")[0]
+    )
+
+    cold = browser.summarise_cold(
+        [browser.ColdStart("app.py", 1.2, 1.9, 2.8)], [browser.ColdStart("hello.py", 1.1, 1.5, 1.6)]
+    )
+    assert cold.met and "2.8 s after" in cold.verdict and "0.7 s after the page was asked for" in cold.verdict
+
+    sent = payload.summarise(
+        [
+            payload.Payload(1_000, {"views/leaderboard.py": 20_000}),
+            payload.Payload(100_000, {"views/leaderboard.py": 60 * 1024}),
+        ]
+    )
+    assert not sent.met and "60.0 KB" in sent.verdict and "10.0 KB over 50 KB" in sent.verdict

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
+import pytest
 
-from rally.monthly.charts import activity_outcomes_chart, kpi_trend_chart, team_contribution_chart
-from rally.monthly.kpis import activity_and_outcomes, monthly_kpis, team_contribution, trend
+from rally.monthly.charts import (
+    activity_outcomes_chart,
+    kpi_trend_chart,
+    kpi_trends_spec,
+    team_contribution_chart,
+    team_contribution_charts,
+)
+from rally.monthly.kpis import (
+    activity_and_outcomes,
+    kpi_trends,
+    monthly_kpis,
+    posting_began,
+    scorecards,
+    team_contribution,
+    trend,
+)
 from rally.sheet.dataset import build_dataset
 
 TODAY = date(2026, 11, 10)
@@ -102,7 +118,7 @@ def test_without_the_three_outcomes_every_other_kpi_is_an_outcome():
 
 
 def test_team_contribution_stacks_each_teams_posts_per_month():
-    """Monthly bars of summed posts (or reach), coloured by team."""
+    """Monthly bars of summed posts (or reach), coloured by team, from the first post (September) on."""
     dataset = build_dataset(TABS)
     contribution = team_contribution(dataset.posts, dataset.staff, "2026-10")
     for measure in ("posts", "reach"):
@@ -110,4 +126,65 @@ def test_team_contribution_stacks_each_teams_posts_per_month():
         assert spec["mark"]["type"] == "bar"
         assert (spec["encoding"]["y"]["aggregate"], spec["encoding"]["y"]["field"]) == ("sum", measure)
         assert spec["encoding"]["color"]["field"] == "team"
-    assert len(spec["datasets"][spec["data"]["name"]]) == 12 * 2
+    assert sorted({v["month"] for v in spec["datasets"][spec["data"]["name"]]}) == ["2026-09", "2026-10"]
+
+
+def test_posts_and_reach_per_team_are_one_chart_with_one_legend():
+    """The two stacked bars side by side in one spec, the teams' colours shared."""
+    dataset = build_dataset(TABS)
+    spec = team_contribution_charts(team_contribution(dataset.posts, dataset.staff, "2026-10")).to_dict()
+    posts, reach = spec["hconcat"]
+    assert (posts["encoding"]["y"]["field"], reach["encoding"]["y"]["field"]) == ("posts", "reach")
+    assert spec["resolve"]["scale"]["color"] == "shared"
+
+
+def test_every_kpis_trend_is_one_faceted_chart_in_the_scorecards_order():
+    """A panel per KPI, three to a row, each with its own scale: the picture of the per-KPI chart, drawn once."""
+    dataset = build_dataset(TABS)
+    spec = kpi_trends_spec(dataset.kpis, dataset.posts, "2026-10", TODAY)
+    cards = [c.kpi for c in scorecards(monthly_kpis(dataset.kpis, dataset.posts, TODAY), "2026-10", TODAY)]
+    assert spec["facet"]["field"] == "kpi" and spec["facet"]["sort"] == cards and spec["columns"] == 3
+    assert spec["resolve"]["scale"] == {"y": "independent"}
+    rule, target, actual, marker = spec["spec"]["layer"]
+    assert rule["mark"]["type"] == "rule" and target["mark"]["interpolate"] == "step" and actual["mark"]["point"]
+    assert (
+        marker["mark"]["type"] == "point" and {"filter": {"equal": "2026-10", "field": "month"}} in marker["transform"]
+    )
+    values = spec["datasets"][spec["data"]["name"]]
+    assert len(values) == 12 * len(cards)
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("kpi", "month", "drawn"),
+    [
+        ("Number of posts", "2026-08", None),  # before the first post: nothing to draw, not a zero
+        ("Reach of posts", "2026-08", None),
+        ("Number of posts", "2026-09", 1.0),  # the series starts with the first post
+        ("Number of posts", "2026-10", 1.0),
+        ("Leads", "2026-08", 80.0),  # typed KPIs are drawn as typed, posts or not
+    ],
+)
+# fmt: on
+def test_posts_and_reach_start_with_the_first_post_in_every_chart(kpi, month, drawn):
+    """Missing is not zero: months before anyone posted have no point on the trend, the sparkline or the activity chart."""
+    frame_ = frame()
+    assert posting_began(frame_) == "2026-09"
+    points = dict(zip(kpi_trends(frame_, [kpi], "2026-10")["month"], kpi_trends(frame_, [kpi], "2026-10")["actual"]))
+    value = points[month]
+    assert (None if math.isnan(value) else value) == drawn
+    activity = activity_and_outcomes(frame_, "2026-10")
+    [shown] = activity[(activity["series"] == kpi) & (activity["month"] == month)]["value"].tolist() or [math.nan]
+    assert kpi not in ("Number of posts", "Reach of posts") or (None if math.isnan(shown) else shown) == drawn
+    [card] = [c for c in scorecards(frame_, "2026-10", TODAY) if c.kpi == kpi]
+    assert card.spark[list(points).index(month)] == drawn
+
+
+def test_without_any_post_the_posts_trend_is_empty_not_flat():
+    """A Sheet with KPIs but no posts yet: nothing drawn for posts and reach, rather than a line along zero."""
+    tabs = {"Posts": [TABS["Posts"][0]], "KPIs": TABS["KPIs"]}
+    dataset = build_dataset(tabs)
+    frame_ = monthly_kpis(dataset.kpis, dataset.posts, TODAY)
+    assert posting_began(frame_) is None
+    assert kpi_trends(frame_, ["Number of posts"], "2026-10")["actual"].isna().all()
+    assert team_contribution(dataset.posts, dataset.staff, "2026-10").empty

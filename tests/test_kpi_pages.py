@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date
 
 import pytest
@@ -35,8 +36,8 @@ def metrics(at) -> dict[str, str]:
     return {m.label.replace("\\", ""): m.value for m in at.metric}
 
 
-def test_the_kpi_page_opens_on_the_last_complete_month_with_everything_below_the_cards(module_demo_env):
-    """No ?month=: the last complete month, written into the URL so the link keeps meaning it, then trends, activity and teams."""
+def test_the_kpi_page_opens_on_the_last_complete_month_with_one_trend_chart_below_the_cards(module_demo_env):
+    """No ?month=: the last complete month, written into the URL so the link keeps meaning it; below the cards one chart."""
     at = app(KPI_PAGE)
     month = last_complete_month(date.today())
     assert not at.exception and not at.error
@@ -44,12 +45,38 @@ def test_the_kpi_page_opens_on_the_last_complete_month_with_everything_below_the
     assert at.query_params["month"] == month
     shown = metrics(at)
     assert len(shown) == 6 and all(shown[k] == v for k, v in expected_figures(month).items() if k in shown)
-    # Below the cards: trends, activity next to outcomes with its caveat, team contribution, the directors' link.
-    page = texts(at)
-    assert "not as proof" in page
-    assert f"Teams in {date.fromisoformat(month + '-01'):%B %Y}" in page
-    assert len(at.get("vega_lite_chart")) == 6 + 1 + 2  # a trend per KPI, the activity panel, posts and reach by team
-    assert any(f"/directors?month={month}" in c.value for c in at.code)
+    assert all(len(m.proto.chart_data) > 1 for m in at.metric), "each scorecard carries its own sparkline"
+    # The sections below are tabs that run when opened: only the open one (the trends) is sent, as one chart.
+    assert [t.label for t in at.tabs] == [
+        "12-month trends",
+        "Activity next to outcomes",
+        "Team contribution",
+        "Table & share",
+    ]
+    [trends] = at.get("vega_lite_chart")
+    assert "facet" in json.loads(trends.proto.spec) and "not as proof" not in texts(at)
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("section", "charts", "shows"),
+    [
+        ("Activity next to outcomes", 1, "not as proof"),
+        ("Team contribution", 1, "Teams in {label}"),  # posts and reach side by side: one chart, and the month's table
+        ("Table & share", 0, "/directors?month={month}"),
+    ],
+)
+# fmt: on
+def test_each_section_below_the_cards_is_sent_when_its_tab_is_opened(module_demo_env, section, charts, shows):
+    """Opening a tab reruns the page with that section alone: its chart (at most one) and its text."""
+    at = app(KPI_PAGE)
+    month = last_complete_month(date.today())
+    at.session_state["kpi-section"] = section
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("vega_lite_chart")) == charts
+    page = texts(at) + "\n".join(c.value for c in at.code)
+    assert shows.format(month=month, label=f"{date.fromisoformat(month + '-01'):%B %Y}") in page
 
 
 @pytest.mark.parametrize("asked", ["{month}", "{label}"], ids=["iso", "as-people-type-it"])
@@ -101,6 +128,9 @@ def test_a_directors_link_shows_the_directors_view_alone(module_demo_env):
     assert not at.text_input and not at.dataframe  # no passcode box, no table of data issues
     assert [b.label for b in at.button] == ["Refresh now"]
     assert "data issues in the Sheet" in texts(at)
+    # Two charts for the browser to draw: every KPI's twelve months in one, activity next to outcomes in the other.
+    trends, activity = (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))
+    assert trends["facet"]["field"] == "kpi" and activity["facet"]["row"]["field"] == "series"
 
 
 def test_the_directors_page_opens_from_the_menu_too(module_demo_env):

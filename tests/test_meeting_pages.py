@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from rally.core.parsing import week_start
+from rally.core.text import format_figure
 from rally.core.week import Week
 from rally.demo.company import demo_tabs
 from rally.sheet.dataset import build_dataset
@@ -155,13 +156,21 @@ def test_the_leaderboard_shows_periods_breakdown_and_rules(module_demo_env):
     at = app(BOARD)
     assert not at.exception and not at.error
     assert at.title[0].value == "Leaderboard"
-    assert at.dataframe[1].value.iloc[-1]["Points"] == at.dataframe[0].value.iloc[0]["Points"]  # the first person's breakdown
+    # The first person's breakdown ends in their points, written as the board writes them; no cell reads "None".
+    breakdown = at.dataframe[1].value
+    assert breakdown.iloc[-1]["Points"] == format_figure(at.dataframe[0].value.iloc[0]["Points"])
+    assert "None" not in breakdown.to_string() and "nan" not in breakdown.to_string()
     for period in ("month", "all"):
         at.segmented_control(key="leaderboard-period").set_value(period).run()
         assert not at.exception
+    assert at.dataframe[0].value["Rank"].is_monotonic_increasing
+    at.text_input(key="leaderboard-search").input("anonymous").run()
     board = at.dataframe[0].value
-    assert board["Rank"].is_monotonic_increasing and "Anonymous" in board["Name"].tolist()
-    assert "Fatima Al-Sayed" not in board["Name"].tolist()  # the demo's opted-out regular
+    assert len(board) and set(board["Name"]) == {"Anonymous"}
+    at.text_input(key="leaderboard-search").input("Fatima").run()
+    # The demo's opted-out regular is found by no name.
+    assert "No one on this board matches" in texts(at)
+    assert all("Fatima Al-Sayed" not in table.value.to_string() for table in at.dataframe)
 
 
 def test_the_digest_download_is_on_the_meeting_page(module_demo_env):

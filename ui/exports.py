@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -11,26 +13,32 @@ from ui.access import is_facilitator
 
 
 def table_downloads(label: str, sheets: dict[str, pd.DataFrame], file_stem: str, key: str) -> None:
-    """A CSV button (the first sheet) and an Excel button (every sheet), side by side; formulas defused in both."""
+    """A CSV button (the first sheet) and an Excel button (every sheet), side by side; formulas defused in both.
+
+    The files are made when a button is pressed, not on every rerun: a big company's workbook takes a second or more
+    to write, and every session's copy would sit in the server's memory until its next rerun.
+    """
     first = next(iter(sheets.values()))
     csv_column, xlsx_column = st.columns(2)
     csv_column.download_button(
         f"{label} (CSV)",
-        safe_csv(first),
+        functools.partial(safe_csv, first),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         icon="📄",
         key=f"{key}-csv",
         width="stretch",
+        on_click="ignore",
     )
     xlsx_column.download_button(
         f"{label} (Excel)",
-        safe_xlsx(sheets),
+        functools.partial(safe_xlsx, sheets),
         file_name=f"{file_stem}.xlsx",
         mime=XLSX_MIME,
         icon="📊",
         key=f"{key}-xlsx",
         width="stretch",
+        on_click="ignore",
     )
 
 

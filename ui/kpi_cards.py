@@ -1,4 +1,8 @@
-"""Scorecards and charts the monthly pages share (the KPI page and the directors' view draw the same cards)."""
+"""Scorecards and charts the monthly pages share (the KPI page and the directors' view draw the same cards).
+
+Charts are few and whole: the scorecards' sparklines are st.metric's own, and the twelve-month trends of every KPI
+are one faceted chart, its spec computed once per data version (a browser draws one chart far sooner than six).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ import streamlit as st
 from data_sources.server import LiveData
 from rally.core.months import month_of
 from rally.core.text import format_figure, md_escape
-from rally.monthly.charts import kpi_trend_chart
-from rally.monthly.kpis import Scorecard, available_months, default_month, format_change, trend
+from rally.monthly.charts import activity_outcomes_spec, kpi_trends_spec
+from rally.monthly.kpis import Scorecard, available_months, default_month, format_change
 from rally.monthly.report import (
     FORMATS,
     MEDIA_TYPES,
@@ -29,8 +33,15 @@ from ui import layout
 from ui.months import month_picker
 
 COLUMNS = 3
-# Faceted charts can't stretch to their container: a width that fits beside the sidebar on a 1280-pixel projector.
+# Faceted charts can't stretch to their container: widths that fit a 1280-pixel projector beside the sidebar
+# (the KPI page), and without it (the directors' page, which has no menu).
 ACTIVITY_WIDTH = 720
+TREND_PANEL_WIDTH = 205
+WIDE_ACTIVITY_WIDTH = 960
+WIDE_TREND_PANEL_WIDTH = 290
+# Our own constant CSS (no Sheet text goes into it): on a screen narrower than a chart (a director's phone) the chart
+# scrolls sideways in its own box instead of being cut off or pushing the whole page sideways.
+WIDE_CHART_CSS = "<style>.st-key-kpi-trends, .st-key-kpi-activity { overflow-x: auto; }</style>"
 
 
 def month_and_report(data: LiveData, key: str, no_months: str) -> tuple[str, MonthlyReport, str]:
@@ -83,16 +94,27 @@ def _card(card: Scorecard) -> None:
         st.markdown(f":{colour}-badge[{card.pace.status.capitalize()}] :small[{md_escape(card.pace.sentence())}]")
 
 
-def trend_grid(kpis, cards: list[Scorecard], month: str) -> None:
-    """A 12-month trend chart per KPI, three to a row."""
-    for start in range(0, len(cards), COLUMNS):
-        for column, card in zip(st.columns(COLUMNS), cards[start : start + COLUMNS]):
-            column.altair_chart(
-                kpi_trend_chart(
-                    trend(kpis, card.kpi, month), card.kpi, month, width="container", height=230, legend=False
-                ),
-                width="stretch",
-            )
+def trend_chart(data: LiveData, month: str, panel_width: int = TREND_PANEL_WIDTH) -> None:
+    """The twelve months to `month` of every KPI on the scorecards: one chart, a panel per KPI, three to a row."""
+    dataset = data.dataset
+    spec = data.derive(kpi_trends_spec, dataset.kpis, dataset.posts, month, layout.today(), COLUMNS, panel_width)
+    st.html(WIDE_CHART_CSS)
+    st.container(key="kpi-trends").vega_lite_chart(
+        spec=spec, width="content", alt="Twelve months of each KPI: actual as a line, target as a dashed step"
+    )
+
+
+def activity_chart(data: LiveData, month: str, width: int = ACTIVITY_WIDTH) -> bool:
+    """Posting activity next to the outcomes, one panel each on one time axis; False when there is nothing to compare."""
+    dataset = data.dataset
+    spec = data.derive(activity_outcomes_spec, dataset.kpis, dataset.posts, month, layout.today(), width)
+    if spec is None:
+        return False
+    st.html(WIDE_CHART_CSS)
+    st.container(key="kpi-activity").vega_lite_chart(
+        spec=spec, width="content", alt="Posts and reach above the outcome KPIs, month by month"
+    )
+    return True
 
 
 def report_downloads(dataset: Dataset, month: str, today: date, data_as_of: str, key: str) -> None:

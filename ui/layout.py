@@ -10,7 +10,7 @@ from data_sources.config import ConfigError
 from data_sources.server import LiveData
 from rally.core.text import md_escape
 from rally.sheet.dataset import Dataset
-from ui import access
+from ui import access, warmup
 from ui.server import server
 
 
@@ -31,8 +31,10 @@ def load(live: bool = False, projector: bool = False) -> LiveData:
     """
     try:
         data = server().current(live=live)
+        warmup.done()
         data = _sidebar(data)
     except ConfigError as error:
+        warmup.done()
         st.error(f"**Rally isn't set up yet.** {md_escape(str(error))}", icon="🔧")
         st.stop()
     if data.dataset is None:

@@ -6,15 +6,28 @@ no meeting controls, no names, no survey answers, and data issues only as a coun
 
 import streamlit as st
 
-from rally.monthly.charts import activity_outcomes_chart
-from rally.monthly.kpis import activity_and_outcomes
 from rally.monthly.report import NOT_CAUSE, health_lines
 from ui import layout
-from ui.kpi_cards import ACTIVITY_WIDTH, month_and_report, report_downloads, scorecard_grid, trend_grid
+from ui.audience import directors_link
+from ui.kpi_cards import (
+    ACTIVITY_WIDTH,
+    TREND_PANEL_WIDTH,
+    WIDE_ACTIVITY_WIDTH,
+    WIDE_TREND_PANEL_WIDTH,
+    activity_chart,
+    month_and_report,
+    report_downloads,
+    scorecard_grid,
+    trend_chart,
+)
 
 data = layout.load()
 dataset = data.dataset
 today = layout.today()
+# A directors' link has no menu beside the page: its charts take the room the menu would.
+panel_width, activity_width = (
+    (WIDE_TREND_PANEL_WIDTH, WIDE_ACTIVITY_WIDTH) if directors_link() else (TREND_PANEL_WIDTH, ACTIVITY_WIDTH)
+)
 
 st.title("KPIs and programme health")
 month, report, as_of = month_and_report(
@@ -39,14 +52,15 @@ st.caption(
     else "No data issues in the Sheet."
 )
 
-st.subheader("Twelve months against target")
-st.caption("Actual as a solid line, target as a dashed step; the selected month is marked in orange.")
-trend_grid(report.kpis, report.cards, month)
-series = activity_and_outcomes(report.kpis, month)
-if not series.empty:
-    st.subheader("Activity next to outcomes")
-    st.altair_chart(activity_outcomes_chart(series, month, width=ACTIVITY_WIDTH), width="content")
+if report.cards:
+    st.subheader("Twelve months against target")
+    st.caption("Actual as a solid line, target as a dashed step; the selected month is marked in orange.")
+    trend_chart(data, month, panel_width)
+st.subheader("Activity next to outcomes")
+if activity_chart(data, month, activity_width):
     st.caption(NOT_CAUSE)
+else:
+    st.caption("Shown once there are posts and at least one outcome KPI.")
 
 st.subheader("Monthly report")
 st.caption("The same figures as this page, to e-mail or archive: HTML (stands alone), PDF, or JSON.")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rally.core.text import md_escape
+from rally.core.text import format_figure, md_escape
 from rally.weekly.awards import CATEGORIES
+from rally.weekly.board import board_page, breakdown_text, page_label
 from rally.weekly.scoring import (
     PERIODS,
     leaderboard,
@@ -42,56 +43,87 @@ if people.empty:
         icon="🗓️",
     )
 else:
-    table = pd.DataFrame(
-        {
-            "Rank": people["rank"],
-            "Name": people["name"],
-            "Team": people["team"],
-            "Points": people["points"],
-            "Posts": people["posts"],
-            "Counted": people["counted"],
-            "Reach": people["reach"],
-            "Engagements": people["engagements"],
-        }
+    # The browser gets one page of the board, never every row of a big company's: totals are worked out here.
+    search_column, page_column = st.columns([2, 1], vertical_alignment="bottom")
+    query = search_column.text_input(
+        "Find a person or team", key="leaderboard-search", placeholder="A name or a team", max_chars=80
     )
-    if period == "week":
-        table["Badges"] = meeting.badge_icon_column(people["person"])
-    number = st.column_config.NumberColumn(format="%,.0f")
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Points": number,
-            "Reach": number,
-            "Engagements": number,
-            "Counted": st.column_config.NumberColumn(
-                help=f"Posts that earned points (up to {dataset.settings.weekly_post_cap} a person a week)"
-            ),
-        },
+    found = board_page(people, query, st.session_state.get("leaderboard-page", 1))
+    if found.pages > 1:
+        st.session_state["leaderboard-page"] = found.page  # a narrower search has fewer pages: stay within them
+        page_column.selectbox(
+            "Showing",
+            range(1, found.pages + 1),
+            format_func=lambda n: page_label(n, found.matches),
+            key="leaderboard-page",
+        )
+        found = board_page(people, query, st.session_state["leaderboard-page"])
+    st.caption(
+        f"{found.people:,} {'person' if found.people == 1 else 'people'} posted in {period_label(period, week)}: "
+        f"{format_figure(found.posts)} post{'s' if found.posts != 1 else ''}, {format_figure(found.points)} points in all."
+        + (f" {found.matches:,} match “{md_escape(query.strip())}”." if query.strip() else "")
     )
+    shown = found.rows
+    if shown.empty:
+        st.info(f"No one on this board matches “{md_escape(query.strip())}”. Try part of a name or a team.", icon="🔎")
+    else:
+        # Rank, name and points first: on a phone they are what fits before the table scrolls sideways.
+        table = pd.DataFrame(
+            {
+                "Rank": shown["rank"],
+                "Name": shown["name"],
+                "Points": shown["points"],
+                "Team": shown["team"],
+                "Posts": shown["posts"],
+                "Counted": shown["counted"],
+                "Reach": shown["reach"],
+                "Engagements": shown["engagements"],
+            }
+        )
+        if period == "week":
+            table.insert(3, "Badges", meeting.badge_icon_column(shown["person"]))
+        number = st.column_config.NumberColumn(format="%,.0f")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Rank": st.column_config.NumberColumn(format="%d", width=52),
+                "Points": number,
+                "Posts": number,
+                "Reach": number,
+                "Engagements": number,
+                "Counted": st.column_config.NumberColumn(
+                    format="%,.0f",
+                    help=f"Posts that earned points (up to {dataset.settings.weekly_post_cap} a person a week)",
+                ),
+            },
+        )
     st.caption(
         "Equal points share a rank (1, 1, 3). People who chose Leaderboard = anonymous on the Staff tab show as Anonymous; their points still count for their team."
     )
 
-    teams_shown = [
-        f" ({team})" if team and not anonymous else "" for team, anonymous in zip(people["team"], people["anonymous"])
-    ]
-    labels = {
-        i: f"{rank}. {name}{team}"
-        for i, rank, name, team in zip(people.index, people["rank"], people["name"], teams_shown)
-    }
-    chosen = st.selectbox("How did they score?", list(labels), format_func=labels.get, key="leaderboard-breakdown")
-    st.dataframe(
-        data.derive(points_breakdown, dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "How many": st.column_config.NumberColumn(format="%,.0f"),
-            "Points each": st.column_config.NumberColumn(format="%g"),
-            "Points": st.column_config.NumberColumn(format="%,.0f"),
-        },
-    )
+    if not shown.empty:
+        teams_shown = [
+            f" ({team})" if team and not anonymous else "" for team, anonymous in zip(shown["team"], shown["anonymous"])
+        ]
+        labels = {
+            i: f"{rank}. {name}{team}"
+            for i, rank, name, team in zip(shown.index, shown["rank"], shown["name"], teams_shown)
+        }
+        chosen = st.selectbox("How did they score?", list(labels), format_func=labels.get, key="leaderboard-breakdown")
+        breakdown = data.derive(
+            points_breakdown, dataset.posts, dataset.settings, people.loc[chosen, "person"], period, week
+        )
+        st.dataframe(
+            breakdown_text(breakdown),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                column: st.column_config.TextColumn(alignment="right")
+                for column in ("How many", "Points each", "Points")
+            },
+        )
 
 st.subheader("Teams")
 teams = data.derive(team_board, dataset.posts, dataset.staff, dataset.settings, period, week)
@@ -118,8 +150,11 @@ else:
             "Took part": st.column_config.ProgressColumn(
                 format="%.0f%%", min_value=0, max_value=100, help="People who posted ÷ team size (from the Staff tab)"
             ),
+            "People who posted": st.column_config.NumberColumn(format="%,.0f"),
+            "Team size": st.column_config.NumberColumn(format="%,.0f"),
             "Points per person": st.column_config.NumberColumn(format="%,.0f"),
             "Points": st.column_config.NumberColumn(format="%,.0f"),
+            "Posts": st.column_config.NumberColumn(format="%,.0f"),
             "Reach": st.column_config.NumberColumn(format="%,.0f"),
         },
     )

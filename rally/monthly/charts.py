@@ -6,8 +6,12 @@ The same builders draw the KPI page, the directors' view and the monthly report
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
+
+from rally.monthly.kpis import activity_and_outcomes, kpi_trends, monthly_kpis, scorecards, team_contribution
 
 ACTUAL_COLOUR = "#0B5FFF"
 TARGET_COLOUR = "#6B7280"
@@ -65,6 +69,66 @@ def kpi_trend_chart(
     return alt.layer(
         selected, target, actual, marker, data=trend, title=alt.Title(kpi, anchor="start", fontSize=14)
     ).properties(width=width, height=height)
+
+
+def kpi_trends_chart(
+    trends: pd.DataFrame, selected_month: str, columns: int = 3, panel_width: int = 220, panel_height: int = 130
+) -> alt.FacetChart:
+    """Twelve months of every KPI in one chart: a panel per KPI (`columns` to a row), each with its own scale.
+
+    The same picture as `kpi_trend_chart` (actual line, dashed target step, the selected month marked), drawn
+    as one faceted spec: the browser lays out and draws one chart instead of one per KPI.
+    `trends` comes from `rally.monthly.kpis.kpi_trends` (kpi, month, date, actual, target; missing stays NaN).
+    """
+    order = list(dict.fromkeys(trends["kpi"]))
+    x = alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format="%b", labelAngle=0, tickCount="month", grid=False))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=["Actual", "Target"], range=[ACTUAL_COLOUR, TARGET_COLOUR]),
+        legend=alt.Legend(orient="top", direction="horizontal"),
+    )
+    tooltip = [
+        alt.Tooltip("kpi:N", title="KPI"),
+        alt.Tooltip("yearmonth(date):T", title="Month", format="%B %Y"),
+        alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
+        alt.Tooltip("target:Q", title="Target", format=",.0f"),
+    ]
+    base = alt.Chart()
+    target = (
+        base.transform_filter("isValid(datum.target)")
+        .transform_calculate(series="'Target'")
+        .mark_line(interpolate="step", strokeDash=[5, 4], strokeWidth=2)
+        .encode(x=x, y=alt.Y("target:Q", title=None), color=colour, tooltip=tooltip)
+    )
+    actual = (
+        base.transform_filter("isValid(datum.actual)")
+        .transform_calculate(series="'Actual'")
+        .mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y("actual:Q", title=None, axis=alt.Axis(labelExpr=COMPACT_LABELS, tickCount=4)),
+            color=colour,
+            tooltip=tooltip,
+        )
+    )
+    chosen = base.transform_filter(alt.FieldEqualPredicate(field="month", equal=selected_month))
+    selected = chosen.mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.5).encode(x=x)
+    marker = (
+        chosen.transform_filter("isValid(datum.actual)")
+        .mark_point(color=SELECTED_COLOUR, size=110, filled=True)
+        .encode(x=x, y="actual:Q", tooltip=tooltip)
+    )
+    header = alt.Header(
+        title=None, labelAlign="left", labelAnchor="start", labelFontSize=13, labelFontWeight="bold", labelOrient="top"
+    )
+    panel = alt.layer(selected, target, actual, marker).properties(width=panel_width, height=panel_height)
+    return panel.facet(
+        data=trends,
+        facet=alt.Facet("kpi:N", sort=order, header=header),
+        columns=columns,
+        spacing={"row": 14, "column": 18},
+    ).resolve_scale(y="independent")
 
 
 def activity_outcomes_chart(
@@ -142,3 +206,37 @@ def team_contribution_chart(
         )
         .properties(width=width, height=height)
     )
+
+
+def team_contribution_charts(contribution: pd.DataFrame, width: int = 330, height: int = 220) -> alt.HConcatChart:
+    """Posts and reach per team per month side by side, one colour per team: one chart for the browser to draw."""
+    return alt.hconcat(
+        team_contribution_chart(contribution, "posts", width=width, height=height),
+        team_contribution_chart(contribution, "reach", width=width, height=height),
+        spacing=24,
+    ).resolve_scale(color="shared")
+
+
+# --- the pages' charts as Vega-Lite specs --------------------------------------------------------------------
+# Pages draw these on every rerun of every session: each is computed (and checked by Altair) once per data version
+# through LiveData.derive, and the page hands the finished spec to st.vega_lite_chart.
+
+
+def kpi_trends_spec(
+    kpis: pd.DataFrame, posts: pd.DataFrame, month: str, today: date, columns: int = 3, panel_width: int = 220
+) -> dict:
+    """The twelve-month trends of the month's KPIs (the scorecards' KPIs, in their order), one panel each."""
+    frame = monthly_kpis(kpis, posts, today)
+    names = [card.kpi for card in scorecards(frame, month, today)]
+    return kpi_trends_chart(kpi_trends(frame, names, month), month, columns, panel_width).to_dict()
+
+
+def activity_outcomes_spec(kpis: pd.DataFrame, posts: pd.DataFrame, month: str, today: date, width: int) -> dict | None:
+    """Activity next to outcomes for the twelve months to `month`; None when there is nothing to compare."""
+    series = activity_and_outcomes(monthly_kpis(kpis, posts, today), month)
+    return None if series.empty else activity_outcomes_chart(series, month, width=width).to_dict()
+
+
+def team_contribution_spec(posts: pd.DataFrame, staff: pd.DataFrame, month: str) -> dict:
+    """Posts and reach per team for the twelve months to `month` (from the first post)."""
+    return team_contribution_charts(team_contribution(posts, staff, month)).to_dict()

@@ -241,6 +241,7 @@ def _round(value: float | None, digits: int) -> float | int | None:
 def scorecards(frame: pd.DataFrame, month: str, today: date) -> list[Scorecard]:
     """A scorecard per KPI for `month` (from `monthly_kpis`), with the pace line when `month` is today's."""
     window = month_range(shift_month(month, -(TREND_MONTHS - 1)), month)
+    began = posting_began(frame)
     cards = []
     for kpi in kpi_names(frame):
         rows = frame[frame["kpi"] == kpi].set_index("month")
@@ -266,7 +267,11 @@ def scorecards(frame: pd.DataFrame, month: str, today: date) -> list[Scorecard]:
                 pct_of_target=percent_of_target(actual, target),
                 change_abs=change_abs,
                 change_pct=change_pct,
-                spark=tuple(_value(rows["actual"].get(m)) for m in window),
+                # Before the first post there is nothing to draw for posts and reach (missing, not zero).
+                spark=tuple(
+                    None if kpi in COMPUTED_KPIS and (began is None or m < began) else _value(rows["actual"].get(m))
+                    for m in window
+                ),
                 computed=bool(rows["computed"].any()),
                 complete=complete,
                 pace=pace(actual, target, today, month, start, whole) if start is not None else None,
@@ -275,13 +280,38 @@ def scorecards(frame: pd.DataFrame, month: str, today: date) -> list[Scorecard]:
     return cards
 
 
+def posting_began(frame: pd.DataFrame) -> str | None:
+    """The first month with a post (from `monthly_kpis`); None before anyone has posted.
+
+    Posts and reach count 0 in a month without posts, but before the first post ever there was no programme
+    to count: charts start the two series there rather than drawing months of zeros.
+    """
+    counted = frame[(frame["kpi"] == POSTS_KPI) & (frame["actual"] > 0)]
+    return str(counted["month"].min()) if not counted.empty else None
+
+
 def trend(frame: pd.DataFrame, kpi: str, month: str, months: int = TREND_MONTHS) -> pd.DataFrame:
-    """The `months` months ending with `month` for one KPI: month, date (first day), actual, target; gaps kept."""
+    """The `months` months ending with `month` for one KPI: month, date (first day), actual, target; gaps kept.
+
+    Months before the first post have no posts or reach to draw (missing, not zero: see `posting_began`).
+    """
     window = pd.DataFrame({"month": month_range(shift_month(month, -(months - 1)), month)})
     rows = frame[frame["kpi"] == kpi][["month", "actual", "target"]]
     result = window.merge(rows, on="month", how="left")
     result.insert(1, "date", pd.to_datetime(result["month"] + "-01").astype("datetime64[ns]"))
-    return result.astype({"actual": "float64", "target": "float64"})
+    result = result.astype({"actual": "float64", "target": "float64"})
+    if kpi in COMPUTED_KPIS:
+        began = posting_began(frame)
+        result["actual"] = result["actual"].where(result["month"] >= began) if began else math.nan
+    return result
+
+
+def kpi_trends(frame: pd.DataFrame, kpis: list[str], month: str, months: int = TREND_MONTHS) -> pd.DataFrame:
+    """`trend` of each of `kpis`, one under the other with a `kpi` column, for one chart with a panel per KPI."""
+    parts = [trend(frame, kpi, month, months).assign(kpi=kpi) for kpi in kpis]
+    if not parts:
+        return trend(frame, "", month, months).assign(kpi="").iloc[:0]
+    return pd.concat(parts, ignore_index=True)
 
 
 def activity_and_outcomes(frame: pd.DataFrame, month: str, months: int = TREND_MONTHS) -> pd.DataFrame:
@@ -314,10 +344,13 @@ def activity_and_outcomes(frame: pd.DataFrame, month: str, months: int = TREND_M
 def team_contribution(posts: pd.DataFrame, staff: pd.DataFrame, month: str, months: int = TREND_MONTHS) -> pd.DataFrame:
     """Posts, reach and people posting per team per month, for the `months` months ending with `month`.
 
-    Every team on the Staff tab appears each month (zeros included), so a quiet team is visible.
+    Every team on the Staff tab appears each month (zeros included), so a quiet team is visible; the months start
+    with the first post ever (before it there was nothing to count, which is not a quiet team).
     """
     window = month_range(shift_month(month, -(months - 1)), month)
     posted = posts.assign(month=post_months(posts))
+    first = posted["month"].min() if not posted.empty else None
+    window = [m for m in window if first is not None and m >= first]
     posted = posted[posted["month"].isin(window)]
     counts = posted.groupby(["month", "team"], as_index=False).agg(
         posts=("row", "size"), reach=("reach", "sum"), people=("person", "nunique")

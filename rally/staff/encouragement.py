@@ -55,6 +55,8 @@ def encouragement_list(posts: pd.DataFrame, staff: pd.DataFrame, trained: pd.Dat
     Posts after `week` count too: someone who posted since is not "silent" and not
     "yet to post". Columns: rule, person, name, team, why, step.
     """
+    # Only the columns the rules read: filtering and sorting the whole frame would copy every post's text too.
+    posts = posts[["row", "date", "week", "person", "name", "team", "platform", "summary"]]
     names = {
         **dict(zip(trained["person"], trained["name"])),
         **dict(zip(posts["person"], posts["name"])),

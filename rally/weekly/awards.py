@@ -47,7 +47,7 @@ class PostHistory:
     def __init__(self, posts: pd.DataFrame, settings: Settings):
         self.posts = posts
         self.settings = settings
-        self.scored = score_posts(posts, settings)
+        scored = score_posts(posts, settings)  # not kept: the per-week slices below hold what the rules use
         latest = posts.drop_duplicates("person", keep="last")
         self.names: dict[str, str] = dict(
             zip(latest["person"], latest["name"])
@@ -55,12 +55,12 @@ class PostHistory:
         self.first_week = posts.groupby("person")["week"].min()
         self.active = active_weeks(posts)
         self.points = (
-            self.scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0)
+            scored.pivot_table(index="person", columns="week", values="points", aggfunc="sum", fill_value=0.0)
             if len(posts)
             else pd.DataFrame()
         )
         # Per-week slices, in posting order: the weekly rules look at one week at a time.
-        ordered = self.scored.sort_values(["date", "row"], kind="stable")
+        ordered = scored.sort_values(["date", "row"], kind="stable")
         self._weeks = {week: frame for week, frame in ordered.groupby("week", sort=False)}
         self._empty = ordered.iloc[0:0]
 

@@ -108,7 +108,9 @@ def score_posts(posts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
     A capped post is kept (it still counts in reach and totals) but earns 0 points.
     """
-    scored = posts.copy()
+    # A shallow copy: the new columns are this frame's own, and pandas copies a shared column before any change
+    # (copy-on-write), so the posts' text (links, summaries) isn't duplicated for every board a page asks for.
+    scored = posts.copy(deep=False)
     scored["capped"] = capped(posts, settings.weekly_post_cap)
     earns = (~scored["capped"]).astype("float64")
     for column, metric, field, _ in POINT_PARTS:

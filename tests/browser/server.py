@@ -52,9 +52,13 @@ class RallyServer:
 
 
 def start_server(
-    data_dir: Path, env: dict[str, str] | None = None, cwd: Path = ROOT, address: str = "127.0.0.1"
+    data_dir: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    address: str = "127.0.0.1",
+    script: Path = ROOT / "app.py",
 ) -> RallyServer:
-    """`streamlit run app.py` in its own process group; returns once /_stcore/health answers.
+    """`streamlit run app.py` (or another `script`) in its own process group; returns once /_stcore/health answers.
 
     Streamlit reads `.streamlit/` (config and secrets) from `cwd`: see `sheet_cwd` for a server on a Sheet.
     `address="0.0.0.0"` listens on every interface, as the quickstart's `streamlit run app.py` does.
@@ -65,7 +69,7 @@ def start_server(
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.port", str(port), "--server.address", address,
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -148,7 +152,7 @@ def wait_until_drawn(page, timeout: float = 15_000) -> None:
             // Only what is on show: a chart in a closed tab or expander, or a table below the fold, never draws.
             const shown = (el) => el.offsetParent !== null && el.getBoundingClientRect().top < window.innerHeight;
             const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(shown);
-            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(shown);
+            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"], [data-testid="stMetricChart"]')].filter(shown);
             return tables.every(t => t.querySelector('th, [role="columnheader"]')) && charts.every(c => c.querySelector('canvas, svg'));
         }""",
         timeout=timeout,
