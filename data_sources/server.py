@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -36,7 +35,7 @@ from data_sources.base import DataSource, Snapshot, SourceInfo
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
 from data_sources.derived import DATASET_PARTS, SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
-from data_sources.outbox import DeadLetter, Outbox, Pending
+from data_sources.outbox import STORE_ERRORS, DeadLetter, Outbox, Pending
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.core.contract import LIVE_TAB_TITLES, LIVE_TABS, TAB_NAMES, normalise_key
 from rally.core.records import QueuedRow
@@ -340,7 +339,7 @@ class Server:
         live_at = live.fetched_at.timestamp() if live is not None else read_at
         try:
             rows = self._store().pending(sent_since=min(read_at, live_at))
-        except (sqlite3.Error, OSError) as error:  # the page still shows the Sheet; the writer logs its own trouble
+        except STORE_ERRORS as error:  # the page still shows the Sheet; the writer logs its own trouble
             log.warning("outbox unreadable: %s", error)
             return {}
         by_tab: dict[str, list[QueuedRow]] = {}
