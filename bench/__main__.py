@@ -1,7 +1,7 @@
 """`python -m bench`: every measurement side by side in one run, written to bench/RESULTS.md.
 
 python -m bench                 # all five, full sizes (a few minutes on 2 cores) -> bench/RESULTS.md
-python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those)
+python -m bench --only 6,7      # some of them: their rows and sections replace the old ones in RESULTS.md
 python -m bench --quick         # small sizes, printed only: a check that everything runs
 python -m bench --profile       # pyinstrument's profile of one 100k-row load and parse, printed
 """
@@ -15,7 +15,8 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from bench import burst, load, memory, pages, upstream
+from bench import burst, fleet, load, memory, pages, phones, upstream
+from bench.merge import merge
 from bench.report import Measurement, machine, write_results
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -29,6 +30,8 @@ def measurements(quick: bool) -> dict[int, tuple[str, callable]]:
             3: ("page time", lambda: pages.run(sizes=(1_000, 10_000), repeats=2)),
             4: ("survey burst", lambda: burst.run(scenarios=((1, 0.0),), submissions=50, kills=2, quick_writer=True)),
             5: ("memory", lambda: memory.run(sizes=(1_000, 10_000), sessions=5)),
+            6: ("phones per server", lambda: phones.run(steps=(5,))),
+            7: ("fleet", lambda: fleet.run(phones=12)),
         }
     return {
         1: ("upstream reads", upstream.run),
@@ -36,6 +39,8 @@ def measurements(quick: bool) -> dict[int, tuple[str, callable]]:
         3: ("page time", pages.run),
         4: ("survey burst", burst.run),
         5: ("memory", memory.run),
+        6: ("phones per server", phones.run),
+        7: ("fleet", fleet.run),
     }
 
 
@@ -76,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory)",
+        help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 survey burst, 5 memory, "
+        "6 phones per server, 7 fleet)",
     )
     parser.add_argument(
         "--quick",
@@ -114,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.monotonic() - clock:6.0f} s]    {'met' if result.met else 'GAP'}: {result.verdict}", flush=True)
     command = "python -m bench" + (f" --only {args.only}" if args.only else "") + (" --quick" if args.quick else "")
     output = args.output or (None if args.quick else RESULTS)
+    previous = output.read_text(encoding="utf-8") if output and args.only and output.exists() else ""
     text = write_results(output or Path("/dev/null"), results, started, command, machine_rows, time.monotonic() - clock)
+    if previous:
+        output.write_text(merge(previous, text), encoding="utf-8")
     if output:
         print(f"Results written to {output}")
     else:
