@@ -57,7 +57,7 @@ def run(phones: int = PHONES, replicas: int = REPLICAS, seed: int = 7) -> Measur
             began = time.monotonic()
             killed_at: list[float] = []
 
-            async def kill_mid_burst(seconds: float) -> None:
+            async def kill_mid_burst(seconds: float, _people) -> None:
                 if not killed_at and seconds >= 15.0:
                     kill(doomed)
                     killed_at.append(seconds)

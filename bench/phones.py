@@ -285,7 +285,7 @@ async def drive(
 ) -> tuple[list[Phone], list[Projector], float]:
     """`phones` phones spread over the servers at `urls` (phone n on server n mod len), a projector on each.
 
-    `during(seconds_since_start)` is awaited once a second, for a run that does something to the servers meanwhile.
+    `during(seconds_since_start, phones)` is awaited every half second, for a run that does something to the servers meanwhile.
     """
     rng = random.Random(seed)
     began = time.monotonic()
@@ -305,8 +305,8 @@ async def drive(
 
         async def tick() -> None:
             while True:
-                await asyncio.sleep(1.0)
-                await during(time.monotonic() - began_phones)
+                await asyncio.sleep(0.5)
+                await during(time.monotonic() - began_phones, people)
 
         watcher = asyncio.create_task(tick())
     deadline = began_phones + spread + think[1] + SAVE_TIMEOUT + 30
