@@ -49,7 +49,7 @@ def load(live: bool = False, projector: bool = False) -> LiveData:
 # How often a projector looks for a newer version of the data. Looking costs nothing upstream (the server compares two
 # version strings; the Sheet is still read every `Live refresh seconds`), and an answer sent from a phone is on the
 # screen within this long of its version being built.
-LOOK_SECONDS = 1.0
+LOOK_SECONDS = 0.5
 
 
 def refresh_on_change(data: LiveData) -> None:
