@@ -63,6 +63,9 @@ SHEET_PART_KEYS = frozenset(f"<dataset.{name}>" for name in SHEET_PARTS)
 # How long after a page last asked the server keeps its data fresh in the background (a projector left open asks
 # every few seconds; a server nobody looks at stops reading the Sheet).
 WATCH_SECONDS = 600.0
+# The room's tabs are read every `Live refresh seconds` only while a page showing live results asks for them (its
+# fragment asks on every tick): a few ticks after the last one, the short reads stop.
+LIVE_WATCH_TICKS = 4
 # How long a sender waits for the version holding what they sent before the page shows the previous one anyway.
 WAIT_FOR_VERSION_SECONDS = 30.0
 # The derived results the background thread computes for a new version before publishing it: those pages asked for
@@ -285,6 +288,9 @@ class Server:
         live_age = self._live_cache(LIVE_TAB_TITLES).age()
         return live and (live_age is None or live_age >= settings.live_refresh_seconds)
 
+    def _live_watched(self, settings: Settings) -> bool:
+        return now() - self._live_watched_at < LIVE_WATCH_TICKS * max(1.0, settings.live_refresh_seconds)
+
     def _settings(self) -> Settings:
         published = self._published
         return published.dataset.settings if published is not None and published.dataset else Settings()
@@ -302,7 +308,7 @@ class Server:
         if snapshot is None:
             return LiveData(None, state, self.source.info(), "", self.derived)
         live_cache = self._live_cache(LIVE_TAB_TITLES)
-        live_watched = now() - self._live_watched_at < WATCH_SECONDS
+        live_watched = self._live_watched(settings)
         if live or (live is None and live_watched):
             live_state = live_cache.get(settings.live_refresh_seconds)
         else:
@@ -339,7 +345,7 @@ class Server:
             return None
         settings = self._settings()
         waits = [settings.refresh_seconds - (self.sheet.age() or 0.0)]
-        if now() - self._live_watched_at < WATCH_SECONDS:
+        if self._live_watched(settings):
             waits.append(settings.live_refresh_seconds - (self._live_cache(LIVE_TAB_TITLES).age() or 0.0))
         return max(0.2, min(waits))
 
