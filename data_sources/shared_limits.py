@@ -11,8 +11,11 @@ the table needs only to tell them apart.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
+
+import psycopg
 
 from data_sources.shared_state import SharedState, lock_key
 from rally.room.access import (
@@ -26,6 +29,10 @@ from rally.room.access import (
 from rally.room.limits import SUBMISSIONS_PER_MINUTE
 
 PASSCODE_LOCK = lock_key("passcode")
+# While the database can't be reached: a form is let through (storing it will say whether it was kept), a passcode
+# is not looked at, and the facilitator is asked to try again in a moment.
+UNREACHABLE_RETRY_SECONDS = 5.0
+log = logging.getLogger("rally.limits")
 
 
 def hashed(key: str, purpose: str) -> str:
@@ -44,7 +51,13 @@ class SharedSubmissionLimiter:
 
     def allow(self, key: str) -> tuple[bool, float]:
         """(allowed, seconds until the next submission would be allowed). An allowed call counts."""
-        key = hashed(key, "form")
+        try:
+            return self._allow(hashed(key, "form"))
+        except psycopg.Error as error:
+            log.warning("the spam limit could not be checked (%s); the form goes through", type(error).__name__)
+            return True, 0.0
+
+    def _allow(self, key: str) -> tuple[bool, float]:
         with self._state.connection() as db, db.transaction():
             now = self._clock()
             db.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(f"form:{key}")])
@@ -82,9 +95,13 @@ class SharedPasscodeThrottle:
 
     def wait_seconds(self, key: str) -> float:
         """How long `key` must wait before its next attempt is even looked at (0 = may try now)."""
-        with self._state.connection() as db, db.transaction():
-            db.execute("SELECT pg_advisory_xact_lock(%s)", [PASSCODE_LOCK])
-            return self._wait(db, hashed(key, "passcode"), self._clock())
+        try:
+            with self._state.connection() as db, db.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(%s)", [PASSCODE_LOCK])
+                return self._wait(db, hashed(key, "passcode"), self._clock())
+        except psycopg.Error as error:
+            log.warning("the passcode slow-down could not be read (%s)", type(error).__name__)
+            return 0.0
 
     def _wait(self, db, key: str, now: float) -> float:
         self._forget(db, now)
@@ -96,7 +113,13 @@ class SharedPasscodeThrottle:
 
     def attempt(self, key: str, given: str, expected: str) -> tuple[bool, float]:
         """(accepted, seconds to wait before the next try). A refused-for-waiting attempt is never checked."""
-        key = hashed(key, "passcode")
+        try:
+            return self._attempt(hashed(key, "passcode"), given, expected)
+        except psycopg.Error as error:
+            log.warning("a passcode was not checked: the database can't be reached (%s)", type(error).__name__)
+            return False, UNREACHABLE_RETRY_SECONDS
+
+    def _attempt(self, key: str, given: str, expected: str) -> tuple[bool, float]:
         with self._state.connection() as db, db.transaction():
             # Tries are rare and must be counted one at a time across servers: one lock for all of them.
             db.execute("SELECT pg_advisory_xact_lock(%s)", [PASSCODE_LOCK])

@@ -376,3 +376,13 @@ def test_an_answer_accepted_by_one_server_counts_on_the_other(state_url, sheets_
     finally:
         for server in servers:
             server.close()
+
+
+def test_limits_while_the_database_is_unreachable_let_forms_through_and_no_passcode(state_url):
+    """With the database gone, a form is let through (storing it says whether it was kept) and a passcode is not looked at."""
+    shared = SharedState(state_url)
+    shared.close()  # every later connection fails, as with the database down
+    assert SharedSubmissionLimiter(shared).allow("phone") == (True, 0.0)
+    throttle = SharedPasscodeThrottle(shared)
+    assert throttle.wait_seconds("10.0.0.9") == 0.0
+    assert throttle.attempt("10.0.0.9", "secret", "secret") == (False, pytest.approx(5.0))
