@@ -10,14 +10,14 @@ Rally caches in exactly two ways, both defined here:
 - **Per-server state** is an attribute of the one `Server` per configuration (`for_config`): the
   source, the shared snapshot caches, the outbox and its writer thread, the passcode throttle, the
   form spam limit, the derived-results cache. Built on first use, shared by every session and thread.
+- **Per-version derived data** goes through `LiveData.derive(function, *args)`: computed once per data
+  version for the whole server (`data_sources.derived`), reused by every rerun of every session.
 
 Where the state that outlives a page lives is chosen here too, once (`Server.__init__`): without `state`
 under [rally], on this server (a SQLite outbox in the data folder, limits in memory); with it, in the
 fleet's PostgreSQL (data_sources/shared_state.py): the outbox is a table any server's writer sends from,
 the Sheet is read by one server for all (data_sources/fleet_source.py), the limits count every server's
 tries, and rows another server accepted count here at once. Pages can't tell which: the API is the same.
-- **Per-version derived data** goes through `LiveData.derive(function, *args)`: computed once per data
-  version for the whole server (`data_sources.derived`), reused by every rerun of every session.
 """
 
 from __future__ import annotations
