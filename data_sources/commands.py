@@ -120,12 +120,11 @@ def _queue(server: Server, plan: WritePlan, sheet_reachable: bool, notify: bool 
     )
 
 
-def _stored(server: Server, store: Callable[[], T], notify: bool = True, wait: bool = True) -> T:
+def _stored(server: Server, store: Callable[[], T], notify: bool = True) -> T:
     """A row kept on this server's disk, or a refusal saying it wasn't (a full disk, a locked store).
 
-    Then the next version of the data, holding it, is built — with `wait`, before the sender's page draws
-    again, so what they sent counts on their screen at once — and it counts on everyone's as soon as their
-    page looks again.
+    Then the next version of the data, holding it, is built before the sender's page draws again: what they
+    sent counts on their screen at once, and on everyone's as soon as their page looks again.
     """
     try:
         stored = store()
@@ -133,7 +132,7 @@ def _stored(server: Server, store: Callable[[], T], notify: bool = True, wait: b
         log.error("could not store a submission on this server: %s", error)
         raise Refused("It could not be saved on this server. Please send it again in a moment.") from None
     if notify:
-        server.changed(wait=wait)
+        server.changed()
     return stored
 
 
@@ -201,9 +200,7 @@ def submit_response(
         day=today,
         edit=edit,
     )
-    # The phone shows "Thanks — saved" from its own session: in a burst of answers it doesn't wait for the version
-    # holding its answer to be built (the projectors get that version as soon as it is).
-    return _stored(server, lambda: server.outbox().submit_many(SURVEY.name, SURVEY.header, rows), wait=False)
+    return _stored(server, lambda: server.outbox().submit_many(SURVEY.name, SURVEY.header, rows))
 
 
 def submit_idea(server: Server, caller: Caller, text: str, today: date) -> str:

@@ -264,12 +264,11 @@ class Server:
             self._refresher().request(wait=True)
         return self.current()
 
-    def changed(self, wait: bool = True) -> None:
-        """Something was queued on this server: build the version that holds it (and, with `wait`, wait for it, so the
-        sender's page shows it)."""
+    def changed(self) -> None:
+        """Something was queued on this server: build the version that holds it (and wait for it, so the sender sees it)."""
         if self._published is None or not self._background:
             return
-        self._refresher().request(wait=wait)
+        self._refresher().request(wait=True)
 
     def _watching(self, live: bool) -> None:
         at = now()

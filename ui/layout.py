@@ -46,14 +46,14 @@ def load(live: bool = False, projector: bool = False) -> LiveData:
     return data
 
 
-# How often a projector looks for a newer version of the data. Looking costs nothing upstream (the server compares two
-# version strings; the Sheet is still read every `Live refresh seconds`), and an answer sent from a phone is on the
-# screen within this long of its version being built.
+# How often the survey's live results look for a newer version of the data (views/survey_results.py). Looking costs
+# nothing upstream (the Sheet is still read every `Live refresh seconds`), and an answer sent from a phone is on the
+# screen within this long of its version being built: measured, bench/RESULTS.md (phones per server).
 LOOK_SECONDS = 0.5
 
 
 def refresh_on_change(data: LiveData) -> None:
-    """Every LOOK_SECONDS, look for a newer version of the data; when there is one, draw the page again.
+    """Every `Live refresh seconds`, look for a newer version of the data; when there is one, draw the page again.
 
     No click and no reload: the slide, the picked week and the scroll position stay (they live in the address and
     the session), and the new version's figures were computed in the background before it was published, so the
@@ -61,7 +61,7 @@ def refresh_on_change(data: LiveData) -> None:
     """
     drawn = data.version
 
-    @st.fragment(run_every=min(LOOK_SECONDS, data.dataset.settings.live_refresh_seconds))
+    @st.fragment(run_every=data.dataset.settings.live_refresh_seconds)
     def look_for_a_newer_version() -> None:
         if server().current().version != drawn:
             st.rerun()
