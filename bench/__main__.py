@@ -1,7 +1,7 @@
 """`python -m bench`: every measurement side by side in one run, written to bench/RESULTS.md.
 
-python -m bench                 # every measurement, full sizes (about half an hour on 2 cores) -> bench/RESULTS.md
-python -m bench --only 2,3      # some of them (RESULTS.md is still rewritten with just those; 3 and 4 run together)
+python -m bench                 # every measurement, full sizes (about an hour on 2 cores) -> bench/RESULTS.md
+python -m bench --only 10,11    # some of them: their rows and sections replace the old ones in RESULTS.md (3 and 4 run together)
 python -m bench --quick         # small sizes, printed only: a check that everything runs
 python -m bench --profile       # pyinstrument's profile of one 100k-row load and parse, printed
 """
@@ -16,7 +16,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from bench import browser, burst, load, memory, pages, payload, upstream
+from bench import browser, burst, fleet, load, memory, pages, payload, phones, upstream
+from bench.merge import merge
 from bench.report import Measurement, machine, write_results
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -45,6 +46,8 @@ def measurements(quick: bool) -> list[Entry]:
             ((7,), "drawn in Chromium", lambda: browser.run_drawn(repeats=1)),
             ((8,), "cold start", lambda: browser.run_cold(repeats=1)),
             ((9,), "page payload", lambda: payload.run(sizes=(1_000, 10_000))),
+            ((10,), "phones per server", lambda: phones.run(steps=(5,))),
+            ((11,), "fleet", lambda: fleet.run(phones=12)),
         ]
     return [
         ((1,), "upstream reads", upstream.run),
@@ -55,6 +58,8 @@ def measurements(quick: bool) -> list[Entry]:
         ((7,), "drawn in Chromium", browser.run_drawn),
         ((8,), "cold start", browser.run_cold),
         ((9,), "page payload", payload.run),
+        ((10,), "phones per server", phones.run),
+        ((11,), "fleet", fleet.run),
     ]
 
 
@@ -96,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         help="comma-separated measurement numbers (1 upstream reads, 2 load and parse, 3 page time, 4 first rerun after a "
-        "change, 5 survey burst, 6 memory, 7 drawn in Chromium, 8 cold start, 9 page payload)",
+        "change, 5 survey burst, 6 memory, 7 drawn in Chromium, 8 cold start, 9 page payload, 10 phones per server, "
+        "11 fleet)",
     )
     parser.add_argument(
         "--quick",
@@ -141,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             )
     command = "python -m bench" + (f" --only {args.only}" if args.only else "") + (" --quick" if args.quick else "")
     output = args.output or (None if args.quick else RESULTS)
+    previous = output.read_text(encoding="utf-8") if output and args.only and output.exists() else ""
     text = write_results(output or Path("/dev/null"), results, started, command, machine_rows, time.monotonic() - clock)
+    if previous:
+        output.write_text(merge(previous, text), encoding="utf-8")
     if output:
         print(f"Results written to {output}")
     else:

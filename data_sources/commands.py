@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from data_sources.base import SourceError
 from data_sources.config import ConfigError
 from data_sources.delivery import SendResult, delivery_settings
 from data_sources.delivery import send_digest as deliver
+from data_sources.outbox import STORE_ERRORS
 from data_sources.server import LiveData, Server
 from rally.core.contract import (
     FOLLOW_UPS,
@@ -128,7 +128,7 @@ def _stored(server: Server, store: Callable[[], T], notify: bool = True) -> T:
     """
     try:
         stored = store()
-    except (sqlite3.Error, OSError) as error:
+    except STORE_ERRORS as error:
         log.error("could not store a submission on this server: %s", error)
         raise Refused("It could not be saved on this server. Please send it again in a moment.") from None
     if notify:

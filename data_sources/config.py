@@ -9,6 +9,7 @@ every tab by name) and no `type` at all (a public Sheet read without credentials
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -27,6 +28,7 @@ SPREADSHEET_PLACEHOLDER = re.compile(r"(your[-_]sheet|xxxx|<.*>|\.\.\.|REPLACE)"
 SECRET_FIELDS = (
     "private_key", "private_key_id", "client_secret", "cookie_secret", "facilitator_passcode",
     "password", "webhook_url",  # [rally.smtp] and the Slack / Teams webhooks (a webhook address is its own password)
+    "state",  # [rally] state: the fleet's PostgreSQL address, which may carry its password
 )  # fmt: skip
 
 
@@ -46,10 +48,16 @@ class RallyConfig:
     def uses_google_sheet(self) -> bool:
         return bool(self.gsheets)
 
+    @property
+    def state_url(self) -> str | None:
+        """The PostgreSQL database a fleet of servers shares (`state` under [rally]); None: this server keeps its own."""
+        return str(self.rally.get("state") or "").strip() or None
+
     def cache_key(self) -> str:
         """Identifies the source without holding a secret (for keying shared caches)."""
         sheet = str(self.gsheets.get("spreadsheet", "")) if self.gsheets else ""
-        return f"{sheet}|{self.emulator_host or ''}|{self.data_dir}"
+        state = hashlib.blake2b(self.state_url.encode(), digest_size=8).hexdigest() if self.state_url else ""
+        return f"{sheet}|{self.emulator_host or ''}|{self.data_dir}|{state}"
 
     def secret_values(self) -> list[str]:
         """Every secret in the configuration, so error messages and logs can be scrubbed of them."""
@@ -105,6 +113,7 @@ def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = 
     data_dir = Path(env.get(DATA_DIR_ENV) or rally.get("data_dir") or DEFAULT_DATA_DIR)
     if gsheets:
         check_gsheets(gsheets, emulator=bool(env.get(EMULATOR_ENV)))
+    check_state(rally, gsheets)
     return RallyConfig(
         gsheets=gsheets or None,
         data_dir=data_dir,
@@ -112,6 +121,23 @@ def load_config(secrets: Mapping | None = None, env: Mapping[str, str] | None = 
         rally=rally,
         auth=dict(secrets.get("auth", {}) or {}),
     )
+
+
+def check_state(rally: Mapping, gsheets: Mapping) -> None:
+    """Refuse a `state` Rally can't use, saying what to change (its value is never repeated: it may hold a password)."""
+    state = str(rally.get("state") or "").strip()
+    if not state:
+        return
+    if not re.match(r"^postgres(ql)?://", state):
+        raise ConfigError(
+            '`state` under [rally] must be a PostgreSQL address, like "postgresql://rally:password@db.example.com/rally", '
+            "or be removed (then this server keeps its own state, as in the quickstart)."
+        )
+    if not gsheets:
+        raise ConfigError(
+            "`state` under [rally] shares one Google Sheet between several Rally servers, and no Sheet is configured: "
+            "fill in [connections.gsheets], or remove `state` to run the demo on this server alone."
+        )
 
 
 def check_gsheets(table: Mapping, emulator: bool = False) -> None:

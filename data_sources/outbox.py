@@ -18,6 +18,10 @@ A bad row never blocks the queue: a refusal for good (a 4xx other than 429, 401,
 times more and then moved aside as a dead letter, with the reason, for a facilitator to
 retry or drop on Data health. Failures that are about the Sheet and not the rows
 (transient ones, a Sheet no longer shared) back the whole writer off under one budget.
+
+Two stores keep the queue, with the same sending logic (`WriteQueue`): `Outbox`, a SQLite file on
+this server's disk (one server, the quickstart), and `data_sources.shared_outbox.SharedOutbox`, a
+PostgreSQL table every server of a fleet shares (`[rally] state`), whose rows any server's writer claims.
 """
 
 from __future__ import annotations
@@ -25,13 +29,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import threading
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 from data_sources.base import DataSource, SourceError
 from data_sources.config import redact
@@ -87,6 +95,8 @@ MAX_ROWS_PER_APPEND = 500
 # Google allows about 60 writes a minute: one append a second at most, each carrying every row queued by then,
 # stays within it however many people answer at once (200 answers in ten seconds are ten appends, not 200).
 MIN_SECONDS_BETWEEN_APPENDS = 1.0
+# What a store raises when it can't keep or read a row (a full disk, a locked file, the shared database unreachable).
+STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psycopg.Error)
 
 
 @dataclass(frozen=True)
@@ -138,10 +148,11 @@ def row_problem(cells: dict[str, str]) -> str | None:
     return None
 
 
-class Outbox:
+class WriteQueue(ABC):
+    """The sending logic both stores share; a store supplies where rows are kept (the `_`-methods marked abstract)."""
+
     def __init__(
         self,
-        path: Path,
         source: DataSource,
         policy: RetryPolicy = WRITE_POLICY,
         clock: Callable[[], float] = time.time,
@@ -149,7 +160,6 @@ class Outbox:
         min_seconds_between_appends: float = MIN_SECONDS_BETWEEN_APPENDS,
         settle_seconds: float = SETTLE_SECONDS,
     ):
-        self.path = Path(path)
         self.source = source
         self._policy = policy
         self._clock = clock
@@ -162,13 +172,302 @@ class Outbox:
         # of the queue compare it with the count they built that view at, instead of asking the store again.
         self.generation = 0
         self._secrets = secrets or []
-        # One budget for the whole writer: a failure that is about the Sheet backs every tab off together.
-        self._failures = 0
-        self._not_before = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._flush_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+
+    # -- what a store supplies --------------------------------------------------------------------
+    @abstractmethod
+    def _insert(self, tab: str, header: list[str], stored: list[tuple[str, dict[str, str]]], id_column: str) -> None:
+        """Keep these rows (ID, cells) durably, all or none; an ID already kept is left as it is."""
+
+    @abstractmethod
+    def pending(self, tab: str | None = None, sent_since: float | None = None) -> list[Pending]:
+        """Rows accepted but not yet confirmed by the Sheet, oldest first (dead letters are not among them).
+
+        With `sent_since` (this outbox's clock), also the rows confirmed since then: a read of
+        the Sheet that began before they landed doesn't hold them, and a reader merging that
+        read with `pending` would otherwise lose sight of them until its next read. Readers
+        drop the repeat when a row is in both (`rally.core.records.read_records`).
+        """
+
+    @abstractmethod
+    def dead_letters(self, tab: str | None = None) -> list[DeadLetter]:
+        """Rows moved aside (refused for good, or impossible to write), oldest first; dropped ones are gone from here."""
+
+    @abstractmethod
+    def _retry_dead(self, ids: list[str]) -> int: ...
+
+    @abstractmethod
+    def _drop_dead(self, ids: list[str], now: float) -> int: ...
+
+    @abstractmethod
+    @contextmanager
+    def _claimed(self, now: float) -> Iterator[list[_Item] | None]:
+        """The queued rows due by `now` that this writer may send, held for it until the block ends (None: another
+        writer sends from this store now)."""
+
+    @abstractmethod
+    def _still_mine(self, ids: list[str]) -> list[str]:
+        """Of `ids`, those still held by this writer, held a while longer (just before they are sent)."""
+
+    @abstractmethod
+    def _set_dead(self, reasons: dict[str, str], now: float) -> None: ...
+
+    @abstractmethod
+    def _set_uncertain(self, ids: list[str], uncertain: bool) -> None: ...
+
+    @abstractmethod
+    def _mark_sent(self, ids: list[str]) -> None: ...
+
+    @abstractmethod
+    def _record_failure(self, ids: list[str], message: str, uncertain: bool | None) -> None:
+        """Every row stays queued with the reason (`uncertain` None: its mark is left as it is)."""
+
+    @abstractmethod
+    def _record_refusal(self, row_id: str, refusals: int, message: str, now: float, dead: bool) -> None: ...
+
+    @abstractmethod
+    def _backoff(self) -> tuple[int, float]:
+        """(failures in a row, clock time before which nothing is sent): the one budget of every writer of this store."""
+
+    @abstractmethod
+    def _set_backoff(self, failures: int, not_before: float) -> None: ...
+
+    @abstractmethod
+    def next_due(self) -> float | None:
+        """When the writer will next have something to send (clock seconds), None when nothing is queued."""
+
+    def _turn(self) -> None:
+        """Wait until this writer may append (a store shared by several writers paces them together)."""
+        return None  # one writer per store: `_run` paces it
+
+    # -- writing ----------------------------------------------------------------------------
+    def submit(self, tab: str, header: list[str], row: dict[str, str], id_column: str = "ID") -> str:
+        """Store `row` durably and queue it for the Sheet; returns its ID (put in `id_column`)."""
+        return self.submit_many(tab, header, [row], id_column)[0]
+
+    def submit_many(self, tab: str, header: list[str], rows: list[dict[str, str]], id_column: str = "ID") -> list[str]:
+        """Store several rows in one transaction (all or none: a survey response's answers) and queue them; returns their IDs."""
+        if rows and id_column not in header:
+            raise ValueError(f"the {tab} header has no {id_column} column to carry each row's ID")
+        stored = []
+        for row in rows:
+            row_id = row.get(id_column) or str(uuid.uuid4())
+            cells = {**row, id_column: row_id}
+            unknown = set(cells) - set(header)
+            if unknown:
+                raise ValueError(f"columns {sorted(unknown)} are not in the {tab} header")
+            stored.append((row_id, cells))
+        if not stored:
+            return []
+        self._insert(tab, header, stored, id_column)
+        self.generation += 1
+        self._wake.set()
+        return [row_id for row_id, _ in stored]
+
+    # -- dead letters -------------------------------------------------------------------------
+    def retry_dead(self, ids: list[str]) -> int:
+        """Put dead letters back in the queue (after the Sheet or the row was fixed); returns how many."""
+        moved = self._retry_dead(ids)
+        self.generation += 1
+        self._wake.set()
+        return moved
+
+    def drop_dead(self, ids: list[str]) -> int:
+        """Give up on dead letters for good (kept, marked dropped, never sent); returns how many."""
+        dropped = self._drop_dead(ids, self._clock())
+        self.generation += 1
+        if dropped:
+            log.warning("%d dead letter(s) dropped by a facilitator: %s", dropped, ", ".join(ids))
+        return dropped
+
+    # -- sending ------------------------------------------------------------------------------
+    def flush(self) -> int:
+        """Send every queued row that is due, in one append per tab; returns how many the Sheet now holds for sure."""
+        with self._flush_lock:
+            if self._clock() < self._backoff()[1]:
+                return 0
+            now = self._clock()
+            with self._claimed(now) as claimed:
+                if claimed is None:
+                    return 0
+                by_tab: dict[str, list[_Item]] = {}
+                for item in claimed:
+                    if item.next_try <= now:
+                        by_tab.setdefault(item.tab, []).append(item)
+                confirmed = 0
+                for tab, items in by_tab.items():
+                    sent, stop = self._flush_tab(tab, items)
+                    confirmed += sent
+                    if stop:
+                        break  # the Sheet asked for a pause: every tab waits for the same retry
+                return confirmed
+
+    def _flush_tab(self, tab: str, items: list[_Item]) -> tuple[int, bool]:
+        """(rows confirmed, whether the whole writer must now wait)."""
+        items = self._set_aside_impossible(items)
+        confirmed = 0
+        if any(item.uncertain for item in items):
+            # An earlier append of some of these may have landed: look once, for all of them, and send only the rest.
+            self.id_reads += 1
+            try:
+                present = self.source.ids_in(tab, sorted({item.id_position for item in items}))
+            except SourceError as error:
+                self._failed(items, error, uncertain=None)
+                return 0, True
+            landed = [item for item in items if item.id in present]
+            if landed:
+                self.found_already += len(landed)
+                self._mark_sent([item.id for item in landed])
+                confirmed += len(landed)
+            items = [item for item in items if item.id not in present]
+        # Rows never refused go together, one append per header (a tab's header may have grown a column);
+        # a row the Sheet has refused before goes alone, so it can't hold the others back again.
+        groups: dict[tuple[str, ...], list[_Item]] = {}
+        for item in items:
+            if not item.refusals:
+                groups.setdefault(item.header, []).append(item)
+        batches = [
+            group[i : i + MAX_ROWS_PER_APPEND]
+            for group in groups.values()
+            for i in range(0, len(group), MAX_ROWS_PER_APPEND)
+        ]
+        batches += [[item] for item in items if item.refusals]
+        for batch in batches:
+            sent, stop = self._send(tab, batch)
+            confirmed += sent
+            if stop:
+                return confirmed, True
+        return confirmed, False
+
+    def _set_aside_impossible(self, items: list[_Item]) -> list[_Item]:
+        problems = {item.id: problem for item in items if (problem := row_problem(item.cells))}
+        if problems:
+            self._set_dead(
+                {i: f"Rally can't write this row: {problem}." for i, problem in problems.items()}, self._clock()
+            )
+            self.generation += 1
+            log.warning("%d row(s) for %s moved aside: they can't be written", len(problems), items[0].tab)
+        return [item for item in items if item.id not in problems]
+
+    def _send(self, tab: str, batch: list[_Item]) -> tuple[int, bool]:
+        self._turn()
+        mine = set(self._still_mine([item.id for item in batch]))
+        batch = [item for item in batch if item.id in mine]  # another writer took over what this one held too long
+        if not batch:
+            return 0, False
+        ids = [item.id for item in batch]
+        header = list(batch[0].header)
+        rows = [[item.cells.get(column, "") for column in header] for item in batch]
+        # Written down before the request leaves: if this process dies before the answer, the next one looks first.
+        self._set_uncertain(ids, True)
+        self.appends += 1
+        try:
+            self.source.append_rows(tab, rows, header)
+        except SourceError as error:
+            answered = error.status is not None and 400 <= error.status < 500  # a refusal: nothing was written
+            if is_transient(error) or error.status is None or error.status in SHEET_REFUSALS:
+                self._failed(batch, error, uncertain=not answered)
+                return 0, True
+            self._set_uncertain(ids, False)
+            if len(batch) > 1:  # one of them is refused: halve until it is alone, the others go through
+                half = len(batch) // 2
+                first, stop = self._send(tab, batch[:half])
+                if stop:
+                    return first, True
+                second, stop = self._send(tab, batch[half:])
+                return first + second, stop
+            self._refused(batch[0], error)
+            return 0, False
+        self._mark_sent(ids)
+        if self._backoff()[0]:
+            self._set_backoff(0, 0.0)
+        return len(ids), False
+
+    def _message(self, error: SourceError) -> str:
+        return redact(readable(error), self._secrets)
+
+    def _failed(self, items: list[_Item], error: SourceError, uncertain: bool | None) -> None:
+        """The Sheet (not a row) failed: keep every row queued with the reason, and pause the whole writer."""
+        message = self._message(error)
+        failures = self._backoff()[0] + 1
+        if is_transient(error):
+            wait = self._policy.delay(min(failures, 10))
+            if error.status is None:
+                wait = max(wait, self._settle)
+        else:
+            wait = PERMANENT_RETRY_SECONDS
+        self._set_backoff(failures, self._clock() + wait)
+        log.warning("%d row(s) for %s stay queued (attempt %d): %s", len(items), items[0].tab, failures, message)
+        self._record_failure([item.id for item in items], message, uncertain)
+
+    def _refused(self, item: _Item, error: SourceError) -> None:
+        """The Sheet refused this row alone: try it again a little later, and after a few refusals move it aside."""
+        message = "Google Sheets refused this row: " + self._message(error).removeprefix("Google Sheets unreachable: ")
+        refusals = item.refusals + 1
+        dead = refusals >= DEAD_AFTER_REFUSALS
+        self._record_refusal(item.id, refusals, message, self._clock(), dead)
+        if dead:
+            self.generation += 1
+            log.warning(
+                "a row for %s was refused %d times and is moved aside (Data health): %s", item.tab, refusals, message
+            )
+
+    # -- the background writer ----------------------------------------------------------------
+    def start(self) -> None:
+        """Start the writer thread (once); it also sends what a previous run left unsent."""
+        if self._thread and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="rally-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            appends = self.appends
+            try:
+                self.flush()
+            except Exception:  # the writer must outlive any one bad moment; rows stay queued
+                log.exception("outbox flush failed; rows stay queued")
+            if self.appends > appends:
+                self._stop.wait(self._min_interval)  # pace the writes; rows queued meanwhile go in the next append
+            try:
+                due = self.next_due()
+            except STORE_ERRORS:
+                due = None
+            wait = 5.0 if due is None else max(0.05, min(5.0, due - self._clock()))
+            self._wake.wait(wait)
+            self._wake.clear()
+            # Let a burst of submissions gather into one append.
+            self._stop.wait(0.05)
+
+
+class Outbox(WriteQueue):
+    """The queue in a SQLite file on this server's disk: one server, or several processes sharing that disk."""
+
+    def __init__(
+        self,
+        path: Path,
+        source: DataSource,
+        policy: RetryPolicy = WRITE_POLICY,
+        clock: Callable[[], float] = time.time,
+        secrets: list[str] | None = None,
+        min_seconds_between_appends: float = MIN_SECONDS_BETWEEN_APPENDS,
+        settle_seconds: float = SETTLE_SECONDS,
+    ):
+        super().__init__(source, policy, clock, secrets, min_seconds_between_appends, settle_seconds)
+        self.path = Path(path)
+        # One budget for the whole writer: a failure that is about the Sheet backs every tab off together.
+        self._failures = 0
+        self._not_before = 0.0
         with self._connect() as db:
             db.executescript(SCHEMA)
             self._add_later_columns(db)
@@ -230,25 +529,8 @@ class Outbox:
         finally:
             os.close(descriptor)
 
-    # -- writing ----------------------------------------------------------------------------
-    def submit(self, tab: str, header: list[str], row: dict[str, str], id_column: str = "ID") -> str:
-        """Store `row` durably and queue it for the Sheet; returns its ID (put in `id_column`)."""
-        return self.submit_many(tab, header, [row], id_column)[0]
-
-    def submit_many(self, tab: str, header: list[str], rows: list[dict[str, str]], id_column: str = "ID") -> list[str]:
-        """Store several rows in one local transaction (all or none: a survey response's answers) and queue them; returns their IDs."""
-        if rows and id_column not in header:
-            raise ValueError(f"the {tab} header has no {id_column} column to carry each row's ID")
-        stored = []
-        for row in rows:
-            row_id = row.get(id_column) or str(uuid.uuid4())
-            cells = {**row, id_column: row_id}
-            unknown = set(cells) - set(header)
-            if unknown:
-                raise ValueError(f"columns {sorted(unknown)} are not in the {tab} header")
-            stored.append((row_id, cells))
-        if not stored:
-            return []
+    # -- the store ---------------------------------------------------------------------------
+    def _insert(self, tab: str, header: list[str], stored: list[tuple[str, dict[str, str]]], id_column: str) -> None:
         now = self._clock()
         # One statement is atomic on its own, and holds the write lock for the shortest time when many phones send at once.
         values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(stored))
@@ -261,18 +543,8 @@ class Outbox:
             db.execute(
                 f"INSERT OR IGNORE INTO outbox (id, tab, header, cells, created, id_column) VALUES {values}", params
             )
-        self.generation += 1
-        self._wake.set()
-        return [row_id for row_id, _ in stored]
 
     def pending(self, tab: str | None = None, sent_since: float | None = None) -> list[Pending]:
-        """Rows accepted here but not yet confirmed by the Sheet, oldest first (dead letters are not among them).
-
-        With `sent_since` (this outbox's clock), also the rows confirmed since then: a read of
-        the Sheet that began before they landed doesn't hold them, and a reader merging that
-        read with `pending` would otherwise lose sight of them until its next read. Readers
-        drop the repeat when a row is in both (`rally.core.records.read_records`).
-        """
         unsent = f"({LIVE})" if sent_since is None else f"(({LIVE}) OR sent >= ?)"
         query = (
             f"SELECT id, tab, cells, attempts, error, sent FROM outbox WHERE {unsent}"
@@ -283,9 +555,7 @@ class Outbox:
         with self._connect() as db:
             return [Pending(i, t, json.loads(c), a, e, s) for i, t, c, a, e, s in db.execute(query, parameters)]
 
-    # -- dead letters -------------------------------------------------------------------------
     def dead_letters(self, tab: str | None = None) -> list[DeadLetter]:
-        """Rows moved aside (refused for good, or impossible to write), oldest first; dropped ones are gone from here."""
         query = (
             "SELECT id, tab, cells, error, attempts, dead FROM outbox WHERE dead IS NOT NULL AND dropped IS NULL"
             + (" AND tab = ?" if tab else "")
@@ -297,186 +567,76 @@ class Outbox:
                 for i, t, c, e, a, d in db.execute(query, [tab] if tab else [])
             ]
 
-    def retry_dead(self, ids: list[str]) -> int:
-        """Put dead letters back in the queue (after the Sheet or the row was fixed); returns how many."""
+    def _retry_dead(self, ids: list[str]) -> int:
         with self._transaction() as db:
-            moved = db.executemany(
+            return db.executemany(
                 "UPDATE outbox SET dead = NULL, refusals = 0, next_try = 0 WHERE id = ? AND dead IS NOT NULL AND dropped IS NULL",
                 [(i,) for i in ids],
             ).rowcount
-        self.generation += 1
-        self._wake.set()
-        return moved
 
-    def drop_dead(self, ids: list[str]) -> int:
-        """Give up on dead letters for good (kept on disk, marked dropped, never sent); returns how many."""
-        now = self._clock()
+    def _drop_dead(self, ids: list[str], now: float) -> int:
         with self._transaction() as db:
-            dropped = db.executemany(
+            return db.executemany(
                 "UPDATE outbox SET dropped = ? WHERE id = ? AND dead IS NOT NULL AND dropped IS NULL",
                 [(now, i) for i in ids],
             ).rowcount
-        self.generation += 1
-        if dropped:
-            log.warning("%d dead letter(s) dropped by a facilitator: %s", dropped, ", ".join(ids))
-        return dropped
 
-    # -- sending ------------------------------------------------------------------------------
-    def flush(self) -> int:
-        """Send every queued row that is due, in one append per tab; returns how many the Sheet now holds for sure."""
-        with self._flush_lock, self._sole_writer() as sole:
-            if not sole or self._clock() < self._not_before:
-                return 0
-            now = self._clock()
-            by_tab: dict[str, list[_Item]] = {}
-            for item in self._queued():
-                if item.next_try <= now:
-                    by_tab.setdefault(item.tab, []).append(item)
-            confirmed = 0
-            for tab, items in by_tab.items():
-                sent, stop = self._flush_tab(tab, items)
-                confirmed += sent
-                if stop:
-                    break  # the Sheet asked for a pause: every tab waits for the same retry
-            return confirmed
+    @contextmanager
+    def _claimed(self, now: float) -> Iterator[list[_Item] | None]:
+        with self._sole_writer() as sole:
+            if not sole:
+                yield None
+                return
+            with self._connect() as db:
+                rows = db.execute(
+                    "SELECT id, tab, header, cells, attempts, next_try, id_column, uncertain, refusals "
+                    f"FROM outbox WHERE {LIVE} ORDER BY created, rowid"
+                ).fetchall()
+            yield [
+                _Item(i, t, tuple(json.loads(h)), json.loads(c), a, n, ic, bool(u), r)
+                for i, t, h, c, a, n, ic, u, r in rows
+            ]
 
-    def _queued(self) -> list[_Item]:
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, tab, header, cells, attempts, next_try, id_column, uncertain, refusals "
-                f"FROM outbox WHERE {LIVE} ORDER BY created, rowid"
-            ).fetchall()
-        return [
-            _Item(i, t, tuple(json.loads(h)), json.loads(c), a, n, ic, bool(u), r)
-            for i, t, h, c, a, n, ic, u, r in rows
-        ]
+    def _still_mine(self, ids: list[str]) -> list[str]:
+        return ids  # the file lock holds every row for this writer until the flush ends
 
-    def _flush_tab(self, tab: str, items: list[_Item]) -> tuple[int, bool]:
-        """(rows confirmed, whether the whole writer must now wait)."""
-        items = self._set_aside_impossible(items)
-        confirmed = 0
-        if any(item.uncertain for item in items):
-            # An earlier append of some of these may have landed: look once, for all of them, and send only the rest.
-            self.id_reads += 1
-            try:
-                present = self.source.ids_in(tab, sorted({item.id_position for item in items}))
-            except SourceError as error:
-                self._failed(items, error, uncertain=None)
-                return 0, True
-            landed = [item for item in items if item.id in present]
-            if landed:
-                self.found_already += len(landed)
-                self._mark_sent([item.id for item in landed])
-                confirmed += len(landed)
-            items = [item for item in items if item.id not in present]
-        # Rows never refused go together, one append per header (a tab's header may have grown a column);
-        # a row the Sheet has refused before goes alone, so it can't hold the others back again.
-        groups: dict[tuple[str, ...], list[_Item]] = {}
-        for item in items:
-            if not item.refusals:
-                groups.setdefault(item.header, []).append(item)
-        batches = [
-            group[i : i + MAX_ROWS_PER_APPEND]
-            for group in groups.values()
-            for i in range(0, len(group), MAX_ROWS_PER_APPEND)
-        ]
-        batches += [[item] for item in items if item.refusals]
-        for batch in batches:
-            sent, stop = self._send(tab, batch)
-            confirmed += sent
-            if stop:
-                return confirmed, True
-        return confirmed, False
+    def _set_dead(self, reasons: dict[str, str], now: float) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE outbox SET dead = ?, error = ? WHERE id = ?",
+                [(now, reason, i) for i, reason in reasons.items()],
+            )
 
-    def _set_aside_impossible(self, items: list[_Item]) -> list[_Item]:
-        problems = {item.id: problem for item in items if (problem := row_problem(item.cells))}
-        if problems:
-            now = self._clock()
-            with self._transaction() as db:
-                db.executemany(
-                    "UPDATE outbox SET dead = ?, error = ? WHERE id = ?",
-                    [(now, f"Rally can't write this row: {problem}.", i) for i, problem in problems.items()],
-                )
-            self.generation += 1
-            log.warning("%d row(s) for %s moved aside: they can't be written", len(problems), items[0].tab)
-        return [item for item in items if item.id not in problems]
-
-    def _send(self, tab: str, batch: list[_Item]) -> tuple[int, bool]:
-        ids = [item.id for item in batch]
-        header = list(batch[0].header)
-        rows = [[item.cells.get(column, "") for column in header] for item in batch]
-        # Written down before the request leaves: if this process dies before the answer, the next one looks first.
-        self._set_uncertain(ids, True)
-        self.appends += 1
-        try:
-            self.source.append_rows(tab, rows, header)
-        except SourceError as error:
-            answered = error.status is not None and 400 <= error.status < 500  # a refusal: nothing was written
-            if is_transient(error) or error.status is None or error.status in SHEET_REFUSALS:
-                self._failed(batch, error, uncertain=not answered)
-                return 0, True
-            self._set_uncertain(ids, False)
-            if len(batch) > 1:  # one of them is refused: halve until it is alone, the others go through
-                half = len(batch) // 2
-                first, stop = self._send(tab, batch[:half])
-                if stop:
-                    return first, True
-                second, stop = self._send(tab, batch[half:])
-                return first + second, stop
-            self._refused(batch[0], error)
-            return 0, False
-        self._mark_sent(ids)
-        self._failures, self._not_before = 0, 0.0
-        return len(ids), False
-
-    def _message(self, error: SourceError) -> str:
-        return redact(readable(error), self._secrets)
-
-    def _failed(self, items: list[_Item], error: SourceError, uncertain: bool | None) -> None:
-        """The Sheet (not a row) failed: keep every row queued with the reason, and pause the whole writer."""
-        message = self._message(error)
-        self._failures += 1
-        if is_transient(error):
-            wait = self._policy.delay(min(self._failures, 10))
-            if error.status is None:
-                wait = max(wait, self._settle)
-        else:
-            wait = PERMANENT_RETRY_SECONDS
-        self._not_before = self._clock() + wait
-        log.warning("%d row(s) for %s stay queued (attempt %d): %s", len(items), items[0].tab, self._failures, message)
+    def _record_failure(self, ids: list[str], message: str, uncertain: bool | None) -> None:
         with self._transaction() as db:
             if uncertain is None:
                 db.executemany(
-                    "UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?",
-                    [(message, item.id) for item in items],
+                    "UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", [(message, i) for i in ids]
                 )
             else:
                 db.executemany(
                     "UPDATE outbox SET attempts = attempts + 1, error = ?, uncertain = ? WHERE id = ?",
-                    [(message, int(uncertain), item.id) for item in items],
+                    [(message, int(uncertain), i) for i in ids],
                 )
 
-    def _refused(self, item: _Item, error: SourceError) -> None:
-        """The Sheet refused this row alone: try it again a little later, and after a few refusals move it aside."""
-        message = "Google Sheets refused this row: " + self._message(error).removeprefix("Google Sheets unreachable: ")
-        refusals = item.refusals + 1
-        now = self._clock()
+    def _record_refusal(self, row_id: str, refusals: int, message: str, now: float, dead: bool) -> None:
         with self._transaction() as db:
-            if refusals >= DEAD_AFTER_REFUSALS:
+            if dead:
                 db.execute(
                     "UPDATE outbox SET attempts = attempts + 1, refusals = ?, error = ?, dead = ? WHERE id = ?",
-                    (refusals, message, now, item.id),
+                    (refusals, message, now, row_id),
                 )
             else:
                 db.execute(
                     "UPDATE outbox SET attempts = attempts + 1, refusals = ?, error = ?, next_try = ? WHERE id = ?",
-                    (refusals, message, now + ROW_RETRY_SECONDS[refusals - 1], item.id),
+                    (refusals, message, now + ROW_RETRY_SECONDS[refusals - 1], row_id),
                 )
-        if refusals >= DEAD_AFTER_REFUSALS:
-            self.generation += 1
-            log.warning(
-                "a row for %s was refused %d times and is moved aside (Data health): %s", item.tab, refusals, message
-            )
+
+    def _backoff(self) -> tuple[int, float]:
+        return self._failures, self._not_before
+
+    def _set_backoff(self, failures: int, not_before: float) -> None:
+        self._failures, self._not_before = failures, not_before
 
     def _set_uncertain(self, ids: list[str], uncertain: bool) -> None:
         with self._transaction() as db:
@@ -491,38 +651,6 @@ class Outbox:
         self.generation += 1
 
     def next_due(self) -> float | None:
-        """When the writer will next have something to send (clock seconds), None when nothing is queued."""
         with self._connect() as db:
             (due,) = db.execute(f"SELECT MIN(next_try) FROM outbox WHERE {LIVE}").fetchone()
         return None if due is None else max(due, self._not_before)
-
-    # -- the background writer ----------------------------------------------------------------
-    def start(self) -> None:
-        """Start the writer thread (once); it also sends what a previous run left unsent."""
-        if self._thread and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="rally-outbox", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            appends = self.appends
-            try:
-                self.flush()
-            except Exception:  # the writer must outlive any one bad moment; rows stay queued
-                log.exception("outbox flush failed; rows stay queued")
-            if self.appends > appends:
-                self._stop.wait(self._min_interval)  # pace the writes; rows queued meanwhile go in the next append
-            due = self.next_due()
-            wait = 5.0 if due is None else max(0.05, min(5.0, due - self._clock()))
-            self._wake.wait(wait)
-            self._wake.clear()
-            # Let a burst of submissions gather into one append.
-            self._stop.wait(0.05)

@@ -12,6 +12,12 @@ Rally caches in exactly two ways, both defined here:
   form spam limit, the derived-results cache. Built on first use, shared by every session and thread.
 - **Per-version derived data** goes through `LiveData.derive(function, *args)`: computed once per data
   version for the whole server (`data_sources.derived`), reused by every rerun of every session.
+
+Where the state that outlives a page lives is chosen here too, once (`Server.__init__`): without `state`
+under [rally], on this server (a SQLite outbox in the data folder, limits in memory); with it, in the
+fleet's PostgreSQL (data_sources/shared_state.py): the outbox is a table any server's writer sends from,
+the Sheet is read by one server for all (data_sources/fleet_source.py), the limits count every server's
+tries, and rows another server accepted count here at once. Pages can't tell which: the API is the same.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -36,7 +41,12 @@ from data_sources.base import DataSource, Snapshot, SourceInfo
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
 from data_sources.derived import DATASET_PARTS, SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
-from data_sources.outbox import DeadLetter, Outbox, Pending
+from data_sources.fleet_source import FleetSource
+from data_sources.memory import tune_process
+from data_sources.outbox import STORE_ERRORS, DeadLetter, Outbox, Pending, WriteQueue
+from data_sources.shared_limits import SharedPasscodeThrottle, SharedSubmissionLimiter
+from data_sources.shared_outbox import CLAIM_SECONDS, SharedOutbox
+from data_sources.shared_state import SharedState
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.core.contract import LIVE_TAB_TITLES, LIVE_TABS, TAB_NAMES, normalise_key
 from rally.core.records import QueuedRow
@@ -126,16 +136,23 @@ class Server:
 
     def __init__(self, config: RallyConfig, background: bool = True):
         self.config = config
+        # The one place that chooses where state lives: the fleet's PostgreSQL when `state` is set, else this server.
+        self.shared: SharedState | None = SharedState(config.state_url) if config.state_url else None
         self.source: DataSource = open_source(config)
+        if self.shared is not None:
+            self.source = FleetSource(self.source, self.shared, fresh_for=self._fresh_for)
+            self.throttle: PasscodeThrottle | SharedPasscodeThrottle = SharedPasscodeThrottle(self.shared)
+            self.limiter: SubmissionLimiter | SharedSubmissionLimiter = SharedSubmissionLimiter(self.shared)
+        else:
+            self.throttle = PasscodeThrottle(clock=now)
+            self.limiter = SubmissionLimiter(clock=now)
         self.sheet = SnapshotCache(self.source, clock=now)
         self.derived = DerivedCache()
         # Results of the live reads (survey answers, votes), keyed by those reads' own versions: kept apart so a
         # live refresh every few seconds never pushes the dataset's derived results out.
         self.live_results = DerivedCache(versions=4)
-        self.throttle = PasscodeThrottle(clock=now)
-        self.limiter = SubmissionLimiter(clock=now)
         self._live: dict[tuple[str, ...], SnapshotCache] = {}
-        self._outbox: Outbox | None = None
+        self._outbox: WriteQueue | None = None
         self._writing = False
         # The dataset in its two halves, each parsed once per version of what it is read from (see rally.sheet).
         self._sheet_parts = DerivedCache(versions=2)
@@ -152,9 +169,12 @@ class Server:
         self._live_watched_at = -WATCH_SECONDS
         self._built_generation = -1  # the outbox's generation the newest build read the queue at
         self._lock = threading.Lock()
+        if self.shared is not None:
+            self._store()  # listening before the server is: its view of the queue counts from the first change on
+            self.shared.on_change(self._changed_elsewhere)
 
     # -- writes ------------------------------------------------------------------------------------------
-    def outbox(self) -> Outbox:
+    def outbox(self) -> WriteQueue:
         """This server's durable write queue, its writer started (on first use it sends leftovers from a previous run)."""
         box = self._store()
         with self._lock:
@@ -163,14 +183,30 @@ class Server:
                 self._writing = True
         return box
 
-    def _store(self) -> Outbox:
+    def _store(self) -> WriteQueue:
         """The outbox to read queued rows from, without starting its writer (the command line only reads)."""
         with self._lock:
             if self._outbox is None:
-                self._outbox = Outbox(
-                    self.config.data_dir / OUTBOX_FILE, self.source, secrets=self.config.secret_values()
-                )
+                secrets = self.config.secret_values()
+                if self.shared is not None:
+                    claim = float(self.config.rally.get("write_claim_seconds", CLAIM_SECONDS))
+                    self._outbox = SharedOutbox(self.shared, self.source, secrets=secrets, claim_seconds=claim)
+                else:
+                    self._outbox = Outbox(self.config.data_dir / OUTBOX_FILE, self.source, secrets=secrets)
             return self._outbox
+
+    def _changed_elsewhere(self, what: str) -> None:
+        """Another server queued or sent a row: build the version holding it now, so this server's screens show it on
+        their next look (a screen nobody watches waits to be asked)."""
+        if what not in ("outbox", "reconnected") or self._published is None or not self._background:
+            return
+        if now() - self._watched_at < WATCH_SECONDS:
+            self._refresher().request()
+
+    def _fresh_for(self, only: list[str] | None) -> float:
+        """How old another server's read may be for this one to take it instead of reading the Sheet (FleetSource)."""
+        settings = self._settings()
+        return float(settings.live_refresh_seconds if only is not None else settings.refresh_seconds)
 
     def write_queue(self) -> tuple[list[Pending], list[DeadLetter]]:
         """The rows waiting for the Sheet (with the last failure's reason) and the rows it refused for good (Data health)."""
@@ -346,7 +382,7 @@ class Server:
         live_at = live.fetched_at.timestamp() if live is not None else read_at
         try:
             rows = self._store().pending(sent_since=min(read_at, live_at))
-        except (sqlite3.Error, OSError) as error:  # the page still shows the Sheet; the writer logs its own trouble
+        except STORE_ERRORS as error:  # the page still shows the Sheet; the writer logs its own trouble
             log.warning("outbox unreadable: %s", error)
             return {}
         by_tab: dict[str, list[QueuedRow]] = {}
@@ -375,6 +411,8 @@ class Server:
             self._refresh_thread.stop()
         if self._outbox is not None and self._writing:
             self._outbox.stop()
+        if self.shared is not None:
+            self.shared.close()
 
 
 class _Part:
@@ -502,6 +540,7 @@ def for_config(config: RallyConfig) -> Server:
         with _servers_lock:
             server = _servers.get(key)
             if server is None:
+                tune_process()  # before the first read: a big company's frames come and go in many threads
                 server = _servers[key] = Server(config)
     return server
 

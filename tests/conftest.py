@@ -26,3 +26,22 @@ def module_demo_env(tmp_path_factory):
         clear_caches()
         yield
         clear_caches()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster (Debian's server) for this test process, removed at the end."""
+    from tests.postgres import throwaway_cluster
+
+    with throwaway_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def state_url(postgres, request) -> str:
+    """A fresh, empty database in the session's cluster, as the `state` URL a fleet would be given."""
+    import re
+    import uuid
+
+    name = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:6]
+    return postgres.database(name)

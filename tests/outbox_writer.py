@@ -1,10 +1,11 @@
 """An outbox writer in a process of its own, so a test (or the benchmark) can kill it in the middle of an append.
 
-    python -m tests.outbox_writer OUTBOX_FILE EMULATOR_HOST SHEET_KEY [--quick]
+    python -m tests.outbox_writer OUTBOX_FILE EMULATOR_HOST SHEET_KEY [--quick] [--state POSTGRESQL_URL]
 
 It sends what the outbox file holds to the Sheet in the emulator, as a Rally server's
 writer thread does, until it is killed. `--quick` shortens the waits (backoff, pacing,
-settling after no answer) so a test runs in seconds; the logic is the same.
+settling after no answer) so a test runs in seconds; the logic is the same. With `--state` it is one
+writer of a fleet's shared outbox (the PostgreSQL table) instead of the file's.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("emulator_host")
     parser.add_argument("sheet_key")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--state", help="a fleet's PostgreSQL URL: write from its shared outbox")
     args = parser.parse_args(argv)
     config = RallyConfig(
         gsheets={"spreadsheet": f"https://docs.google.com/spreadsheets/d/{args.sheet_key}/edit"},
@@ -38,7 +40,13 @@ def main(argv: list[str] | None = None) -> None:
         emulator_host=args.emulator_host,
     )
     source = GoogleSheetSource(config, retry=RetryPolicy(attempts=3, base_seconds=0.02, cap_seconds=0.1))
-    outbox = Outbox(Path(args.outbox), source, **(QUICK if args.quick else {}))
+    if args.state:
+        from data_sources.shared_outbox import SharedOutbox
+        from data_sources.shared_state import SharedState
+
+        outbox = SharedOutbox(SharedState(args.state), source, writer="killed-writer", **(QUICK if args.quick else {}))
+    else:
+        outbox = Outbox(Path(args.outbox), source, **(QUICK if args.quick else {}))
     outbox.start()
     threading.Event().wait()  # until killed
 

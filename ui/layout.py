@@ -48,6 +48,12 @@ def load(live: bool = False, projector: bool = False) -> LiveData:
     return data
 
 
+# How often the survey's live results look for a newer version of the data (views/survey_results.py). Looking costs
+# nothing upstream (the Sheet is still read every `Live refresh seconds`), and an answer sent from a phone is on the
+# screen within this long of its version being built: measured, bench/RESULTS.md (phones per server).
+LOOK_SECONDS = 0.5
+
+
 def refresh_on_change(data: LiveData) -> None:
     """Every `Live refresh seconds`, look for a newer version of the data; when there is one, draw the page again.
 

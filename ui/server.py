@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 
 from data_sources import server as composition
-from data_sources.memory import tune_process
 from data_sources.server import Server
 
 
@@ -22,5 +21,4 @@ def secrets() -> dict:
 
 def server() -> Server:
     """This app's Server; raises ConfigError with what to fix when the secrets can't be used."""
-    tune_process()  # before the first read: a big company's frames come and go in many threads
     return composition.for_secrets(secrets())

@@ -185,4 +185,6 @@ def live_results() -> None:
         )
 
 
-st.fragment(live_results, run_every=survey.refresh_seconds)()
+# Redrawn every LOOK_SECONDS, not every `Live refresh seconds`: an answer is on the screen within that of its version
+# being built, while the Sheet is still read every `Live refresh seconds` (measured: bench/RESULTS.md, phones per server).
+st.fragment(live_results, run_every=min(layout.LOOK_SECONDS, survey.refresh_seconds))()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 
@@ -304,8 +305,12 @@ LIVE_TAB_TITLES: tuple[str, ...] = tuple(name for spec in LIVE_TABS for name in 
 TAB_NAMES: dict[str, str] = {normalise_key(name): spec.name for spec in ALL_TABS for name in (spec.name, *spec.aliases)}
 
 
+@lru_cache(maxsize=4096)
 def contract_column(spec: TabSpec, header_cell: str) -> str | None:
-    """The contract column a header cell names ('Posted on' -> 'Date' on Posts), or None."""
+    """The contract column a header cell names ('Posted on' -> 'Date' on Posts), or None.
+
+    Cached: every queued row names its columns again (a burst of survey answers is thousands of cells, a few headers).
+    """
     key = normalise_key(header_cell)
     return next((c.name for c in spec.columns if key and key in c.keys()), None)
 

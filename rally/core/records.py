@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from rally.core.contract import TabSpec, contract_column, find_tab, map_header, read_table
@@ -67,20 +68,26 @@ def queued_frame(spec: TabSpec, queued: Iterable[QueuedRow | Mapping[str, str]])
 
     A plain mapping counts as a pending row. Cells under headers the contract does not know are left out.
     """
-    records = []
     queued = list(queued)
     if not queued:
         return _empty_records(spec).copy()
+    header = spec.header  # worked out once: a burst of answers is thousands of rows
+    columns: dict[str, list[str]] = {name: [] for name in header}
+    pending = []
     for item in queued:
         row = item if isinstance(item, QueuedRow) else QueuedRow(item)
-        cells = dict.fromkeys(spec.header, "")
-        for header, value in row.cells.items():
-            column = contract_column(spec, header)
+        cells = dict.fromkeys(header, "")
+        for cell_header, value in row.cells.items():
+            column = contract_column(spec, cell_header)
             if column and not cells[column]:
                 cells[column] = str(value).strip()
-        records.append({"row": PENDING_ROW, **cells, "pending": row.pending})
-    frame = pd.DataFrame(records, columns=["row", *spec.header, "pending"])
-    return frame.astype({"row": "int64", **dict.fromkeys(spec.header, "str"), "pending": "bool"})
+        for name in header:
+            columns[name].append(cells[name])
+        pending.append(row.pending)
+    frame = pd.DataFrame(
+        {"row": np.full(len(queued), PENDING_ROW, dtype="int64"), **columns, "pending": np.array(pending, dtype=bool)}
+    )
+    return frame.astype(dict.fromkeys(header, "str"))
 
 
 def read_records(

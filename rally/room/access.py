@@ -86,6 +86,16 @@ def passcode_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def delay_after(failures: int) -> float:
+    """Seconds a client waits after its `failures`-th wrong passcode in a row: a few free tries, then doubling, capped."""
+    return 0.0 if failures < FREE_ATTEMPTS else min(MAX_DELAY_SECONDS, 2.0 ** (failures - FREE_ATTEMPTS + 1))
+
+
+def ceiling_wait(recent: int, oldest: float | None, now: float, ceiling: int = SERVER_CEILING_PER_MINUTE) -> float:
+    """Seconds clients that failed wait for the server-wide ceiling: `recent` wrong tries in the last minute, the oldest at `oldest`."""
+    return oldest + 60.0 - now if recent >= ceiling and oldest is not None else 0.0
+
+
 class PasscodeThrottle:
     """Slows guessing without letting a guesser slow anyone else.
 
@@ -125,7 +135,7 @@ class PasscodeThrottle:
         if not self._failures.get(key):
             return 0.0  # a client that hasn't failed is never held back
         own = self._not_before.get(key, 0.0) - now
-        server = self._recent[0] + 60.0 - now if len(self._recent) >= self._ceiling else 0.0
+        server = ceiling_wait(len(self._recent), self._recent[0] if self._recent else None, now, self._ceiling)
         return max(0.0, own, server)
 
     def attempt(self, key: str, given: str, expected: str) -> tuple[bool, float]:
@@ -143,7 +153,7 @@ class PasscodeThrottle:
             self._failures[key] = failures
             self._last_failure[key] = now
             self._recent.append(now)
-            delay = 0.0 if failures < FREE_ATTEMPTS else min(MAX_DELAY_SECONDS, 2.0 ** (failures - FREE_ATTEMPTS + 1))
+            delay = delay_after(failures)
             self._not_before[key] = now + delay
             return False, max(delay, self._wait(key, now))
 
