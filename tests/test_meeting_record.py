@@ -46,7 +46,7 @@ def test_a_record_reads_back_as_the_meeting_showed_it(meeting):
     assert record.week == WEEK and record.closed == TODAY.isoformat()
     assert record.totals["Posts"] == meeting.glance.this.posts
     assert record.hero == (meeting.hero.name, meeting.hero.reason)
-    assert record.highlights == tuple(h.text for h in meeting.highlights)
+    assert record.highlights == tuple((h.kind, h.text) for h in meeting.highlights)
     assert differences(record, meeting) == []
 
 

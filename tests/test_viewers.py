@@ -34,6 +34,8 @@ def session(user: dict, secrets: dict = VIEWERS, query: dict | None = None) -> A
 
 
 def on(at: AppTest, page: str) -> AppTest:
+    if page == "views/kpis.py":
+        at.session_state["kpi-section"] = "Table & share"  # the tab with the directors' link, opened
     return at.switch_page(page).run()
 
 

@@ -12,9 +12,11 @@ from rally.weekly.awards import CATEGORIES
 from rally.weekly.charts import platforms_chart, vote_tally_chart
 from rally.weekly.glance import week_choice_label
 from rally.weekly.meeting import WeeklyMeeting
+from rally.weekly.record import as_recorded
 from rally.weekly.votes import tally as vote_tally
 from ui import access, join, layout, survey_panel
 from ui import meeting as shared
+from ui import meeting_record as record_ui
 from ui.digest_send import send_digest_panel
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -61,6 +63,9 @@ def pick_week() -> None:
 # The title first: the week's figures take a moment to compute the first time a week is opened.
 st.title(f"{week}: the week at a glance" if slide == 1 else SLIDES[slide - 1])
 meeting = shared.meeting_for(data, week)
+record = record_ui.record_for(data, week)
+record_ui.flash()
+record_ui.closed_note(record, meeting)
 with st.sidebar:
     shared.digest_download(meeting, key="meeting-digest")
 
@@ -108,7 +113,7 @@ def highlights_slide(m: WeeklyMeeting) -> None:
     shown = [h for h in m.highlights if h.kind != "kpi"]
     if not shown:
         st.info(
-            f"Nothing to celebrate from the Sheet for {m.week} yet: add a Notes row with Kind = Highlight, or log this week's posts.",
+            f"Nothing to celebrate for {m.week} yet: log this week's posts, or add a highlight below (facilitator).",
             icon="✨",
         )
         return
@@ -137,7 +142,7 @@ def hero_slide(m: WeeklyMeeting) -> None:
     hero = m.hero
     if hero is None:
         st.info(
-            f"No hero for {m.week}: nobody has logged a post yet. A Notes row with Kind = Hero picks one by hand.",
+            f"No hero for {m.week}: nobody has logged a post yet. A facilitator can pick one below.",
             icon="🌟",
         )
         return
@@ -145,7 +150,7 @@ def hero_slide(m: WeeklyMeeting) -> None:
         st.header(f"🌟 {md_text(hero.name or 'Our hero', 80)}")
         st.markdown(f"### {md_text(hero.reason)}")
         if hero.rule == "note":
-            st.caption("Chosen by the facilitator (Notes tab).")
+            st.caption("Chosen by the facilitator.")
         if safe_link(hero.link):
             st.link_button("Open the post", safe_link(hero.link), icon="🔗")
     badges = m.badges_for(hero.person)
@@ -250,13 +255,20 @@ def kpi_slide(m: WeeklyMeeting) -> None:
 
 
 def improve_slide(m: WeeklyMeeting) -> None:
-    if not m.improve:
-        st.info(
-            f"Nothing on the list for {m.week}. Add a Notes row with Kind = Improve to put a next step here.", icon="🛠️"
-        )
-        return
-    st.markdown("\n".join(f"{i}. {md_text(text)}" for i, text in enumerate(m.improve, start=1)))
-    st.caption("Not blame: the next steps we agree to take this week.")
+    last, this = st.columns(2, gap="large")
+    with last:
+        followed = record_ui.follow_up_panel(data, m.week, layout.today())
+    with this if followed else last:
+        if followed:
+            st.subheader(f"This week ({m.week})")
+        if not m.improve:
+            st.info(
+                f"Nothing on the list for {m.week} yet: a facilitator adds a next step below.",
+                icon="🛠️",
+            )
+            return
+        st.markdown("\n".join(f"{i}. {md_text(text)}" for i, text in enumerate(m.improve, start=1)))
+        st.caption("Not blame: the next steps we agree to take this week.")
 
 
 @st.fragment(run_every=dataset.settings.live_refresh_seconds)
@@ -348,11 +360,11 @@ def over_to_you_slide(m: WeeklyMeeting) -> None:
 
 
 DRAW = (glance_slide, highlights_slide, hero_slide, competition_slide, kpi_slide, improve_slide, over_to_you_slide)
-DRAW[slide - 1](meeting)
+DRAW[slide - 1](as_recorded(meeting, record, dataset.notes))
 
 # -- Back / Next, and where we are ------------------------------------------------------------------
 st.divider()
-back, picker, where, forward = st.columns([1, 1, 3, 1], vertical_alignment="center")
+back, picker, note, where, forward = st.columns([1, 1, 1.5, 2.0, 1], vertical_alignment="center")
 back.button("Back", icon="⬅️", on_click=go_to, args=(slide - 1,), disabled=slide == 1, width="stretch", key="slide-back")
 picker.selectbox(
     "Week",
@@ -364,6 +376,13 @@ picker.selectbox(
     label_visibility="collapsed",
     help="The meeting's week (default: the last complete week, Monday to Sunday)",
 )
+# The facilitator's part of this slide (notes, closing the meeting): a popover, so the slide keeps its height.
+NOTE_ON_SLIDE = {2: "Highlight", 3: "Hero", 6: "Improve"}
+with note:
+    if slide in NOTE_ON_SLIDE:
+        record_ui.note_popover(data, meeting, NOTE_ON_SLIDE[slide])
+    elif slide == len(SLIDES):
+        record_ui.close_popover(meeting, record, layout.today())
 where.caption(
     f"Slide {slide} of {len(SLIDES)} · next: {SLIDES[slide] if slide < len(SLIDES) else 'the end'} · {layout.data_as_of(data)}"
 )

@@ -13,12 +13,15 @@ marked done, not yet or dropped; the Follow-ups tab keeps every mark, the latest
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
 from rally.core.week import as_week
+from rally.weekly.glance import WeekGlance
+from rally.weekly.hero import Hero
+from rally.weekly.highlights import Highlight
 from rally.weekly.meeting import WeeklyMeeting
 
 TOTALS = (("Posts", "posts"), ("People posting", "people"), ("Reach", "reach"), ("Engagements", "engagements"))
@@ -36,7 +39,7 @@ class MeetingRecord:
     totals: dict[str, float] = field(default_factory=dict)
     hero: tuple[str, str] | None = None  # (name, reason)
     winners: dict[str, str] = field(default_factory=dict)  # category -> name
-    highlights: tuple[str, ...] = ()
+    highlights: tuple[tuple[str, str], ...] = ()  # (kind, text) as the slide showed them
     improve: tuple[str, ...] = ()
     vote: tuple[tuple[str, int], ...] = ()  # (name, votes), most first
 
@@ -55,7 +58,7 @@ def record_rows(meeting: WeeklyMeeting, closed: date) -> list[dict[str, str]]:
     if meeting.hero is not None:
         rows.append(("hero", meeting.hero.name, meeting.hero.reason))
     rows += [("winner", award.category, award.name) for award in meeting.awards if award.won]
-    rows += [("highlight", str(n), h.text) for n, h in enumerate(meeting.highlights, start=1)]
+    rows += [("highlight", h.kind, h.text) for h in meeting.highlights]
     rows += [("improve", item_key(text), text) for text in meeting.improve]
     rows += [("vote", str(r["name"]), str(int(r["votes"]))) for _, r in meeting.tally.head(VOTE_PLACES).iterrows()]
     # The ID names the week, the kind and the item's place among its kind (two winners may share a category).
@@ -91,7 +94,7 @@ def meeting_records(frame: pd.DataFrame) -> dict[str, MeetingRecord]:
             elif kind == "winner":
                 winners[item] = f"{winners[item]} and {value}" if item in winners else value
             elif kind == "highlight":
-                highlights.append(value)
+                highlights.append((item, value))
             elif kind == "improve":
                 improve.append(value)
             elif kind == "vote":
@@ -160,3 +163,57 @@ def follow_ups(items: list[str], raised_in: str, marks: pd.DataFrame) -> list[Fo
 def next_seq(marks: pd.DataFrame) -> int:
     numbers = pd.to_numeric(marks["Seq"], errors="coerce").dropna()
     return int(numbers.max()) + 1 if len(numbers) else 1
+
+
+def as_recorded(meeting: WeeklyMeeting, record: MeetingRecord | None, notes: pd.DataFrame) -> WeeklyMeeting:
+    """The meeting as its record says it was shown: totals, hero, highlights and do-better items from the record.
+
+    Today's figures stay for everything the record doesn't keep (the boards, the awards' details, the charts);
+    `differences` names what moved since. A note added after the close (a highlight, a do-better item) follows
+    the recorded ones: a facilitator who adds one sees it.
+    """
+    if record is None:
+        return meeting
+    this = meeting.glance.this
+    totals = replace(
+        this,
+        **{
+            name: (int if name in ("posts", "people") else float)(record.totals.get(label, getattr(this, name)))
+            for label, name in TOTALS
+        },
+    )
+    hero = meeting.hero
+    if record.hero is not None:
+        same = meeting.hero is not None and meeting.hero.name == record.hero[0]
+        hero = Hero(
+            str(meeting.week),
+            meeting.hero.person if same else "",
+            record.hero[0],
+            record.hero[1],
+            meeting.hero.rule if same else "record",
+            meeting.hero.link if same else "",
+        )
+    links = {(h.kind, h.text): h.link for h in meeting.highlights}
+    recorded = [Highlight(kind, text, links.get((kind, text), "")) for kind, text in record.highlights]
+    added = [h for h in meeting.highlights if h.kind == "note" and (h.kind, h.text) not in set(record.highlights)]
+    return replace(
+        meeting,
+        glance=WeekGlance(totals, meeting.glance.previous),
+        hero=hero,
+        highlights=recorded + added,
+        improve=list(dict.fromkeys([*record.improve, *improve_notes(notes, str(meeting.week))])),
+    )
+
+
+def items_to_follow_up(records: dict[str, MeetingRecord], notes: pd.DataFrame, week: str) -> tuple[str, list[str]]:
+    """(the week before `week`, its "do better" items): as its closed meeting recorded them, else its Improve notes."""
+    before = str(as_week(week).previous)
+    if before in records:
+        return before, list(records[before].improve)
+    return before, improve_notes(notes, before)
+
+
+def improve_notes(notes: pd.DataFrame, week: str) -> list[str]:
+    """The week's "do better" items typed as Improve notes (from the Sheet or the presenter), once each."""
+    typed = notes.loc[(notes["week"] == week) & (notes["kind"] == "Improve"), "text"]
+    return list(dict.fromkeys(" ".join(str(text).split()) for text in typed))
