@@ -9,16 +9,22 @@ sidebar, roles and layout) or shows a "Page not found" box.
 import streamlit as st
 
 from ui import warmup
-from ui.audience import DIRECTORS_BY_TOKEN, DIRECTORS_ONLY, admit, directors_link, refuse_other_pages
+from ui.opened import directors_link
 
 # Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
 st.set_page_config(
     page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state="collapsed" if directors_link() else "auto"
 )
+# A fresh server takes seconds before a page can draw (the data layer's imports, the first read): a title and a
+# spinner are on screen first, retitled with the page's own once it is known.
+warmup.show("Rally")
+
+from ui.audience import DIRECTORS_BY_TOKEN, DIRECTORS_ONLY, admit, refuse_other_pages  # noqa: E402 (after the spinner)
 
 # With `viewers` set, nobody sees a page before signing in (or holding a directors' token): the way in is drawn instead.
 audience = admit()
 if audience is None:
+    warmup.hide()
     st.stop()
 
 DIRECTORS = st.Page("views/directors.py", title="Directors' view", icon="🧭", url_path="directors")
@@ -67,7 +73,6 @@ elif audience == DIRECTORS_ONLY:
 else:
     # Every section open: the Admin pages must not hide behind "View more" at the foot of a long menu.
     page = st.navigation(PAGES, expanded=True)
-# A fresh server takes seconds before a page can draw: its title and a spinner are on screen meanwhile.
 warmup.show(page.title)
 try:
     page.run()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -29,12 +28,9 @@ from rally.room.access import (
 from rally.room.join import join_url
 from ui.access import facilitator_gate
 from ui.join import public_base_url
+from ui.opened import DIRECTORS_PATH, TOKEN_KEY, directors_link
 
-DIRECTORS_PATH = "directors"
-TOKEN_PARAM = "token"  # noqa: S105 (the query parameter's name, not a secret)
 EVERYONE, DIRECTORS_ONLY, DIRECTORS_BY_TOKEN = "everyone", "directors", "directors-token"
-_SESSION_KEY = "rally_audience"
-_TOKEN_KEY = "rally_directors_token"  # noqa: S105 (a session_state key name)
 
 
 @dataclass(frozen=True)
@@ -69,21 +65,6 @@ def door() -> Door:
     )
 
 
-def directors_link() -> bool:
-    """True when this browser session shows the directors' page alone: opened from a directors' link or with a token.
-
-    Decided on the session's first run and kept: a facilitator who later opens the
-    directors' page from the menu keeps the menu; a director's bookmark never shows it.
-    """
-    if _SESSION_KEY not in st.session_state:
-        path = urlsplit(st.context.url or "").path.rstrip("/")
-        opened_as_director = st.query_params.get("view") == DIRECTORS_PATH or path.endswith("/" + DIRECTORS_PATH)
-        st.session_state[_SESSION_KEY] = "directors" if opened_as_director else "everyone"
-        if st.query_params.get(TOKEN_PARAM):
-            st.session_state[_TOKEN_KEY] = st.query_params[TOKEN_PARAM]
-    return st.session_state[_SESSION_KEY] == "directors" or bool(st.session_state.get(_TOKEN_KEY))
-
-
 def admit() -> str | None:
     """Who this session is: EVERYONE, DIRECTORS_ONLY or DIRECTORS_BY_TOKEN; None (with the way in drawn) when nobody yet."""
     opened_as_director = directors_link()
@@ -98,7 +79,7 @@ def admit() -> str | None:
             icon="🔧",
         )
         return None
-    token = st.session_state.get(_TOKEN_KEY)
+    token = st.session_state.get(TOKEN_KEY)
     if token:
         # Checked on every run: a link that expires during a session stops working there too.
         status = check_directors_token(current.link_secret, token, time.time())

@@ -17,11 +17,14 @@ _warm = threading.Event()  # set once a page of this server has its data
 
 
 def show(title: str) -> None:
-    """Until the server has loaded its data once, the page's title and a spinner in a placeholder at the top."""
+    """Until the server has loaded its data once, the page's title and a spinner in a placeholder at the top.
+
+    Called again in the same run (the router knows the page's title later), it retitles the same placeholder.
+    """
     if _warm.is_set():
         _local.slot = None
         return
-    slot = st.empty()
+    slot = getattr(_local, "slot", None) or st.empty()
     with slot.container():
         st.title(title)
         st.status("Starting Rally: reading the data…", state="running")
@@ -31,6 +34,11 @@ def show(title: str) -> None:
 def done() -> None:
     """The data is there: the placeholder goes, the page draws its own title in its place."""
     _warm.set()
+    hide()
+
+
+def hide() -> None:
+    """The placeholder goes (a sign-in page drawn instead of a page: the server isn't warm yet)."""
     slot = getattr(_local, "slot", None)
     if slot is not None:
         slot.empty()
