@@ -1,4 +1,4 @@
-"""6. Phones per server: how many phones answering the survey within a minute one Rally server holds.
+"""10. Phones per server: how many phones answering the survey within a minute one Rally server holds.
 
 One `streamlit run app.py` server reads the demo company from a Sheet in the emulator (as in
 production, through SHEETS_EMULATOR_HOST and a secrets file), and a projector shows the survey's live

@@ -69,6 +69,9 @@ WATCH_SECONDS = 600.0
 LIVE_WATCH_TICKS = 4
 # How long a sender waits for the version holding what they sent before the page shows the previous one anyway.
 WAIT_FOR_VERSION_SECONDS = 30.0
+# How long a build waits after a viewer's run noticed the data was due: that run draws its page first (a warm rerun
+# takes well under this at 100k posts; bench/RESULTS.md, first rerun after a change).
+DEFER_SECONDS = 0.5
 # The derived results the background thread computes for a new version before publishing it: those pages asked for
 # in the last WARM_WINDOW_SECONDS, at most WARM_CALLS of them (the newest first).
 WARM_WINDOW_SECONDS = 900.0
@@ -256,7 +259,7 @@ class Server:
         if wait:
             self._refresher().request(wait=True)
         elif self._due(live):
-            self._refresher().request()
+            self._refresher().request(defer=True)
         return self._published
 
     def settle(self) -> LiveData:
@@ -481,11 +484,17 @@ class _Refresher(threading.Thread):
         self._done = threading.Condition()
         self._asked = 0  # requests made
         self._served = 0  # requests a finished round has covered
+        self._hurry = threading.Event()  # a request that shouldn't be deferred (a form just sent, another server's row)
 
-    def request(self, wait: bool = False) -> None:
+    def request(self, wait: bool = False, defer: bool = False) -> None:
+        """Build the next version. `defer`: a viewer's run noticed the data is due, and is drawing its page on the
+        version it has; the build starts once that run has had `DEFER_SECONDS` to finish, not in the middle of it
+        (one interpreter: a build beside a page's run slows the run down several times over)."""
         with self._done:
             self._asked += 1
             ticket = self._asked
+        if not defer:
+            self._hurry.set()
         self._wake.set()
         if wait:
             with self._done:
@@ -503,6 +512,9 @@ class _Refresher(threading.Thread):
             self._wake.clear()
             if self._stopping.is_set():
                 return
+            if not self._hurry.is_set():
+                self._hurry.wait(DEFER_SECONDS)  # cut short by a request that can't wait
+            self._hurry.clear()
             with self._done:
                 covering = self._asked
             try:

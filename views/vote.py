@@ -19,6 +19,7 @@ from rally.weekly.votes import (
     new_voter_token,
     vote_candidates,
     vote_pages,
+    week_vote_pages,
 )
 from ui import layout
 from ui import meeting as shared
@@ -70,7 +71,7 @@ if current in by_key.index:
     st.success(f"Your vote is in: {label(current)}. Vote again to change it; only your latest vote counts.", icon="✅")
 st.markdown("Which post this week was the most **creative**? Not the biggest — the one with the best idea.")
 
-listed = candidates
+listed, query = candidates, ""
 if len(candidates) > SEARCH_FROM:
     # A big company's week has thousands of posts: a search narrows the list, then its pages are a tap away.
     query = st.text_input(
@@ -78,7 +79,8 @@ if len(candidates) > SEARCH_FROM:
     )
     listed, matching = find_candidates(candidates, query, limit=len(candidates))
     st.caption(f"{matching:,} of {len(candidates):,} posts match.")
-pages = vote_pages(listed)
+# Before a search every phone shows the same pages: sorted once per data version for the whole server.
+pages = vote_pages(listed) if query.strip() else data.derive(week_vote_pages, dataset.posts, dataset.staff, week)
 if len(pages) > MOST_PAGES:
     st.caption(f"Showing the first {MOST_PAGES} pages of {len(pages)}: type a name or a word above to narrow it down.")
     pages = pages[:MOST_PAGES]

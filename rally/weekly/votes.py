@@ -96,6 +96,11 @@ def vote_pages(candidates: pd.DataFrame, size: int = PAGE_SIZE) -> list[tuple[st
     return pages
 
 
+def week_vote_pages(posts: pd.DataFrame, staff: pd.DataFrame, week: str) -> list[tuple[str, list[str]]]:
+    """`vote_pages` of the week's candidates: what every phone shows before a search (computed once per data version)."""
+    return vote_pages(vote_candidates(posts, staff, week))
+
+
 def sort_key(name: str) -> str:
     """A to Z as people read it: case and accents aside ("Chloé" between "Carlos" and "Daniel")."""
     return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
