@@ -44,31 +44,46 @@ def kpi_trend_chart(
         alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
         alt.Tooltip("target:Q", title="Target", format=",.0f"),
     ]
+    selected, target, actual, marker = _trend_layers(
+        base, x, legend, tooltip, selected_month, alt.Axis(labelExpr=COMPACT_LABELS), point=36, marker=140
+    )
+    return alt.layer(
+        selected, target, actual, marker, data=trend, title=alt.Title(kpi, anchor="start", fontSize=14)
+    ).properties(width=width, height=height)
+
+
+def _trend_layers(
+    base: alt.Chart,
+    x: alt.X,
+    colour: alt.Color,
+    tooltip: list,
+    selected_month: str,
+    axis: alt.Axis,
+    point: int,
+    marker: int,
+) -> tuple[alt.Chart, alt.Chart, alt.Chart, alt.Chart]:
+    """A trend's four layers: the selected month's rule, the target as a dashed step, the actual line, its marker."""
     target = (
         base.transform_filter("isValid(datum.target)")
         .transform_calculate(series="'Target'")
         # "step" centres each month's level on its point, so the last month's target shows too.
         .mark_line(interpolate="step", strokeDash=[5, 4], strokeWidth=2)
-        .encode(x=x, y=alt.Y("target:Q", title=None), color=legend, tooltip=tooltip)
+        .encode(x=x, y=alt.Y("target:Q", title=None), color=colour, tooltip=tooltip)
     )
     actual = (
         base.transform_filter("isValid(datum.actual)")
         .transform_calculate(series="'Actual'")
-        .mark_line(point=alt.OverlayMarkDef(size=36), strokeWidth=2.5)
-        .encode(
-            x=x, y=alt.Y("actual:Q", title=None, axis=alt.Axis(labelExpr=COMPACT_LABELS)), color=legend, tooltip=tooltip
-        )
+        .mark_line(point=alt.OverlayMarkDef(size=point), strokeWidth=2.5)
+        .encode(x=x, y=alt.Y("actual:Q", title=None, axis=axis), color=colour, tooltip=tooltip)
     )
     chosen = base.transform_filter(alt.FieldEqualPredicate(field="month", equal=selected_month))
     selected = chosen.mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.5).encode(x=x)
-    marker = (
+    dot = (
         chosen.transform_filter("isValid(datum.actual)")
-        .mark_point(color=SELECTED_COLOUR, size=140, filled=True)
+        .mark_point(color=SELECTED_COLOUR, size=marker, filled=True)
         .encode(x=x, y="actual:Q", tooltip=tooltip)
     )
-    return alt.layer(
-        selected, target, actual, marker, data=trend, title=alt.Title(kpi, anchor="start", fontSize=14)
-    ).properties(width=width, height=height)
+    return selected, target, actual, dot
 
 
 def kpi_trends_chart(
@@ -94,30 +109,15 @@ def kpi_trends_chart(
         alt.Tooltip("actual:Q", title="Actual", format=",.0f"),
         alt.Tooltip("target:Q", title="Target", format=",.0f"),
     ]
-    base = alt.Chart()
-    target = (
-        base.transform_filter("isValid(datum.target)")
-        .transform_calculate(series="'Target'")
-        .mark_line(interpolate="step", strokeDash=[5, 4], strokeWidth=2)
-        .encode(x=x, y=alt.Y("target:Q", title=None), color=colour, tooltip=tooltip)
-    )
-    actual = (
-        base.transform_filter("isValid(datum.actual)")
-        .transform_calculate(series="'Actual'")
-        .mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5)
-        .encode(
-            x=x,
-            y=alt.Y("actual:Q", title=None, axis=alt.Axis(labelExpr=COMPACT_LABELS, tickCount=4)),
-            color=colour,
-            tooltip=tooltip,
-        )
-    )
-    chosen = base.transform_filter(alt.FieldEqualPredicate(field="month", equal=selected_month))
-    selected = chosen.mark_rule(color=SELECTED_COLOUR, strokeWidth=2, opacity=0.5).encode(x=x)
-    marker = (
-        chosen.transform_filter("isValid(datum.actual)")
-        .mark_point(color=SELECTED_COLOUR, size=110, filled=True)
-        .encode(x=x, y="actual:Q", tooltip=tooltip)
+    selected, target, actual, marker = _trend_layers(
+        alt.Chart(),
+        x,
+        colour,
+        tooltip,
+        selected_month,
+        alt.Axis(labelExpr=COMPACT_LABELS, tickCount=4),
+        point=30,
+        marker=110,
     )
     header = alt.Header(
         title=None, labelAlign="left", labelAnchor="start", labelFontSize=13, labelFontWeight="bold", labelOrient="top"
