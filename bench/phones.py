@@ -453,7 +453,7 @@ def summarise(rows: list[list[str]], held: int, reason: str, cores: int, cpu_per
         rows=rows,
         baseline=f"target p95 {TARGET_P95:.0f} s",
         result=f"{held:,} phones held" if held else "none held",
-        ratio=f"{held / cores:,.0f} per core" if held else "–",
+        ratio=f"{held:,} per server (one core at a time)" if held else "–",
         target=f"p95 submit → projector ≤ {TARGET_P95:.0f} s, no errors",
         met=met,
         verdict=(
