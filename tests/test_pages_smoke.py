@@ -35,17 +35,7 @@ def test_page_renders_on_the_demo_without_an_exception(page, demo_app_env):
     assert at.title, "every page has a title"
 
 
-# The Leaderboard's points table is being reworked in issue 16 ("None in the leaderboard's points table").
-OWNED_ELSEWHERE = {"views/leaderboard.py": "issue 16 fixes the Leaderboard's points table"}
-
-
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=OWNED_ELSEWHERE[p], strict=False)) if p in OWNED_ELSEWHERE else p
-        for p in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", PAGES)
 def test_no_table_on_a_page_has_a_missing_cell(page, demo_app_env):
     """The grid draws a missing value as "None": every table a page shows has a figure, a dash or a blank in each cell."""
     at = app(page, query={"month": month_of(date.today())} if page in MONTH_PAGES else None)
