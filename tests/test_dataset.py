@@ -448,11 +448,11 @@ def test_the_settings_table_shows_current_values_and_defaults(messy):
 def test_tab_counts_show_each_tabs_title_rows_counted_and_issues(messy):
     """The health page's table: the tab's title as found, non-blank rows, rows counted, issues."""
     assert tab_counts(messy).to_dict("records") == [
-        {"Tab": "Settings", "In the Sheet as": "Settings", "Rows": 5, "Counted": 5, "Issues": 3},
-        {"Tab": "Staff", "In the Sheet as": "Staff", "Rows": 5, "Counted": 3, "Issues": 4},
-        {"Tab": "Posts", "In the Sheet as": "posts", "Rows": 13, "Counted": 9, "Issues": 8},
-        {"Tab": "KPIs", "In the Sheet as": "KPI's", "Rows": 7, "Counted": 4, "Issues": 4},
-        {"Tab": "Notes", "In the Sheet as": "Notes", "Rows": 6, "Counted": 5, "Issues": 2},
+        {"Tab": "Settings", "In the Sheet as": "Settings", "Rows": 5, "Counted": 5, "Counted as": "rows", "Issues": 3},
+        {"Tab": "Staff", "In the Sheet as": "Staff", "Rows": 5, "Counted": 3, "Counted as": "rows", "Issues": 4},
+        {"Tab": "Posts", "In the Sheet as": "posts", "Rows": 13, "Counted": 9, "Counted as": "rows", "Issues": 8},
+        {"Tab": "KPIs", "In the Sheet as": "KPI's", "Rows": 7, "Counted": 4, "Counted as": "rows", "Issues": 4},
+        {"Tab": "Notes", "In the Sheet as": "Notes", "Rows": 6, "Counted": 5, "Counted as": "rows", "Issues": 2},
     ]
 
 

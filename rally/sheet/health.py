@@ -101,6 +101,10 @@ def fix_advice(issues: list[DataIssue]) -> pd.DataFrame:
     )
 
 
+# What "Counted" counts where it isn't rows: a survey answer is a row per question, a response the whole form sent.
+COUNTED_AS = {"Survey": "responses", "Survey Rounds": "rounds started", "Moderation": "answers and ideas hidden"}
+
+
 def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.DataFrame:
     """Each tab Rally reads: its title in the Sheet, rows found, rows counted, issues (`issues`, else the dataset's own).
 
@@ -116,6 +120,7 @@ def tab_counts(dataset: Dataset, issues: list[DataIssue] | None = None) -> pd.Da
                 "In the Sheet as": summary.title or "(missing)",
                 "Rows": summary.rows,
                 "Counted": summary.valid,
+                "Counted as": COUNTED_AS.get(name, "rows"),
                 "Issues": int(per_tab.get(name, 0)),
             }
             for name, summary in dataset.tabs.items()
