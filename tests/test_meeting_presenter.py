@@ -40,6 +40,7 @@ def test_a_highlight_added_on_its_slide_shows_at_once_and_is_one_notes_row(demo_
     at = button(at, "Add a highlight").click().run()
     assert not at.exception and not at.error
     assert "Priya's webinar filled the room: 120 sign-ups" in texts(at)
+    assert [t.value for t in at.toast] == ["The highlight is on the slide, and on its way to the Sheet's Notes tab."]
     notes = dataset().notes
     mine = notes[notes["text"] == "Priya's webinar filled the room: 120 sign-ups"]
     assert len(mine) == 1 and mine["kind"].tolist() == ["Highlight"] and mine["week"].tolist() == [week]
@@ -88,6 +89,7 @@ def test_closing_the_meeting_keeps_its_record_and_next_week_follows_its_items_up
     at.text_area(key="note-Improve-text").input(item)
     at = button(at, "Add an action").click().run()
     assert item in texts(at)
+    assert [t.value for t in at.toast] == ["The action is on the slide, and on its way to the Sheet's Notes tab."]
 
     at = slide(7, week)
     at = button(at, f"Close the {week} meeting").click().run()

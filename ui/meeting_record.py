@@ -72,16 +72,16 @@ def closed_note(record: MeetingRecord | None, meeting: WeeklyMeeting) -> None:
 
 
 # -- notes from the presenter -----------------------------------------------------------------------------------
-NOTE_LABELS = {
-    "Highlight": ("Add a highlight", "What to celebrate, as you would say it"),
-    "Improve": ("Add an action", "What we'll do better, not blame"),
-    "Hero": ("Pick the hero", "Why, in words you can say"),
+NOTE_LABELS = {  # kind -> (the button, the box's prompt, what the toast says once it is on the slide)
+    "Highlight": ("Add a highlight", "What to celebrate, as you would say it", "The highlight is on the slide"),
+    "Improve": ("Add an action", "What we'll do better, not blame", "The action is on the slide"),
+    "Hero": ("Pick the hero", "Why, in words you can say", "The hero of the week is on the slide"),
 }
 
 
 def note_popover(data: LiveData, meeting: WeeklyMeeting, kind: str) -> None:
     """A facilitator's note for this slide (a highlight, a do-better item, the hero and the reason), to the Notes tab."""
-    title, prompt = NOTE_LABELS[kind]
+    title, prompt, done = NOTE_LABELS[kind]
     with st.popover(title, icon="✏️", width="stretch"):
         if not access.facilitator_gate(title.lower()):
             return
@@ -92,9 +92,7 @@ def note_popover(data: LiveData, meeting: WeeklyMeeting, kind: str) -> None:
             text = st.text_area(prompt, max_chars=commands.NOTE_MAX, key=f"note-{kind}-text", height=90)
             sent = st.form_submit_button(title, type="primary", icon="➕")
         if sent and send(commands.add_note, data, meeting.week, kind, text, person or ""):
-            _done(
-                f"{title.removeprefix('Add a ').removeprefix('Pick the ').capitalize()} on the slide, and in the Sheet's Notes tab."
-            )
+            _done(f"{done}, and on its way to the Sheet's Notes tab.")
 
 
 def hero_choices(meeting: WeeklyMeeting, staff: pd.DataFrame) -> list[str]:
