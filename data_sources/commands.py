@@ -320,7 +320,7 @@ def add_note(server: Server, caller: Caller, data: LiveData, week: str, kind: st
 
 
 def close_meeting(server: Server, caller: Caller, meeting: WeeklyMeeting, today: date) -> int:
-    """Facilitator: what the meeting showed, to the Meetings tab, once (closing again writes nothing new)."""
+    """Facilitator: what the meeting showed, to the Meetings tab, once (closing again writes only items it lacks)."""
     _facilitator(caller, "close_meeting")
     rows = record_rows(meeting, today)
     _stored(server, lambda: server.outbox().submit_many(MEETINGS.name, MEETINGS.header, rows))

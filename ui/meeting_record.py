@@ -113,7 +113,7 @@ def close_popover(meeting: WeeklyMeeting, record: MeetingRecord | None, today: d
             "figures beside it where they differ; next week's *What we'll do better* opens with these items."
         )
         if record is not None:
-            st.caption(f"Closed on {record.closed}. Closing again keeps the first record.")
+            st.caption(f"Closed on {record.closed}. Closing again keeps what it recorded and adds only items it lacks.")
         if st.button(f"Close the {meeting.week} meeting", type="primary", icon="📌", key="close-meeting"):
             if send(commands.close_meeting, meeting, today) is not None:
                 _done(f"{meeting.week}'s meeting is closed: its record is in the Meetings tab.")
