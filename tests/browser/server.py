@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -184,3 +185,23 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def press_reveal(page, tries: int = 3) -> None:
+    """Press *Reveal the results* on the last slide until the button says *Hide the results*.
+
+    On a loaded machine a click on the slide sometimes reaches no script run (seen in the hostile-data test under a
+    CPU hog: no Survey Rounds row, no error, the button unchanged). The button flips only once the reveal is
+    stored, so pressing again while it still says Reveal can't hide what was revealed.
+    """
+    reveal = page.get_by_role("button", name="Reveal the results")
+    hide = page.get_by_role("button", name="Hide the results")
+    for _ in range(tries):
+        reveal.click()
+        try:
+            hide.wait_for(timeout=8_000)
+            return
+        except PlaywrightTimeout:
+            if not reveal.count():
+                raise
+    hide.wait_for(timeout=8_000)

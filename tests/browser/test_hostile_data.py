@@ -23,7 +23,16 @@ from rally.core.parsing import iso_week_label
 from rally.demo.company import demo_tabs
 from rally.weekly.votes import post_key
 from tests.apptest import PAGES
-from tests.browser.server import ROOT, open_page, page_url, screenshot, start_server, stop_server, wait_until_drawn
+from tests.browser.server import (
+    ROOT,
+    open_page,
+    page_url,
+    press_reveal,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_until_drawn,
+)
 from tests.emulator.sheets_emulator import SheetsEmulator
 from ui.audience import DIRECTORS_PATH
 
@@ -500,7 +509,7 @@ def test_facilitator_pages_show_hostile_cells_as_text_only(tab, hostile_server):
         tab.get_by_text(f"Slide {slide} of 7").wait_for(timeout=30_000)
     wait_until_drawn(tab, 30_000)
     tab.get_by_text("Facilitator: reveal the vote").click()
-    tab.get_by_role("button", name="Reveal the results").click()
+    press_reveal(tab)
     expect(tab.get_by_text("Most creative so far")).to_be_visible(timeout=15_000)
     assert_safe(tab, "meeting, vote revealed", (f"Most creative so far: {HERO}",))
     screenshot(tab, "hostile-meeting-vote-revealed")

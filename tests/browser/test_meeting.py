@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.conftest import open_page, screenshot
+from tests.browser.server import press_reveal
 
 PROJECTOR = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -79,8 +80,7 @@ def test_two_phones_vote_and_the_projector_tally_follows_then_reveals(browser, r
     screen.get_by_text("Facilitator: reveal the vote").click()
     screen.get_by_label("Facilitator passcode", exact=True).and_(screen.locator("input")).fill("rally-demo")
     screen.get_by_role("button", name="Unlock").click()
-    screen.get_by_role("button", name="Reveal the results").click()
-    screen.get_by_role("button", name="Hide the results").wait_for()
+    press_reveal(screen)
     # Two phones, two posts: a tie so far, and the slide says so.
     screen.get_by_text(re.compile(r"^🏆 (Most creative so far|A tie so far): ")).first.wait_for()
     screen.locator("h1").first.scroll_into_view_if_needed()

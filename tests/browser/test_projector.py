@@ -31,6 +31,7 @@ from tests.browser.conftest import (
     start_server,
     stop_server,
 )
+from tests.browser.server import press_reveal
 
 SIZES = {"1280x800": {"width": 1280, "height": 800}, "1920x1080": {"width": 1920, "height": 1080}}
 SLIDES = range(1, 8)
@@ -100,8 +101,7 @@ def reveal_the_vote(browser, url: str) -> None:
     screen.get_by_text("Facilitator: reveal the vote").click()
     screen.get_by_label("Facilitator passcode", exact=True).and_(screen.locator("input")).fill("rally-demo")
     screen.get_by_role("button", name="Unlock").click()
-    screen.get_by_role("button", name="Reveal the results").click()
-    screen.get_by_role("button", name="Hide the results").wait_for()
+    press_reveal(screen)
     projector.close()
 
 
