@@ -9,12 +9,10 @@ sidebar, roles and layout) or shows a "Page not found" box.
 import streamlit as st
 
 from ui import warmup
-from ui.opened import directors_link
+from ui.opened import sidebar_state
 
-# Directors have no menu: their sidebar (data stamp, Refresh) starts folded away.
-st.set_page_config(
-    page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state="collapsed" if directors_link() else "auto"
-)
+# Directors have no menu, and a slide needs the whole screen: their sidebar (data stamp, Refresh) starts folded away.
+st.set_page_config(page_title="Rally", page_icon="📣", layout="wide", initial_sidebar_state=sidebar_state())
 # A fresh server takes seconds before a page can draw (the data layer's imports, the first read): a title and a
 # spinner are on screen first, retitled with the page's own once it is known.
 warmup.show("Rally")

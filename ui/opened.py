@@ -27,3 +27,17 @@ def directors_link() -> bool:
         if st.query_params.get(TOKEN_PARAM):
             st.session_state[TOKEN_KEY] = st.query_params[TOKEN_PARAM]
     return st.session_state[SESSION_KEY] == "directors" or bool(st.session_state.get(TOKEN_KEY))
+
+
+# Pages shown on a projector that fold the menu away as they open: every pixel of a slide is the room's.
+FOLDED_PATHS = ("meeting",)
+
+
+def sidebar_state() -> str:
+    """How the sidebar starts: folded for a director's link and for a projected slide, else Streamlit's "auto".
+
+    Said in the router's first page config, from the address, so the browser is never told "auto" first and
+    "collapsed" a moment later (which it honoured or not depending on timing).
+    """
+    path = urlsplit(st.context.url or "").path.rstrip("/")
+    return "collapsed" if directors_link() or path.rsplit("/", 1)[-1] in FOLDED_PATHS else "auto"
