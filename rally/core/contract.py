@@ -11,10 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from operator import itemgetter
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -476,26 +474,22 @@ PYTHON_WHITESPACE = (
 def _text_columns(grid: list[list], width: int, positions: dict[str, int]) -> dict[str, pd.Series]:
     """The cells at `positions` of every row, as stripped text.
 
-    Sources hand on text, so the grid goes to Arrow in one C call and each column is cut
-    and stripped there (stripping exactly what Python's str.strip would). Cells that are
-    not all text (numbers, None from a direct caller) take the cell-by-cell path.
+    Sources hand on text, so each column goes to Arrow in one C call and is stripped there
+    (exactly what Python's str.strip would strip). A column whose cells are not all text
+    (numbers, None from a direct caller) takes the cell-by-cell path.
     """
+    return {name: _text_column(list(map(itemgetter(i), grid))) for name, i in positions.items()}
+
+
+def _text_column(cells: list) -> pd.Series:
+    # One column at a time: a big tab's whole grid never sits in Arrow at once beside the rows it came from.
     try:
-        flat = pa.array(list(chain.from_iterable(grid)), type=pa.large_string())
-        if flat.null_count:
+        column = pa.array(cells, type=pa.large_string())
+        if column.null_count:
             raise TypeError("a None cell")
     except (pa.ArrowException, TypeError, UnicodeError):
-        return {
-            name: pd.Series([_cell_text(v) for v in map(itemgetter(i), grid)], dtype="str")
-            for name, i in positions.items()
-        }
-    rows = len(grid)
-    return {
-        name: pd.Series(
-            pc.utf8_trim(flat.take(np.arange(i, rows * width, width)), characters=PYTHON_WHITESPACE), dtype="str"
-        )
-        for name, i in positions.items()
-    }
+        return pd.Series([_cell_text(v) for v in cells], dtype="str")
+    return pd.Series(pc.utf8_trim(column, characters=PYTHON_WHITESPACE), dtype="str")
 
 
 def _cell_text(value: object) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 import numpy as np
@@ -464,6 +464,21 @@ def _arrow_ready(values: pd.Series) -> tuple[pa.Array, np.ndarray]:
     return pc.utf8_trim(cells, characters=PYTHON_WHITESPACE), plain.to_numpy(zero_copy_only=False)
 
 
+# Arrow's steps over a column of links each make a column as big as it: a big tab's go in slices of this many.
+CHUNK_ROWS = 16_384
+
+
+def _in_slices(function: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    @wraps(function)
+    def by_slices(values: pd.Series) -> pd.Series:
+        if len(values) <= CHUNK_ROWS:
+            return function(values)
+        return pd.concat([function(values.iloc[at : at + CHUNK_ROWS]) for at in range(0, len(values), CHUNK_ROWS)])
+
+    return by_slices
+
+
+@_in_slices
 def web_links(values: pd.Series) -> pd.Series:
     """`is_web_link` of every cell of a column."""
     if values.empty:
@@ -480,6 +495,7 @@ def web_links(values: pd.Series) -> pd.Series:
     return result
 
 
+@_in_slices
 def link_identities(values: pd.Series) -> pd.Series:
     """`link_identity` of every cell of a column."""
     if values.empty:

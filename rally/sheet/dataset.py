@@ -317,6 +317,7 @@ def read_sheet(
         posts = _posts(posts_table, staff, day_first, activity, numbers, issues)
     else:
         posts = empty_frame(POSTS_COLUMNS)
+    del posts_table  # a big company's text columns, not needed once the posts are typed
     # Numbers imported from a platform's export replace the typed ones of the post with that link.
     imported = queued.get(contract.POST_NUMBERS.name, ())
     posts = apply_post_numbers(posts, tabs, imported)
@@ -620,24 +621,24 @@ def _posts(
         DataIssue("Posts", int(r), "Link", v, f"same link as row {int(f)} — counted once")
         for r, v, f in zip(rows[repeat], link[repeat], link_key[repeat].map(first_rows))
     ]
-    keep = usable & ~repeat
+    keep = (usable & ~repeat).to_numpy()
+    del link_key, first_rows
 
-    person = names.str.casefold()
-    frame = pd.DataFrame(
-        {
-            "row": rows,
-            "date": dates,
-            "week": "",
-            "person": person,
-            "name": names,
-            "team": map_text(table["Team"], clean_name),
-            "platform": platform,
-            "link": link,
-            "summary": table["Summary"],
-            **metrics,
-            "pending": table["pending"] if "pending" in table else False,
-        }
-    )[keep].reset_index(drop=True)
+    columns = {
+        "row": rows,
+        "date": dates,
+        "person": names.str.casefold(),
+        "name": names,
+        "team": map_text(table["Team"], clean_name),
+        "platform": platform,
+        "link": link,
+        "summary": table["Summary"],
+        **metrics,
+        "pending": table["pending"] if "pending" in table else pd.Series(False, index=table.index),
+    }
+    # Each column cut to the kept rows on its own: a big tab's posts never sit in memory twice, all and kept.
+    frame = pd.DataFrame({name: values[keep] for name, values in columns.items()}).reset_index(drop=True)
+    del columns, names, platform, metrics
 
     frame["engagements"] = frame[ENGAGEMENT_PARTS].fillna(0).sum(axis=1)
     iso = frame["date"].dt.isocalendar()
