@@ -21,7 +21,7 @@ Tabs = dict[str, list[list[str]]]
 class Snapshot:
     """Every tab at one moment, with where it came from."""
 
-    tabs: Tabs
+    tabs: Tabs  # a big tab may be packed once the server has parsed it: read them through data_sources.packed.Unpacked
     fetched_at: datetime  # when the read was asked for: everything written before then is in it
     source: str  # "google-sheet" | "demo"
     locale: str | None = None

@@ -18,12 +18,16 @@ holding the lock while computing can't wait on itself.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from data_sources.memory import give_back
+
 T = TypeVar("T")
+GIVE_BACK_AFTER_SECONDS = 0.02
 # The parts of a Dataset an argument may be, identified by name within the version: first those read from the
 # tabs people keep (SHEET_PARTS), then those the room fills during a meeting.
 SHEET_PARTS = ("posts", "staff", "kpis", "notes", "kudos", "training", "settings", "calendar", "meetings", "follow_ups")
@@ -117,7 +121,10 @@ class DerivedCache:
     def _compute(self, entries: OrderedDict, key: tuple, slot: _Slot, compute: Callable[[], T]) -> T:
         try:
             with _computing:
+                started = time.perf_counter()
                 slot.value = compute()
+                if time.perf_counter() - started >= GIVE_BACK_AFTER_SECONDS:
+                    give_back()
             slot.ok = True
             with self._lock:
                 self.computed += 1

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import psycopg
 
 from data_sources.base import DataSource, Snapshot, SourceError, SourceInfo
+from data_sources.packed import PackedRows, Rows, Unpacked
 from data_sources.shared_state import SharedState, lock_key
 from rally.core.contract import normalise_key
 
@@ -38,8 +39,9 @@ def scope_of(only: list[str] | None) -> str:
     return "*" if only is None else ",".join(sorted({normalise_key(tab) for tab in only}))
 
 
-def pack(tabs: dict[str, list[list[str]]]) -> bytes:
-    return zlib.compress(json.dumps(tabs, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+def pack(tabs: Mapping[str, Rows | PackedRows]) -> bytes:
+    """A read as stored for the fleet (JSON, zlib): a tab this server keeps packed is unpacked for it first."""
+    return zlib.compress(json.dumps(dict(Unpacked(tabs)), separators=(",", ":"), ensure_ascii=False).encode(), 1)
 
 
 def unpack(content: bytes) -> dict[str, list[list[str]]]:

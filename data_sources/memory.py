@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import threading
 
@@ -46,6 +47,18 @@ def tune_process() -> None:
             log.info("malloc kept its own mmap threshold")
 
 
+def give_back() -> None:
+    """Hand memory freed since the last call back to the system: Arrow's unused buffers and glibc's free pages in
+    every heap (malloc_trim), so what one computation freed in one thread's heap doesn't stay with the process."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
 def _glibc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:

@@ -34,16 +34,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-import pyarrow as pa
-
 from data_sources import secret_logs
-from data_sources.base import DataSource, Snapshot, SourceInfo
+from data_sources.base import DataSource, Snapshot, SourceInfo, version_of
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
 from data_sources.derived import DATASET_PARTS, SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
 from data_sources.fleet_source import FleetSource
-from data_sources.memory import tune_process
+from data_sources.memory import give_back, tune_process
 from data_sources.outbox import STORE_ERRORS, DeadLetter, Outbox, Pending, WriteQueue
+from data_sources.packed import Unpacked, pack_big
 from data_sources.shared_limits import SharedPasscodeThrottle, SharedSubmissionLimiter
 from data_sources.shared_outbox import CLAIM_SECONDS, SharedOutbox
 from data_sources.shared_state import SharedState
@@ -59,6 +58,7 @@ T = TypeVar("T")
 log = logging.getLogger("rally.server")
 
 LIVE_TAB_NAMES = frozenset(spec.name for spec in LIVE_TABS)
+LIVE_KEYS = frozenset(normalise_key(title) for title in LIVE_TAB_TITLES)
 # Arguments of a derived call that stand for the kept tabs' parts (see LiveData.derive).
 SHEET_PART_KEYS = frozenset(f"<dataset.{name}>" for name in SHEET_PARTS)
 # How long after a page last asked the server keeps its data fresh in the background (a projector left open asks
@@ -163,6 +163,7 @@ class Server:
         self._datasets = DerivedCache(versions=3)
         self._last: LiveData | None = None
         self._zone_of: tuple[str, str] = ("", "")
+        self._room_of: tuple[tuple[str, str], str] = (("", ""), "")
         # Stale-while-revalidate (see `current`): the version every viewer is handed, and who builds the next one.
         self._published: LiveData | None = None
         self._background = background
@@ -365,18 +366,32 @@ class Server:
         sheet = self._sheet_parts.get(
             sheet_key,
             ("<sheet>",),
-            lambda: read_sheet(snapshot.tabs, snapshot.locale, sheet_queued, today=today, time_zone=snapshot.time_zone),
+            lambda: read_sheet(
+                Unpacked(snapshot.tabs), snapshot.locale, sheet_queued, today=today, time_zone=snapshot.time_zone
+            ),
         )
-        live_tabs = {**snapshot.tabs, **(live.tabs if live is not None else {})}
-        live_source = live.version if live is not None else snapshot.version
+        live_tabs = Unpacked({**snapshot.tabs, **(live.tabs if live is not None else {})})
+        live_source = self._room_version(live_tabs, snapshot, live)
         live_key = f"{sheet_key}|{live_source}:{_digest(live_queued)}"
         parts = self._live_parts.get(
             live_key, ("<live>",), lambda: read_live(live_tabs, live_queued, sheet, today=today)
         )
         dataset = self._datasets.get(live_key, ("<dataset>",), lambda: combine(sheet, parts))
         # Arrow keeps the buffers a parse freed (over 100 MB at 100k rows) unless asked to give them back.
-        pa.default_memory_pool().release_unused()
+        pack_big(snapshot.tabs)
+        give_back()
         return LiveData(dataset, state, self.source.info(), live_key, self.derived, sheet_key, self._recent_calls)
+
+    def _room_version(self, tabs: Mapping[str, list], snapshot: Snapshot, live: Snapshot | None) -> str:
+        """The version of the room's tabs by what they hold, whichever read brought them (the whole Sheet's every
+        minute, their own every few seconds): the same votes and answers read either way are the same version, so
+        no page's results are computed again when one read takes over from the other."""
+        reads = (snapshot.version, live.version if live is not None else "")
+        if self._room_of[0] != reads:
+            room = {title: tabs[title] for title in sorted(tabs) if normalise_key(title) in LIVE_KEYS}
+            text = json.dumps(room, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+            self._room_of = (reads, version_of(text, "room"))
+        return self._room_of[1]
 
     def _queued(self, snapshot: Snapshot, live: Snapshot | None) -> dict[str, list[QueuedRow]]:
         """This server's rows per contract tab that the read holding that tab may not show: one outbox query."""
@@ -401,7 +416,7 @@ class Server:
     def _zone(self, snapshot: Snapshot) -> str:
         """The company's time zone for this read (its Settings tab alone is looked at)."""
         if self._zone_of[0] != snapshot.version:
-            self._zone_of = (snapshot.version, sheet_time_zone(snapshot.tabs, snapshot.time_zone))
+            self._zone_of = (snapshot.version, sheet_time_zone(Unpacked(snapshot.tabs), snapshot.time_zone))
         return self._zone_of[1]
 
     def today(self) -> date:

@@ -81,7 +81,8 @@ def share_unchanged(new: Snapshot, old: Snapshot | None) -> Snapshot:
     Every read brings every cell again as fresh strings (a 100k-row Posts tab is over 100 MB of them), while
     the parsed data and the pages still hold the previous read's. The same version keeps the old tabs
     outright; otherwise each tab equal to the old one (a survey answer came in, Posts didn't change) is
-    the old list. What the new snapshot says is unchanged: only which copy of equal rows it holds.
+    the old list. What the new snapshot says is unchanged: only which copy of equal rows it holds. (A big tab the
+    server packed after parsing it is never equal to new rows: the new ones are kept, and packed after their parse.)
     """
     if old is None:
         return new

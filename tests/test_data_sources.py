@@ -5,12 +5,18 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+import pandas as pd
 import pytest
 
+from bench.data import synthetic_tabs
 from data_sources.base import SourceError
 from data_sources.config import RallyConfig
+from data_sources.factory import open_source
 from data_sources.google_sheet import GoogleSheetSource
+from data_sources.packed import PACK_CELLS, PackedRows, Unpacked
+from data_sources.server import Server, set_clock
 from data_sources.snapshot_cache import SnapshotCache
+from rally.demo.company import demo_tabs
 from rally.sheet.dataset import build_dataset
 from tests.emulator.sheets_emulator import FakeClock
 from tests.sources import SHEET_KEY, demo_store, emulator_config, google_source
@@ -314,3 +320,66 @@ def test_a_read_that_finds_the_sheet_unchanged_keeps_the_rows_it_knew(sheets_emu
     source.append_rows("Posts", [["2026-11-17", "Leo", "LinkedIn"]], ["Date", "Name", "Platform"])
     changed = source.fetch(known=first)
     assert changed.version != first.version and changed.tabs["Posts"][-1] == ["2026-11-17", "Leo", "LinkedIn"]
+
+
+# -- what a server keeps of a read -------------------------------------------------------------------------
+@pytest.fixture
+def server_clock():
+    clock = FakeClock(1_000.0)
+    set_clock(clock)
+    yield clock
+    set_clock()
+
+
+def test_a_big_tab_is_kept_packed_once_parsed_and_parsed_again_from_there(sheets_emulator, tmp_path, server_clock):
+    """The newest read is kept so it can be parsed again; at 100k posts its rows are ~55 MB of strings. Once parsed,
+    a tab of PACK_CELLS cells or more is kept packed, and a post logged here parses that same read again from it."""
+    today = date.today()
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs=synthetic_tabs(2_000, today))
+    rally_server = Server(emulator_config(sheets_emulator, tmp_path), background=False)
+    try:
+        before = rally_server.current().dataset
+        held = rally_server.sheet.state().snapshot.tabs
+        assert isinstance(held["Posts"], PackedRows) and held["Posts"].cells >= PACK_CELLS
+        assert [title for title, rows in held.items() if isinstance(rows, PackedRows)] == ["Posts"]
+        assert Unpacked(held)["Posts"] == open_source(emulator_config(sheets_emulator, tmp_path)).fetch().tabs["Posts"]
+
+        sheets_emulator.reset_log()
+        link = "https://www.linkedin.com/posts/maya-packed-1"
+        row = {"Date": today.isoformat(), "Name": "Maya Patel", "Platform": "LinkedIn", "Link": link}
+        rally_server.outbox().submit("Posts", [*row, "ID"], row)
+        after = rally_server.current().dataset
+        assert sheets_emulator.count("batch_get") == 0, "parsed again from the packed rows, not read again"
+        assert len(after.posts) == len(before.posts) + 1 and (after.posts["link"] == link).sum() == 1
+        kept = after.posts[after.posts["link"] != link].drop(columns="pending").reset_index(drop=True)
+        pd.testing.assert_frame_equal(kept, before.posts.drop(columns="pending"))
+    finally:
+        rally_server.close()
+
+
+def test_the_rooms_tabs_read_either_way_are_one_version(sheets_emulator, tmp_path, server_clock):
+    """The room's tabs come with the whole Sheet's read every minute and on their own every few seconds while a live
+    page is open: the same votes read either way are the same data version (nothing is computed again), a new vote
+    is a new one."""
+    tabs = demo_tabs(date.today())
+    tabs["Votes"] = [
+        ["ID", "Timestamp", "Week", "Post link", "Voter token"],
+        ["v1", "2026-11-23T09:41:07Z", "2026-W48", "https://x.com/a/1", "t1"],
+    ]
+    sheets_emulator.add_spreadsheet(SHEET_KEY, tabs=tabs)
+    rally_server = Server(emulator_config(sheets_emulator, tmp_path), background=False)
+    try:
+        whole = rally_server.current()
+        server_clock.advance(5)
+        live = rally_server.current(live=True)
+        assert sheets_emulator.count("batch_get") == 2, "the room's tabs were read on their own"
+        assert live.version == whole.version
+        rally_server.source.append_rows(
+            "Votes", [["v2", "2026-11-23T09:42:00Z", "2026-W48", "https://x.com/a/1", "t2"]], []
+        )
+        server_clock.advance(5)
+        voted = rally_server.current(live=True)
+        assert voted.version != whole.version and len(voted.dataset.votes) == 2
+        assert voted.sheet_version == whole.sheet_version, "the tabs people keep are unchanged"
+    finally:
+        rally_server.close()
