@@ -98,7 +98,7 @@ def capped(posts: pd.DataFrame, cap: int) -> pd.Series:
     """True for posts beyond a person's first `cap` posts of their ISO week (in date, then row, order)."""
     if posts.empty:
         return pd.Series(False, index=posts.index, dtype="bool")
-    order = posts.sort_values(["date", "row"], kind="stable")
+    order = posts[["date", "row", "person", "week"]].sort_values(["date", "row"], kind="stable")  # not the text
     position = order.groupby(["person", "week"], sort=False).cumcount()
     return (position >= cap).reindex(posts.index).astype("bool")
 
