@@ -17,13 +17,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from data_sources.base import SourceError
 from data_sources.config import ConfigError
-from data_sources.delivery import SendResult, delivery_settings
-from data_sources.delivery import send_digest as deliver
-from data_sources.outbox import STORE_ERRORS
+from data_sources.outbox import store_errors
 from data_sources.server import LiveData, Server
 from rally.core.contract import (
     FOLLOW_UPS,
@@ -60,6 +58,9 @@ from rally.weekly.kudos import NewKudos, kudos_problems
 from rally.weekly.meeting import WeeklyMeeting
 from rally.weekly.record import STATUSES, FollowUp, follow_up_rows, record_rows
 from rally.weekly.votes import vote_round, vote_row
+
+if TYPE_CHECKING:
+    from data_sources.delivery import SendResult
 
 log = logging.getLogger("rally.commands")
 NOTE_MAX = 280  # characters: a note is read out in one breath
@@ -128,7 +129,7 @@ def _stored(server: Server, store: Callable[[], T], notify: bool = True) -> T:
     """
     try:
         stored = store()
-    except STORE_ERRORS as error:
+    except store_errors() as error:
         log.error("could not store a submission on this server: %s", error)
         raise Refused("It could not be saved on this server. Please send it again in a moment.") from None
     if notify:
@@ -280,6 +281,10 @@ def import_numbers(server: Server, caller: Caller, data: LiveData, plan: ImportP
 def send_digest(server: Server, caller: Caller, data: dict, channels: list[str] | None = None) -> list[SendResult]:
     """Facilitator: the week's digest to every configured channel (or the named ones); one result per channel."""
     _facilitator(caller, "send_digest")
+    # Imported here: the web client it sends with takes a noticeable part of a cold start, and most runs send nothing.
+    from data_sources.delivery import delivery_settings
+    from data_sources.delivery import send_digest as deliver
+
     try:
         settings = delivery_settings(server.config.rally)
     except ConfigError as error:

@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
 import uuid
@@ -38,8 +39,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import psycopg
 
 from data_sources.base import DataSource, SourceError
 from data_sources.config import redact
@@ -95,8 +94,14 @@ MAX_ROWS_PER_APPEND = 500
 # Google allows about 60 writes a minute: one append a second at most, each carrying every row queued by then,
 # stays within it however many people answer at once (200 answers in ten seconds are ten appends, not 200).
 MIN_SECONDS_BETWEEN_APPENDS = 1.0
+
+
 # What a store raises when it can't keep or read a row (a full disk, a locked file, the shared database unreachable).
-STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psycopg.Error)
+def store_errors() -> tuple[type[BaseException], ...]:
+    """What a queue's store raises when it can't be read or written: SQLite's and the disk's, and PostgreSQL's once a
+    fleet's store has loaded its driver (a server without `state` never imports it, for a faster start)."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error, OSError) + ((psycopg.Error,) if psycopg is not None else ())
 
 
 @dataclass(frozen=True)
@@ -441,7 +446,7 @@ class WriteQueue(ABC):
                 self._stop.wait(self._min_interval)  # pace the writes; rows queued meanwhile go in the next append
             try:
                 due = self.next_due()
-            except STORE_ERRORS:
+            except store_errors():
                 due = None
             wait = 5.0 if due is None else max(0.05, min(5.0, due - self._clock()))
             self._wake.wait(wait)

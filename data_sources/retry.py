@@ -8,33 +8,49 @@ tries so a page can fall back to the last good data instead of hanging.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
-
-import google.auth.exceptions
-import gspread.exceptions
-import requests
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, TypeVar
 
 from data_sources.base import SourceError
+
+if TYPE_CHECKING:
+    import google.auth.exceptions
 
 T = TypeVar("T")
 
 # HTTP statuses that say "not now" rather than "no": timeouts, rate limits and server trouble.
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-# requests errors that are a mistake in the address, not a passing fault: retrying can't help.
-_PERMANENT_REQUEST_ERRORS = (
-    requests.exceptions.InvalidURL,
-    requests.exceptions.MissingSchema,
-    requests.exceptions.InvalidSchema,
-    requests.exceptions.URLRequired,
-    requests.exceptions.InvalidHeader,
-)
 _HTML = re.compile(r"<\s*(?:!doctype|html|head|body|title|p)\b", re.IGNORECASE)
+
+
+@functools.cache
+def _google() -> SimpleNamespace:
+    """gspread, requests and google-auth, imported when the first error is looked at: they take a noticeable part of
+    a cold start, and a server on the demo company never needs them."""
+    import google.auth.exceptions
+    import gspread.exceptions
+    import requests
+
+    return SimpleNamespace(
+        auth=google.auth.exceptions,
+        gspread=gspread.exceptions,
+        requests=requests,
+        # requests errors that are a mistake in the address, not a passing fault: retrying can't help.
+        permanent=(
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.URLRequired,
+            requests.exceptions.InvalidHeader,
+        ),
+    )
 
 
 def http_status(error: BaseException) -> int | None:
@@ -43,17 +59,18 @@ def http_status(error: BaseException) -> int | None:
     gspread reads the code from a JSON body, so an HTML 502 arrives as an APIError with code -1: the
     status is then the response's own. A token endpoint's HTML page arrives as google-auth's RefreshError.
     """
+    g = _google()
     if isinstance(error, SourceError):
         return error.status
-    if isinstance(error, gspread.exceptions.APIError):
+    if isinstance(error, g.gspread.APIError):
         code = error.code if isinstance(error.code, int) else -1
         if code > 0:
             return code
         response = getattr(error, "response", None)
         return getattr(response, "status_code", None)
-    if isinstance(error, requests.HTTPError) and error.response is not None:
+    if isinstance(error, g.requests.HTTPError) and error.response is not None:
         return error.response.status_code
-    if isinstance(error, google.auth.exceptions.RefreshError):
+    if isinstance(error, g.auth.RefreshError):
         return _status_in_page(_refresh_text(error))
     return None
 
@@ -62,22 +79,23 @@ def is_transient(error: BaseException) -> bool:
     """Whether trying the same call again later may succeed: a 429, a 5xx (JSON or HTML), a timeout, a dropped
     connection, a sign-in step that failed the same way. A refusal (403, 404, a bad request, a key Google
     rejects) is permanent: retrying it only spends quota."""
+    g = _google()
     if isinstance(error, SourceError):
         return error.transient
-    if isinstance(error, google.auth.exceptions.TransportError):
+    if isinstance(error, g.auth.TransportError):
         return True  # the token request never got an answer
-    if isinstance(error, google.auth.exceptions.RefreshError):
+    if isinstance(error, g.auth.RefreshError):
         # google-auth marks 500/503/504/408/429 retryable itself; a 502 from Google's front end comes as its HTML page.
         return bool(getattr(error, "retryable", False)) or _is_html(_refresh_text(error))
-    if isinstance(error, gspread.exceptions.APIError):
+    if isinstance(error, g.gspread.APIError):
         status = http_status(error)
         return status is not None and (status in TRANSIENT_STATUSES or status >= 500)
-    if isinstance(error, requests.HTTPError):
+    if isinstance(error, g.requests.HTTPError):
         status = http_status(error)
         return status is not None and (status in TRANSIENT_STATUSES or status >= 500)
-    if isinstance(error, _PERMANENT_REQUEST_ERRORS):
+    if isinstance(error, g.permanent):
         return False
-    if isinstance(error, requests.RequestException | ConnectionError | TimeoutError | json.JSONDecodeError):
+    if isinstance(error, g.requests.RequestException | ConnectionError | TimeoutError | json.JSONDecodeError):
         return True  # timeouts, resets, refused connections, an answer cut off mid-way
     return False
 
@@ -88,16 +106,17 @@ def readable(error: BaseException) -> str:
     Never Google's HTML page, never more than one line. Messages quoted from Google are not scrubbed of
     secrets here: the caller (which knows them) redacts.
     """
+    g = _google()
     if isinstance(error, SourceError):
         return _one_line(str(error))
     status = http_status(error)
-    signing_in = isinstance(error, google.auth.exceptions.GoogleAuthError)
+    signing_in = isinstance(error, g.auth.GoogleAuthError)
     who = "Google's sign-in service is" if signing_in else "Google's servers are"
-    if isinstance(error, requests.Timeout | TimeoutError):
+    if isinstance(error, g.requests.Timeout | TimeoutError):
         return "Google Sheets unreachable: no answer in time (timeout)"
-    if isinstance(error, google.auth.exceptions.TransportError):
+    if isinstance(error, g.auth.TransportError):
         return f"Google Sheets unreachable: signing in to Google failed ({_connection_words(error)})"
-    if isinstance(error, requests.ConnectionError | ConnectionError):
+    if isinstance(error, g.requests.ConnectionError | ConnectionError):
         return f"Google Sheets unreachable: {_connection_words(error)}"
     if isinstance(error, json.JSONDecodeError):
         return "Google Sheets unreachable: the answer was cut off (unreadable reply)"
@@ -112,7 +131,7 @@ def readable(error: BaseException) -> str:
         return f"Google Sheets unreachable: {detail}"
     if status is not None:
         return f"Google Sheets refused the request ({detail})"
-    if isinstance(error, requests.RequestException) and is_transient(error):
+    if isinstance(error, g.requests.RequestException) and is_transient(error):
         return f"Google Sheets unreachable: the answer was cut off ({type(error).__name__})"
     return _one_line(f"{type(error).__name__}: {message}" if message else type(error).__name__)
 
@@ -181,9 +200,10 @@ def _connection_words(error: BaseException) -> str:
 
 
 def _google_message(error: BaseException) -> str:
-    if isinstance(error, gspread.exceptions.APIError):
+    g = _google()
+    if isinstance(error, g.gspread.APIError):
         text = str(error.error.get("message", "")) if isinstance(error.error, dict) else ""
-    elif isinstance(error, google.auth.exceptions.RefreshError):
+    elif isinstance(error, g.auth.RefreshError):
         text = _refresh_text(error)
     else:
         text = str(error)

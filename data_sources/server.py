@@ -32,20 +32,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from data_sources import secret_logs
 from data_sources.base import DataSource, Snapshot, SourceInfo, version_of
 from data_sources.config import DATA_DIR_ENV, EMULATOR_ENV, ConfigError, RallyConfig, load_config, secret_values
 from data_sources.derived import DATASET_PARTS, SHEET_PARTS, DerivedCache, call_key
 from data_sources.factory import open_source
-from data_sources.fleet_source import FleetSource
 from data_sources.memory import give_back, tune_process
-from data_sources.outbox import STORE_ERRORS, DeadLetter, Outbox, Pending, WriteQueue
+from data_sources.outbox import DeadLetter, Outbox, Pending, WriteQueue, store_errors
 from data_sources.packed import Unpacked, pack_big
-from data_sources.shared_limits import SharedPasscodeThrottle, SharedSubmissionLimiter
-from data_sources.shared_outbox import CLAIM_SECONDS, SharedOutbox
-from data_sources.shared_state import SharedState
 from data_sources.snapshot_cache import CacheState, SnapshotCache
 from rally.core.contract import LIVE_TAB_TITLES, LIVE_TABS, TAB_NAMES, normalise_key
 from rally.core.records import QueuedRow
@@ -53,6 +49,10 @@ from rally.core.settings import Settings
 from rally.room.access import PasscodeThrottle
 from rally.room.limits import SubmissionLimiter
 from rally.sheet.dataset import Calendar, Dataset, combine, read_live, read_sheet, sheet_time_zone
+
+if TYPE_CHECKING:  # a fleet's parts (PostgreSQL's driver) are imported only by a server with `state`
+    from data_sources.shared_limits import SharedPasscodeThrottle, SharedSubmissionLimiter
+    from data_sources.shared_state import SharedState
 
 T = TypeVar("T")
 log = logging.getLogger("rally.server")
@@ -140,9 +140,15 @@ class Server:
     def __init__(self, config: RallyConfig, background: bool = True):
         self.config = config
         # The one place that chooses where state lives: the fleet's PostgreSQL when `state` is set, else this server.
-        self.shared: SharedState | None = SharedState(config.state_url) if config.state_url else None
+        self.shared: SharedState | None = None
         self.source: DataSource = open_source(config)
-        if self.shared is not None:
+        if config.state_url:
+            # Imported here: PostgreSQL's driver takes a noticeable part of a cold start, and one server needs none.
+            from data_sources.fleet_source import FleetSource
+            from data_sources.shared_limits import SharedPasscodeThrottle, SharedSubmissionLimiter
+            from data_sources.shared_state import SharedState
+
+            self.shared = SharedState(config.state_url)
             self.source = FleetSource(self.source, self.shared, fresh_for=self._fresh_for)
             self.throttle: PasscodeThrottle | SharedPasscodeThrottle = SharedPasscodeThrottle(self.shared)
             self.limiter: SubmissionLimiter | SharedSubmissionLimiter = SharedSubmissionLimiter(self.shared)
@@ -193,6 +199,8 @@ class Server:
             if self._outbox is None:
                 secrets = self.config.secret_values()
                 if self.shared is not None:
+                    from data_sources.shared_outbox import CLAIM_SECONDS, SharedOutbox
+
                     claim = float(self.config.rally.get("write_claim_seconds", CLAIM_SECONDS))
                     self._outbox = SharedOutbox(self.shared, self.source, secrets=secrets, claim_seconds=claim)
                 else:
@@ -400,7 +408,7 @@ class Server:
         live_at = live.fetched_at.timestamp() if live is not None else read_at
         try:
             rows = self._store().pending(sent_since=min(read_at, live_at))
-        except STORE_ERRORS as error:  # the page still shows the Sheet; the writer logs its own trouble
+        except store_errors() as error:  # the page still shows the Sheet; the writer logs its own trouble
             log.warning("outbox unreadable: %s", error)
             return {}
         by_tab: dict[str, list[QueuedRow]] = {}
