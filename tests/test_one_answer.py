@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rally.core.text import format_figure
+from rally.core.text import format_figure, md_text
 from rally.demo.company import demo_tabs
 from rally.monthly.programme import format_share
 from rally.weekly.glance import meeting_week
@@ -98,6 +98,12 @@ def test_the_week_s_figures_agree_on_every_meeting_page_and_in_the_digest(source
     home = app("views/this_week.py", secrets=source["secrets"])
     assert not home.exception and home.query_params["week"] == digest["week"]
     assert {k: v for k, v in metrics(home).items() if k in expected} == expected
+    # This week works its Highlights out without the rest of the meeting: the same ones, in the same order.
+    listed = next(m.value for m in home.markdown if m.value.startswith("- "))
+    assert [line.split(" [open ↗]")[0] for line in listed.splitlines()] == [
+        "- " + md_text(h["text"]) for h in digest["highlights"]
+    ]
+    assert digest["highlights"], "the week has highlights to compare"
 
     slide = app("views/meeting.py", secrets=source["secrets"])
     assert not slide.exception and slide.title[0].value.startswith(digest["week"])

@@ -10,7 +10,8 @@ from data_sources.server import LiveData
 from rally.core.week import Week
 from rally.weekly.digest import digest_data, render_digest
 from rally.weekly.glance import meeting_week, week_choice_label, weeks_to_show
-from rally.weekly.meeting import WeeklyMeeting, weekly_meeting
+from rally.weekly.highlights import Highlight
+from rally.weekly.meeting import WeeklyMeeting, week_highlights, weekly_meeting
 from rally.weekly.votes import is_revealed as vote_revealed
 from ui import layout
 from ui.forms import send
@@ -113,6 +114,11 @@ def week_picker(options: list[Week], key: str, container=st, label: str = "Week"
 def meeting_for(data: LiveData, week: Week) -> WeeklyMeeting:
     """The week's meeting, once per data version and week for the whole server (treat as read-only)."""
     return data.derive(weekly_meeting, data.dataset, week, None, layout.today())
+
+
+def highlights_for(data: LiveData, week: Week) -> list[Highlight]:
+    """The week's Highlights alone (This week), as the meeting finds them, once per data version and week."""
+    return data.derive(week_highlights, data.dataset, week, layout.today())
 
 
 def live_votes() -> pd.DataFrame:

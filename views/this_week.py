@@ -33,7 +33,7 @@ else:
     st.info(f"No posts logged for {week} yet. Posts appear here within a minute of being added to the Sheet.")
 
 # Everything worth celebrating, whole: the meeting's Highlights slide reads out what fits a projector and links here.
-highlights = shared.meeting_for(data, week).highlights
+highlights = shared.highlights_for(data, week)
 if highlights:
     st.subheader("Highlights")
     st.markdown(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import pandas as pd
 
 from rally.core.issues import DataIssue
-from rally.core.week import as_week
+from rally.core.week import Week, as_week
 from rally.monthly.kpis import monthly_kpis
 from rally.sheet.dataset import Dataset
 from rally.sheet.health import all_issues
@@ -112,14 +113,8 @@ def weekly_meeting(
     """
     week = as_week(week)
     posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
-    votes = dataset.votes if votes is None else votes
     history = PostHistory(posts, settings)
-    # The KPIs as the KPI pages show them (posts and reach counted), as of the meeting about this week.
-    monthly = monthly_kpis(dataset.kpis, posts, min(today, week.end + timedelta(days=7)) if today else week.end)
-    candidates = vote_candidates(posts, staff, week)
-    tally = vote_tally(votes, candidates, week)
-    awards = weekly_awards(posts, staff, settings, week, tally, history)
-    badges = badges_earned(posts, staff, week, creative_winners(awards), history)
+    found = _celebrations(dataset, week, dataset.votes if votes is None else votes, today, history)
     start = as_week(week).start
     return WeeklyMeeting(
         week=week,
@@ -129,15 +124,46 @@ def weekly_meeting(
         platforms=platform_counts(posts, week),
         leaderboard=leaderboard(posts, staff, settings, "week", week),
         teams=team_board(posts, staff, settings, "week", week),
-        awards=awards,
-        badges=badges,
+        awards=found.awards,
+        badges=found.badges,
         hero=hero_of_the_week(posts, staff, dataset.notes, settings, week, history),
-        highlights=weekly_highlights(
-            posts, staff, dataset.notes, monthly, settings, week, history, badges, dataset.kudos, today
-        ),
+        highlights=found.highlights,
         improve=improvements(posts, dataset.notes, week),
-        candidates=candidates,
-        tally=tally,
+        candidates=found.candidates,
+        tally=found.tally,
         issues=all_issues(dataset),
-        kpis=kpi_scorecards(monthly, week, today),
+        kpis=kpi_scorecards(found.monthly, week, today),
     )
+
+
+def week_highlights(dataset: Dataset, week: str, today: date | None = None) -> list[Highlight]:
+    """The meeting's Highlights for `week`, found as `weekly_meeting` finds them, without the rest of the meeting
+    (the hero, the boards, the data's checks): This week lists them whole, and is the first page a server draws."""
+    week = as_week(week)
+    return _celebrations(dataset, week, dataset.votes, today, PostHistory(dataset.posts, dataset.settings)).highlights
+
+
+class _Celebrations(NamedTuple):
+    monthly: pd.DataFrame
+    candidates: pd.DataFrame
+    tally: pd.DataFrame
+    awards: list[Award]
+    badges: pd.DataFrame
+    highlights: list[Highlight]
+
+
+def _celebrations(
+    dataset: Dataset, week: Week, votes: pd.DataFrame, today: date | None, history: PostHistory
+) -> _Celebrations:
+    """What the Highlights are made of: the month's KPIs, the vote, the awards and badges, and the Highlights."""
+    posts, staff, settings = dataset.posts, dataset.staff, dataset.settings
+    # The KPIs as the KPI pages show them (posts and reach counted), as of the meeting about this week.
+    monthly = monthly_kpis(dataset.kpis, posts, min(today, week.end + timedelta(days=7)) if today else week.end)
+    candidates = vote_candidates(posts, staff, week)
+    tally = vote_tally(votes, candidates, week)
+    awards = weekly_awards(posts, staff, settings, week, tally, history)
+    badges = badges_earned(posts, staff, week, creative_winners(awards), history)
+    highlights = weekly_highlights(
+        posts, staff, dataset.notes, monthly, settings, week, history, badges, dataset.kudos, today
+    )
+    return _Celebrations(monthly, candidates, tally, awards, badges, highlights)
