@@ -44,16 +44,26 @@ def test_the_revealed_vote_names_each_post_in_full_with_its_title_and_never_a_li
 
 
 def test_a_day_without_posts_keeps_its_place_but_adds_no_legend_entry():
-    """Every day of the week on the axis; only platforms that posted in the legend (never an entry with no label)."""
+    """Every day of the week on the axis; only platforms that posted in the legend (never an entry with no label).
+
+    The spec is written without Altair (This week is a fresh server's first page): Altair checks it against the
+    Vega-Lite schema here.
+    """
     import datetime as dt
 
-    from rally.weekly.charts import posts_per_day_chart
+    import altair as alt
+
+    from rally.weekly.glance import posts_per_day_spec
 
     days = pd.to_datetime([dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(7)])
     per_day = pd.DataFrame(
         {"date": days, "platform": ["LinkedIn", "", "", "X", "", "", ""], "posts": [2, 0, 0, 1, 0, 0, 0]}
     )
-    spec = posts_per_day_chart(per_day).to_dict()
-    rows = dataset_values(posts_per_day_chart(per_day))
-    assert {r["platform"] for r in rows} == {"LinkedIn", "X"}
+    spec = posts_per_day_spec(per_day)
+    alt.Chart.from_dict(spec, validate=True)
+    rows = spec["data"]["values"]
+    assert rows == [
+        {"day": "Mon 30 Nov", "platform": "LinkedIn", "posts": 2},
+        {"day": "Thu 03 Dec", "platform": "X", "posts": 1},
+    ]
     assert spec["encoding"]["x"]["scale"]["domain"] == [f"{d:%a %d %b}" for d in days]

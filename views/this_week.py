@@ -3,8 +3,7 @@
 import streamlit as st
 
 from rally.core.text import format_figure, format_signed, md_link, md_text, safe_link
-from rally.weekly.charts import posts_per_day_chart
-from rally.weekly.glance import posts_per_day, week_at_a_glance
+from rally.weekly.glance import posts_per_day, posts_per_day_spec, week_at_a_glance
 from ui import layout
 from ui import meeting as shared
 
@@ -28,7 +27,8 @@ engagement_col.metric(
 )
 
 if glance.this.posts:
-    st.altair_chart(posts_per_day_chart(data.derive(posts_per_day, posts, week)), width="stretch")
+    spec = posts_per_day_spec(data.derive(posts_per_day, posts, week))
+    st.vega_lite_chart(spec=spec, width="stretch", alt=f"Posts per day of {week} by platform")
 else:
     st.info(f"No posts logged for {week} yet. Posts appear here within a minute of being added to the Sheet.")
 

@@ -8,36 +8,6 @@ import pandas as pd
 from rally.core.text import truncate
 
 
-def posts_per_day_chart(per_day: pd.DataFrame) -> alt.Chart:
-    """Stacked bars of posts per day, coloured by platform, every day of the week on the axis.
-
-    A day without posts keeps its place on the axis but adds nothing to the legend (no entry without a label).
-    """
-    days = [f"{day:%a %d %b}" for day in sorted(per_day["date"].unique())]
-    posted = per_day[(per_day["platform"] != "") & (per_day["posts"] > 0)]
-    frame = pd.DataFrame(
-        {
-            "day": [f"{day:%a %d %b}" for day in posted["date"]],
-            "platform": posted["platform"].astype("str"),
-            "posts": posted["posts"].astype("int64"),
-        }
-    )
-    return (
-        alt.Chart(frame, title="Posts per day")
-        .mark_bar()
-        .encode(
-            x=alt.X("day:O", title=None, sort=days, scale=alt.Scale(domain=days), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(posts):Q", title="Posts", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("platform:N", title="Platform", legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip("day:O", title="Day"),
-                alt.Tooltip("platform:N"),
-                alt.Tooltip("sum(posts):Q", title="Posts"),
-            ],
-        )
-    )
-
-
 def platforms_chart(platforms: dict[str, int], title: str = "Posts by platform") -> alt.Chart:
     """Horizontal bars of posts per platform, most first, with the count at the end of each bar."""
     frame = pd.DataFrame({"platform": list(platforms), "posts": list(platforms.values())})
