@@ -10,9 +10,11 @@ summary or link that could give them away.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
 from rally.core.parsing import iso_week_label
@@ -20,6 +22,8 @@ from rally.core.settings import Settings
 from rally.core.text import post_title, truncate
 from rally.core.week import as_week
 from rally.weekly.scoring import ANONYMOUS, anonymous_people, score_posts, shown_name
+
+WEEKS_KEPT_CUT = 8  # weeks' slices a PostHistory keeps cut (the hero's walk looks back a few weeks at a time)
 
 BASELINE_WEEKS = 4
 CONSISTENT_MIN_WEEKS = 2  # one week is a post, not a habit
@@ -59,14 +63,28 @@ class PostHistory:
             if len(posts)
             else pd.DataFrame()
         )
-        # Per-week slices, in posting order: the weekly rules look at one week at a time.
-        ordered = scored.sort_values(["date", "row"], kind="stable")
-        self._weeks = {week: frame for week, frame in ordered.groupby("week", sort=False)}
-        self._empty = ordered.iloc[0:0]
+        # Each week's posts in posting order, as positions into the scored posts: the weekly rules look at a few weeks
+        # at a time, so a week's slice is cut when asked for, not kept for every week at once (a big company's posts,
+        # text and all, would be held twice, and sorted whole first).
+        self._scored = scored
+        dates, rows = scored["date"].to_numpy(), scored["row"].to_numpy()
+        self._positions = {
+            week: at[np.lexsort((rows[at], dates[at]))]
+            for week, at in scored.groupby("week", sort=True).indices.items()
+        }
+        self._empty = scored.iloc[0:0]
+        self._cut: OrderedDict[str, pd.DataFrame] = OrderedDict()
 
     def week(self, week: str) -> pd.DataFrame:
         """The scored posts of `week` (capped ones included), oldest first."""
-        return self._weeks.get(week, self._empty)
+        frame = self._cut.get(week)
+        if frame is None:
+            at = self._positions.get(week)
+            frame = self._empty if at is None else self._scored.take(at)
+            self._cut[week] = frame
+            while len(self._cut) > WEEKS_KEPT_CUT:
+                self._cut.popitem(last=False)
+        return frame
 
     def streaks(self, week: str) -> pd.Series:
         """person -> weeks running with at least one post, ending with `week` (people who didn't post in `week` are left out)."""
