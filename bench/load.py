@@ -3,8 +3,8 @@
 Rally's path is the app's: `GoogleSheetSource.fetch` through real gspread against
 the emulator (HTTP, JSON decoding, cells to text, the snapshot's version), then
 `rally.sheet.dataset.build_dataset` (header detection, typed columns, every data issue).
-Two floors, measured in the same run: `json.loads` of the same batchGet answer (the least any reader of
-the Sheets API's JSON pays: one Python object per cell) and `pandas.read_csv` of the same tabs written as
+Two floors, measured in the same run: `json.loads` of the same batchGet answer with the cycle collector
+paused (the least any reader of the Sheets API's JSON pays: one Python object per cell) and `pandas.read_csv` of the same tabs written as
 CSV files (what a CSV export would cost, which the API doesn't offer). The emulator's own time on the
 request (building and encoding the JSON, what Google does on its side) is measured inside the emulator and
 shown apart. A cProfile of one load at the biggest size says where Rally's own time goes.
@@ -13,6 +13,7 @@ shown apart. A cProfile of one load at the biggest size says where Rally's own t
 from __future__ import annotations
 
 import cProfile
+import gc
 import json
 import math
 import pstats
@@ -80,7 +81,7 @@ def measure_size(emulator: SheetsEmulator, rows: int, today: date, folder: Path,
 
     floor, _ = best_of(repeats, lambda: [pd.read_csv(path) for path in csvs.values()])
     answer = batch_answer(emulator, source_key(rows))
-    json_floor, _ = best_of(repeats, lambda: json.loads(answer))
+    json_floor, _ = best_of(repeats, lambda: loads_without_collector(answer))
     best: LoadTimes | None = None
     for _ in range(repeats):
         emulator.reset_log()
@@ -138,6 +139,19 @@ def profile(source: GoogleSheetSource, top: int = 10) -> list[tuple[str, float]]
         if any(part in file for part in OUR_CODE)
     ]
     return [(where, seconds) for seconds, where in sorted(ours, reverse=True)[:top]]
+
+
+def loads_without_collector(answer: bytes) -> object:
+    """`json.loads` with Python's cycle collector paused: the least any reader of the answer pays (JSON holds no
+    cycles). With the collector running, whether a full collection fell inside the call moved this floor between
+    119 and 276 ms at 100k rows from one run to the next, and every ratio to it with it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(answer)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def breakdown(emulator: SheetsEmulator, rows: int, repeats: int) -> list[tuple[str, float]]:
@@ -248,7 +262,7 @@ def summarise(
             "dates typed as 16/11/2026, Nov 18, 2026, 18 Nov 2026 and ISO; counts as numbers and as 1.2k, 3,400, n/a; repeated links, "
             "non-web links, blank names), with the demo's other tabs and a Staff tab grown to about 40 posts a person. "
             "Rally: `GoogleSheetSource.fetch` (real gspread, HTTP, JSON decoding, cells to text, the snapshot's version) "
-            "against the in-process emulator, then `build_dataset`. Floors: `json.loads` of the same batchGet answer (what any "
+            "against the in-process emulator, then `build_dataset`. Floors: `json.loads` of the same batchGet answer, cycle collector paused (what any "
             "reader of the API's JSON pays before doing anything) and `pandas.read_csv` of the same tabs as CSV files. "
             "*Emulator* is the emulator's own time building and encoding the answer (Google's side of the request); "
             "*Rally* is fetch + parse without it."
