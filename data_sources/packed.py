@@ -25,24 +25,14 @@ _packing = threading.Lock()
 class PackedRows:
     """One tab's rows as compressed bytes; `unpack()` gives a fresh copy of the rows."""
 
-    __slots__ = ("_blob", "cells")
+    __slots__ = ("_blob",)
 
-    def __init__(self, rows: Rows, cells: int):
+    def __init__(self, rows: Rows):
         self._blob = zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        self.cells = cells
 
     def unpack(self) -> Rows:
         # Bytes this process made above from rows it read itself: nothing from outside is ever unpickled here.
         return pickle.loads(zlib.decompress(self._blob))  # noqa: S301
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PackedRows) and other._blob == self._blob
-
-    def __hash__(self) -> int:
-        return hash(self._blob)
-
-    def __len__(self) -> int:
-        return len(self._blob)
 
 
 def pack_big(tabs: MutableMapping[str, Rows | PackedRows], cells: int = PACK_CELLS) -> int:
@@ -55,9 +45,8 @@ def pack_big(tabs: MutableMapping[str, Rows | PackedRows], cells: int = PACK_CEL
         for title, rows in list(tabs.items()):
             if isinstance(rows, PackedRows):
                 continue
-            size = sum(map(len, rows))
-            if size >= cells:
-                tabs[title] = PackedRows(rows, size)
+            if sum(map(len, rows)) >= cells:
+                tabs[title] = PackedRows(rows)
                 packed += 1
     return packed
 

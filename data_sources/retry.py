@@ -59,9 +59,9 @@ def http_status(error: BaseException) -> int | None:
     gspread reads the code from a JSON body, so an HTML 502 arrives as an APIError with code -1: the
     status is then the response's own. A token endpoint's HTML page arrives as google-auth's RefreshError.
     """
-    g = _google()
     if isinstance(error, SourceError):
         return error.status
+    g = _google()
     if isinstance(error, g.gspread.APIError):
         code = error.code if isinstance(error.code, int) else -1
         if code > 0:
@@ -79,9 +79,9 @@ def is_transient(error: BaseException) -> bool:
     """Whether trying the same call again later may succeed: a 429, a 5xx (JSON or HTML), a timeout, a dropped
     connection, a sign-in step that failed the same way. A refusal (403, 404, a bad request, a key Google
     rejects) is permanent: retrying it only spends quota."""
-    g = _google()
     if isinstance(error, SourceError):
         return error.transient
+    g = _google()
     if isinstance(error, g.auth.TransportError):
         return True  # the token request never got an answer
     if isinstance(error, g.auth.RefreshError):
@@ -106,9 +106,9 @@ def readable(error: BaseException) -> str:
     Never Google's HTML page, never more than one line. Messages quoted from Google are not scrubbed of
     secrets here: the caller (which knows them) redacts.
     """
-    g = _google()
     if isinstance(error, SourceError):
         return _one_line(str(error))
+    g = _google()
     status = http_status(error)
     signing_in = isinstance(error, g.auth.GoogleAuthError)
     who = "Google's sign-in service is" if signing_in else "Google's servers are"

@@ -38,10 +38,3 @@ def test_packed_rows_read_back_exactly_and_packing_twice_changes_nothing():
     assert view["Posts"] is view["Posts"], "unpacked once per view"
     assert Unpacked(tabs)["Posts"] is not view["Posts"], "each view unpacks its own copy, dropped with it"
     assert list(view) == ["Posts"] and len(view) == 1 and dict(view) == {"Posts": rows * 10}
-
-
-def test_equal_rows_pack_equal():
-    one, two, other = {"T": grid(5, 5)}, {"T": grid(5, 5)}, {"T": grid(5, 4)}
-    for tabs in (one, two, other):
-        pack_big(tabs, 1)
-    assert one["T"] == two["T"] and one["T"] != other["T"] and one["T"] != grid(5, 5)
