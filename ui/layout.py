@@ -29,6 +29,7 @@ def load(live: bool = False, projector: bool = False) -> LiveData:
     version of the data is ready (`refresh_on_change`). Also draws the sidebar's data stamp and Refresh
     button: every page that shows data calls this.
     """
+    warmup.imported()
     try:
         data = server().current(live=live)
         warmup.done()
