@@ -200,7 +200,7 @@ def compiled_as_on_a_first_start() -> None:
     """Rally's modules compiled to bytecode in __pycache__, as Python does by default the first time they are imported.
 
     This machine's environment sets PYTHONDONTWRITEBYTECODE=1, so no start ever wrote them and every start compiled
-    every Rally module again (about 0.1 s of a cold start). Installed packages come compiled by pip either way.
+    every Rally module again (the first page drawn 0.25 s later, bench/NOTES.md). Installed packages come compiled by pip.
     """
     for package in ("rally", "data_sources", "ui", "views"):
         compileall.compile_dir(ROOT / package, quiet=1)
