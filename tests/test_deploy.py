@@ -25,6 +25,16 @@ def test_the_image_copies_every_folder_the_app_imports_and_no_secret():
         assert (ROOT / path).exists(), f"the Dockerfile copies {path}, which is not in the repository"
 
 
+def test_the_image_holds_the_python_it_copies_compiled():
+    """Every Python file and folder the image copies is compiled in it, so a replica's cold start doesn't compile them."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    copied = {name for line in re.findall(r"^COPY (.+)$", dockerfile, re.MULTILINE) for name in line.split()[:-1]}
+    python = {p for p in copied if p.endswith(".py") or ((ROOT / p).is_dir() and any((ROOT / p).glob("*.py")))}
+    compiled = re.search(r"^RUN python -m compileall -q (.+)$", dockerfile, re.MULTILINE)
+    assert compiled, "the image doesn't compile Rally's modules"
+    assert python == set(compiled.group(1).split()) and {"app.py", "rally", "views"} <= python
+
+
 def test_the_replicas_are_started_as_the_benchmark_started_them():
     """Every setting the fleet was measured with is in the compose file's environment for the replicas."""
     compose = (DEPLOY / "compose.yaml").read_text()
