@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -52,3 +53,14 @@ def test_a_warm_server_never_pauses_the_collector(demo_app_env, cold_server):
     at = app()
     assert not at.exception and gc.isenabled()
     assert gc.get_freeze_count() <= frozen  # frozen once, by the cold run only (freed objects leave the count)
+
+
+def test_a_cold_run_that_fails_before_its_page_leaves_the_collector_on_by_itself(cold_server, monkeypatch):
+    """Nothing resumes it (the run raised between the spinner and the page): the pause ends on its own."""
+    monkeypatch.setattr(warmup, "PAUSE_LIMIT_SECONDS", 0.05)
+    warmup._pause_collector()
+    assert not gc.isenabled()
+    deadline = time.monotonic() + 5
+    while not gc.isenabled() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert gc.isenabled() and gc.get_freeze_count() > 0

@@ -23,6 +23,9 @@ _warm = threading.Event()  # set once a page of this server has its data
 _collector = threading.Lock()
 _paused = False  # the cycle collector, paused by the cold run until its modules are imported
 _frozen = False  # the modules' objects frozen once (the next cold run of the process leaves the collector alone)
+# A run that fails before its page (a broken install, a bug) must not leave the collector off: it comes back on by
+# itself after this long (imports take seconds at most; the data is read with it on).
+PAUSE_LIMIT_SECONDS = 30.0
 
 
 def show(title: str) -> None:
@@ -67,6 +70,9 @@ def _pause_collector() -> None:
             return
         gc.disable()
         _paused = True
+    limit = threading.Timer(PAUSE_LIMIT_SECONDS, imported)
+    limit.daemon = True
+    limit.start()
 
 
 def hide() -> None:
