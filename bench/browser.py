@@ -25,11 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-import requests
 
 from bench.report import Measurement
 from tests.apptest import PAGES
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, page_url, start_server, stop_server
+from tests.browser.server import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    free_port,
+    healthy,
+    page_url,
+    start_server,
+    stop_server,
+)
 
 VIEWPORT = {"width": 1280, "height": 800}
 DRAW_TARGET = 2.0  # seconds, for the pages named in DRAW_TARGET_PAGES
@@ -142,13 +150,6 @@ def _start(script: Path, data_dir: Path, port: int) -> subprocess.Popen:
     )
 
 
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=1).status_code == 200
-    except requests.RequestException:
-        return False
-
-
 def cold_start(script: Path, data_dir: Path, playwright, timeout: float = 60) -> ColdStart:
     """`streamlit run script` from nothing to its first page drawn, with Chromium already open and waiting."""
     browser = _launch(playwright)
@@ -160,7 +161,7 @@ def cold_start(script: Path, data_dir: Path, playwright, timeout: float = 60) ->
         # The page is asked for the moment the server answers, as `streamlit run` opens a browser once it listens.
         # Readiness is polled over plain HTTP: polled by Chromium navigating (an error page for every refused attempt),
         # the same servers were seen answering 0.2–1 s later on 2 cores (bench/NOTES.md).
-        while not _answers(f"http://127.0.0.1:{port}/_stcore/health"):
+        while not healthy(f"http://127.0.0.1:{port}"):
             if process.poll() is not None or time.monotonic() - began > timeout:
                 raise RuntimeError(f"{script.name} did not start: {(data_dir / 'server.log').read_text()[-2000:]}")
             time.sleep(0.02)

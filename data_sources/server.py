@@ -385,9 +385,8 @@ class Server:
             live_key, ("<live>",), lambda: read_live(live_tabs, live_queued, sheet, today=today)
         )
         dataset = self._datasets.get(live_key, ("<dataset>",), lambda: combine(sheet, parts))
-        pack_big(
-            snapshot.tabs
-        )  # parsed: a big tab's rows are kept packed until the next parse (data_sources/packed.py)
+        # Parsed: a big tab's rows are kept packed until the next parse (data_sources/packed.py).
+        pack_big(snapshot.tabs)
         # Arrow and malloc keep what a parse freed (over 100 MB at 100k rows) unless asked to give it back.
         give_back()
         return LiveData(dataset, state, self.source.info(), live_key, self.derived, sheet_key, self._recent_calls)

@@ -1,6 +1,6 @@
 """The first page after `streamlit run`: its title and a spinner on screen at once, while the server warms up.
 
-A fresh server's first page imports pandas and Altair, makes the demo company (or reads the Sheet) and parses it
+A fresh server's first page imports pandas and the data layer, makes the demo company (or reads the Sheet) and parses it
 before it can draw anything: seconds with nothing on screen. The router puts the page's title and a spinner up
 before any of that starts; `ui.layout.load()` takes them down once the data is there and the page draws itself.
 Only this light module (Streamlit alone) is imported before they show.

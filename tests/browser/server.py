@@ -83,14 +83,19 @@ def start_server(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
-        try:
-            if requests.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                return RallyServer(url, process, log_path)
-        except requests.RequestException:
-            pass
+        if healthy(url):
+            return RallyServer(url, process, log_path)
         time.sleep(0.1)
     stop_server(RallyServer(url, process, log_path))
     raise RuntimeError(f"streamlit did not become healthy in 60 s:\n{log_path.read_text()}")
+
+
+def healthy(url: str) -> bool:
+    """True once the Streamlit server at `url` answers its health check."""
+    try:
+        return requests.get(f"{url}/_stcore/health", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def stop_server(server: RallyServer) -> None:
